@@ -1,0 +1,1 @@
+"""Reading Vietnamese news articles and building a whoosh index of them."""

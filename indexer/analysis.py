@@ -1,0 +1,330 @@
+"""The Vietnamese text analysis chain that the indexer and the query module share.
+
+Both sides must see a text the same way, so everything that turns characters into
+searchable terms lives here: Unicode NFC, one tone-mark convention, tokens,
+lower case, folding to plain ASCII, and whoosh tokenizers over the same steps.
+
+How queries with other word boundaries still match (the design choice):
+the index keeps **syllables** as its recall layer and **words** as its precision
+and vocabulary layer.
+
+* ``syllables()`` splits on spaces and punctuation only, with no model, so it gives
+  the same units for "đảng viên", "Đảng viên", "dang vien" or "dangvien" typed
+  with a space: a query never depends on where a segmenter would put word
+  boundaries, and underthesea (which cannot segment text without diacritics)
+  is never needed at query time.
+* Each syllable is indexed twice (exact and folded) with positions, and each
+  adjacent pair once more as a folded bigram ("dang_vien"), so adjacency lifts
+  ranking without slow positional phrase queries.
+* ``words()`` runs underthesea's segmenter; its compound words ("đảng_viên",
+  "thủ_dầu_một") are indexed in a field of their own. The query side meets them
+  by joining adjacent query syllables and looking the joins up in that field's
+  vocabulary (segmenting the query against the index), which also feeds
+  did-you-mean.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Iterable, Iterator, NamedTuple, Sequence
+
+from unidecode import unidecode
+from whoosh.analysis import Token as WhooshToken
+from whoosh.analysis import Tokenizer
+
+#: Bump when the terms this module makes change, so incremental builds re-analyse.
+VERSION = "1"
+
+_VOWELS = "aăâeêioôơuưy"
+_TONED = {
+    # base vowel -> its five toned forms (grave, acute, hook, tilde, dot)
+    "a": "àáảãạ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ", "o": "òóỏõọ", "u": "ùúủũụ",
+}
+_ALL_VOWELS = "".join(
+    unicodedata.normalize("NFC", v + m) for v in _VOWELS for m in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+)
+_ALL_VOWELS += _ALL_VOWELS.upper()
+
+# Old ("hoà") versus new ("hòa") placement differs only where "oa", "oe", "uy" end
+# the syllable; with a final consonant ("hoàng") both styles agree, and in "qu…"
+# the "u" belongs to the consonant ("quý"). We move the mark to the first vowel,
+# one character for one character, so offsets survive.
+_TONE_SWAP = re.compile(
+    "(?<![{v}])([oO])([{a}{A}{e}{E}])(?![^\\W\\d_])|(?<![{v}qQ])([uU])([{y}{Y}])(?![^\\W\\d_])".format(
+        v=_ALL_VOWELS,
+        a=_TONED["a"], A=_TONED["a"].upper(),
+        e=_TONED["e"], E=_TONED["e"].upper(),
+        y=_TONED["y"], Y=_TONED["y"].upper(),
+    )
+)
+
+
+def _swap_table() -> dict[str, str]:
+    table = {}
+    for first in "oOuU":
+        seconds = "aAeE" if first in "oO" else "yY"
+        for second in seconds:
+            for i, toned in enumerate(_TONED[second.lower()]):
+                toned = toned.upper() if second.isupper() else toned
+                moved = _TONED[first.lower()][i]
+                moved = moved.upper() if first.isupper() else moved
+                table[first + toned] = moved + second
+    return table
+
+
+_SWAP = _swap_table()
+
+
+def _swap(match: re.Match) -> str:
+    return _SWAP[match.group(0)]
+
+
+def normalize_tones(text: str) -> str:
+    """Put tone marks on one convention ("hoà"→"hòa", "KHOÁ"→"KHÓA") without changing length."""
+    return _TONE_SWAP.sub(_swap, text)
+
+
+def _nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """NFC the text and say where each normalised character came from.
+
+    Returns the normalised text and, when NFC changed the length, a list that maps
+    each normalised offset (and one past the end) to an offset in ``text``.
+    """
+    if unicodedata.is_normalized("NFC", text):
+        return text, None
+    out: list[str] = []
+    offsets: list[int] = []
+    start = 0
+    n = len(text)
+    while start < n:
+        end = start + 1
+        while end < n and unicodedata.combining(text[end]):
+            end += 1
+        piece = unicodedata.normalize("NFC", text[start:end])
+        out.append(piece)
+        offsets.extend([start] * len(piece))
+        start = end
+    offsets.append(n)
+    return "".join(out), offsets
+
+
+def normalize(text: str) -> str:
+    """NFC plus one tone convention: the form in which texts and queries are compared."""
+    return normalize_tones(unicodedata.normalize("NFC", text))
+
+
+@lru_cache(maxsize=200_000)
+def fold(token: str) -> str:
+    """The token without diacritics, lower case ("Đảng_viên"→"dang_vien")."""
+    if token.isascii():
+        return token.lower()
+    return unidecode(token).lower()
+
+
+def has_diacritics(token: str) -> bool:
+    """True when folding would change the token: the user typed accents (or "đ")."""
+    return fold(token) != token.lower()
+
+
+# Units that must stay one searchable token: document codes ("04-NQ/TW",
+# "100/2019/NĐ-CP") and year ranges as written ("2015-2020", "2015 - 2020").
+_CAP = "A-ZĐ"
+_DOC_CODE = rf"\d+(?:/\d{{2,4}})?[-/][{_CAP}][{_CAP}0-9]*(?:[-/][{_CAP}][{_CAP}0-9]*)+"
+_YEAR_RANGE = r"(?<!\d)(?:1[89]|20)\d\d[ \t]*[-–—][ \t]*(?:1[89]|20)\d\d(?!\d)"
+_PROTECTED = re.compile(f"(?:{_DOC_CODE}|{_YEAR_RANGE})(?![\\w/])")
+_SYLLABLE = re.compile(f"{_DOC_CODE}(?![\\w/])|{_YEAR_RANGE}|\\d+(?:[.,:]\\d+)+|[^\\W_]+")
+_SPACES = re.compile(r"\s+")
+# An abbreviation glued to a capitalised name ("TP.Thủ Dầu Một", "Tp.Thủ"): the
+# segmenter reads "TP.Thủ" as one word, so it sees a space there instead.
+_GLUED_ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:TP|Tp|tp|TX|Tx|TT|Tt)\.(?=[^\W\d_][^\W\d_A-ZĐ])")
+
+
+_RANGE_DASH = re.compile(r"[ \t]*[-–—][ \t]*")
+
+
+def _term(piece: str) -> str:
+    """The indexed form of an original piece of normalised text."""
+    if piece[0].isdigit() and _PROTECTED.fullmatch(piece):
+        return _RANGE_DASH.sub("-", piece.lower())
+    return "_".join(piece.split()).lower()
+
+
+class Token(NamedTuple):
+    """One token: ``text`` is the original substring ``source[start:end]``."""
+
+    text: str
+    token: str
+    folded: str
+    start: int
+    end: int
+    pos: int
+
+
+class _Prepared:
+    """A text normalised for analysis, with the way back to original offsets."""
+
+    __slots__ = ("original", "text", "_offsets")
+
+    def __init__(self, original: str):
+        nfc, self._offsets = _nfc_with_offsets(original)
+        self.original = original
+        self.text = normalize_tones(nfc)
+
+    def token(self, start: int, end: int, pos: int) -> Token:
+        piece = self.text[start:end]
+        term = _term(piece)
+        if self._offsets is None:
+            return Token(self.original[start:end], term, fold(term), start, end, pos)
+        ostart, oend = self._offsets[start], self._offsets[end]
+        return Token(self.original[ostart:oend], term, fold(term), ostart, oend, pos)
+
+
+@lru_cache(maxsize=16)
+def syllables(text: str) -> tuple[Token, ...]:
+    """Split into syllables (and protected codes) without any model: the query-side unit.
+
+    Cached because the index asks for the same text once per syllable field.
+    """
+    prepared = _Prepared(text)
+    return tuple(prepared.token(m.start(), m.end(), pos) for pos, m in enumerate(_SYLLABLE.finditer(prepared.text)))
+
+
+def _segment(text: str) -> list[str]:
+    # Imported here: loading the CRF model costs half a second that queries never pay.
+    from underthesea import word_tokenize
+
+    return word_tokenize(text, use_token_normalize=False)
+
+
+_WORDLIKE = re.compile(r"[^\W_]")
+
+
+def _is_wordlike(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def words(text: str) -> list[Token]:
+    """Segment into words with underthesea and map each back to the original text.
+
+    Punctuation is dropped, "TP.Thủ Dầu Một" yields "thủ_dầu_một", and document
+    codes and year ranges stay one token each.
+    """
+    prepared = _Prepared(text)
+    norm = prepared.text
+    if not _WORDLIKE.search(norm):
+        return []
+    seg_input = _GLUED_ABBREVIATION.sub(lambda m: m.group(0)[:-1] + " ", norm)
+    spans = _walk(seg_input, _segment(seg_input))
+    protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(norm)]
+    tokens: list[Token] = []
+    p = 0
+    i = 0
+    while i < len(spans):
+        start, end = spans[i]
+        while p < len(protected) and protected[p][1] <= start:
+            p += 1
+        if p < len(protected) and protected[p][0] < end:
+            # Fuse every segment that overlaps the protected unit into one token.
+            pstart, pend = protected[p]
+            start, end = min(start, pstart), max(end, pend)
+            while i + 1 < len(spans) and spans[i + 1][0] < end:
+                i += 1
+                end = max(end, spans[i][1])
+        i += 1
+        while start < end and not _is_wordlike(norm[start]):
+            start += 1
+        while end > start and not _is_wordlike(norm[end - 1]):
+            end -= 1
+        if start < end:
+            tokens.append(prepared.token(start, end, len(tokens)))
+    return tokens
+
+
+def _walk(text: str, segments: Sequence[str]) -> list[tuple[int, int]]:
+    """Find each segment's span in ``text``; the segmenter returns no offsets."""
+    spans = []
+    cursor = 0
+    for segment in segments:
+        start = end = None
+        for part in segment.split():
+            found = text.find(part, cursor)
+            if found < 0:
+                break
+            if start is None:
+                start = found
+            end = cursor = found + len(part)
+        if start is not None:
+            spans.append((start, end))
+    return spans
+
+
+def pairs(tokens: Sequence[Token]) -> Iterator[str]:
+    """Folded adjacent-syllable pairs ("đảng", "viên" → "dang_vien")."""
+    for left, right in zip(tokens, tokens[1:]):
+        yield f"{left.folded}_{right.folded}"
+
+
+# --- whoosh side -----------------------------------------------------------------
+
+
+class _ChainTokenizer(Tokenizer):
+    """Base for the whoosh tokenizers: subclasses choose which form of each token to index."""
+
+    def _tokens(self, value) -> Iterable[tuple[str, int, int]]:
+        raise NotImplementedError
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, (term, start, end) in enumerate(self._tokens(value)):
+            t.text = term
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = term
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __hash__(self):
+        return hash(type(self))
+
+
+class SyllableTokenizer(_ChainTokenizer):
+    """Exact syllables: normalised, lower-cased, with original character offsets."""
+
+    def _tokens(self, value):
+        return ((t.token, t.start, t.end) for t in syllables(value))
+
+
+class FoldedSyllableTokenizer(_ChainTokenizer):
+    """Syllables without diacritics, for queries typed without them."""
+
+    def _tokens(self, value):
+        return ((t.folded, t.start, t.end) for t in syllables(value))
+
+
+class PairTokenizer(_ChainTokenizer):
+    """Folded adjacent-syllable pairs: cheap adjacency for ranking, no positions needed."""
+
+    def _tokens(self, value):
+        tokens = syllables(value)
+        return ((pair, left.start, right.end) for pair, left, right in zip(pairs(tokens), tokens, tokens[1:]))
+
+
+class WordTokenizer(_ChainTokenizer):
+    """underthesea words. Also takes a list of already-segmented terms, so the
+    indexer can segment in worker processes and hand the words over ready-made."""
+
+    def _tokens(self, value):
+        if isinstance(value, (list, tuple)):
+            return ((term, 0, 0) for term in value)
+        return ((t.token, t.start, t.end) for t in words(value))

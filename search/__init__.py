@@ -1,0 +1,1 @@
+"""Searching an index built by :mod:`indexer`: queries, ranking, highlighting, suggestions."""
