@@ -1,0 +1,100 @@
+"""Every benchmark figure at one corpus size, written to bench/RESULTS.md.
+
+    python bench/run.py --articles 2000
+    python bench/run.py --articles 20000
+
+Runs, in order: analysis throughput (issue 2), indexing (issue 4), query latency
+(issue 5), search quality against the baselines (issue 6). Parts that need a
+piece of the project that is not there yet say so in the report instead of
+failing. Benchmarks print figures; nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import analysis, index, quality, query
+from bench.common import REPO, machine
+
+SECTIONS = ("analysis", "index", "query", "quality")
+
+
+def run(articles: int = 2000, quality_articles: int | None = None, queries: int = 300, data: list[Path] | None = None,
+        only: list[str] | None = None) -> dict:
+    figures: dict = {"machine": machine(), "articles": articles}
+    steps = {
+        "analysis": lambda: analysis.run(),
+        "index": lambda: index.run(articles, data=data),
+        "query": lambda: query.run(articles, data=data),
+        "quality": lambda: quality.run(data, quality_articles or articles, queries),
+    }
+    for name in only or SECTIONS:
+        print(f"== {name}", flush=True)
+        try:
+            figures[name] = steps[name]()
+        except (Exception, SystemExit) as e:
+            traceback.print_exc()
+            figures[name] = {"failed": f"{type(e).__name__}: {e}"}
+    return figures
+
+
+def report(figures: dict, command: str) -> str:
+    m = figures["machine"]
+    packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
+    parts = [
+        "# Benchmark results",
+        "",
+        f"Made by `{command}` on {m['date']}.",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; {m['os']}; Python {m['python']}; {packages}.",
+        "",
+        "Figures from one run on a shared machine: timings move by ±10–20 % between runs.",
+    ]
+    titles = {
+        "quality": ("Search quality against the baselines (issue 6)", quality.table),
+        "analysis": ("Analysis chain throughput (issue 2)", analysis.table),
+        "index": ("Indexing (issue 4)", index.table),
+        "query": ("Query latency (issue 5)", query.table),
+    }
+    for name in ("quality", "analysis", "index", "query"):
+        if name not in figures:
+            continue
+        title, render = titles[name]
+        parts += ["", f"## {title}", ""]
+        f = figures[name]
+        parts.append(f"Not measured: {f['failed']}" if "failed" in f else render(f))
+    if "quality" in figures and "failed" not in figures["quality"]:
+        q = figures["quality"]
+        parts += ["", f"Quality collection: {q['articles']:,} articles ({', '.join(q['files'])}, first records in that "
+                      f"order), up to {max(q['queries'].values())} queries per kind, seed {q['seed']}. "
+                      "Query kinds and relevance are described in `bench/quality.py`."]
+    return "\n".join(parts) + "\n"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--articles", type=int, default=2000, help="corpus size for indexing, latency and quality")
+    ap.add_argument("--quality-articles", type=int, help="a different size for the quality run (no repeats there)")
+    ap.add_argument("--queries", type=int, default=300, help="sampled articles per query kind")
+    ap.add_argument("--data", type=Path, nargs="+", help="JSONL files (default: the devset)")
+    ap.add_argument("--only", nargs="+", choices=SECTIONS)
+    ap.add_argument("--output", type=Path, default=REPO / "bench" / "RESULTS.md")
+    args = ap.parse_args(argv)
+    figures = run(args.articles, args.quality_articles, args.queries, args.data, args.only)
+    command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    text = report(figures, command.strip())
+    args.output.write_text(text, encoding="utf-8")
+    print()
+    print(text)
+    print(f"written to {args.output}")
+    return figures
+
+
+if __name__ == "__main__":
+    main()
