@@ -1,0 +1,253 @@
+"""Telling the article from the site around it, by the shape and place of each line.
+
+A scraped page is a column of lines: chrome (visitor counters, section names,
+share and comment footers, lists of other articles), then the headline and the
+date, the article's paragraphs, a byline, and more chrome. Every site words its
+chrome differently, so nothing here lists phrases; the rules are about shape:
+
+* **prose**: a line that reads as sentences (ends with sentence punctuation, or
+  is long). The article is the largest run of prose lines; short lines inside
+  the run (sub-headings, a caption split over two lines) belong to it, while two
+  or more short lines in a row end it, because chrome comes in blocks of short
+  lines ("THU THẢO / Chia sẻ bài viết", "Tin liên quan / Tiến tới đại hội").
+* **listings**: lists of other articles repeat each headline (link text and
+  image alt) and stand a bare timestamp under it. Two such markers close
+  together start a listing; nothing from there on is the article.
+* **header**: the lines above the article. The date line there is the page's
+  date; the headline is the line right next to it (above, else below), or the
+  last long-enough line before the text when there is no date. Other header
+  lines are section names and counters.
+* **byline**: a name-shaped line right after the article's last sentence
+  (see ``bylines``), or right before a footnote separator ("_____").
+  What follows it is chrome, except footnotes after a separator.
+
+Lines with no letters at all (".", "31376270", "_____") are never text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .bylines import is_credit_line, parse_byline
+from .dates import parse_date_line
+
+_WORD = re.compile(r"[^\W_]+")
+_LETTER = re.compile(r"[^\W\d_]")
+_ENDS_SENTENCE = re.compile(r"(?:[.!?…;:]|\.\.\.)[\"”’')\]»]*$")
+_INNER_SENTENCE = re.compile(r"[.!?…][\"”’')\]]* +[\"“(]?[^\W\d_]")
+_SEPARATOR = re.compile(r"[_\-=*~—–]{3,}")
+_FOOTNOTE = re.compile(r"^(?:\[\d{1,3}\]|\(\d{1,3}\)|\*)")
+
+#: Lines at least this many syllables long read as prose even without punctuation.
+LONG_LINE = 30
+#: Non-prose lines in a row that end a run of prose.
+BREAK_AFTER = 2
+#: How many syllables a headline has at least, when a longer line is at hand.
+MIN_TITLE = 5
+
+
+def syllable_count(line: str) -> int:
+    return len(_WORD.findall(line))
+
+
+def is_junk(line: str) -> bool:
+    """No letters: dots, numbers, rules, stray symbols."""
+    return not _LETTER.search(line)
+
+
+def is_prose(line: str) -> bool:
+    """A line of running text rather than a label, heading, name or link."""
+    n = syllable_count(line)
+    if n >= LONG_LINE:
+        return True
+    if n >= 6 and _ENDS_SENTENCE.search(line):
+        return True
+    return n >= 10 and bool(_INNER_SENTENCE.search(line))
+
+
+@dataclass
+class Layout:
+    """Where the parts of a page are: indexes into the list of lines given to ``layout``."""
+
+    title: int | None = None
+    date: int | None = None
+    byline: int | None = None
+    author: str | None = None
+    body: list[int] = field(default_factory=list)
+
+
+def _listing_start(lines: list[str], order: list[int], first_prose: int, dates: dict[int, object]) -> int:
+    """The index where a list of other articles begins (or len(lines)).
+
+    Markers: a line repeating the line before it, and a bare timestamp line. Two
+    markers within a few lines after the article began make a listing; it starts at
+    the short heading line above the first marker, if there is one.
+    """
+    markers = []
+    prev = None
+    for pos, i in enumerate(order):
+        if i > first_prose and (lines[i] == prev or i in dates):
+            markers.append(pos)
+        prev = lines[i]
+    for a, b in zip(markers, markers[1:]):
+        if b - a <= 6:
+            start = a - 1 if lines[order[a]] == lines[order[a - 1]] else a
+            return order[start]
+    return len(lines)
+
+
+def _runs(order: list[int], prose: set[int]) -> list[list[int]]:
+    """Runs of prose: the lines of each, prose and the short lines between (non-junk only)."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    pending: list[int] = []
+    for i in order:
+        if i in prose:
+            if current and len(pending) < BREAK_AFTER:
+                current.extend(pending)
+            elif current:
+                runs.append(current)
+                current = []
+            current.append(i)
+            pending = []
+        else:
+            pending.append(i)
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _choose_run(lines: list[str], runs: list[list[int]], order: list[int]) -> list[int]:
+    """The article's run: the one with the most text, joined with close, solid neighbours.
+
+    A neighbour joins when fewer than four lines part them, none of which is a
+    date, byline or credit line, and it has two prose lines of its own (a single
+    stray sentence next door is more often a comment notice than the article).
+    """
+    sizes = [sum(len(lines[i]) for i in run) for run in runs]
+    best = max(range(len(runs)), key=lambda k: sizes[k])
+    chosen = list(runs[best])
+    position = {i: pos for pos, i in enumerate(order)}
+
+    def joinable(gap: list[int], run: list[int]) -> bool:
+        if len(gap) > 3 or sum(1 for i in run if is_prose(lines[i])) < 2:
+            return False
+        return not any(parse_date_line(lines[i]) or parse_byline(lines[i])[1] or is_credit_line(lines[i])
+                       for i in gap)
+
+    k = best + 1
+    while k < len(runs):
+        gap = order[position[chosen[-1]] + 1:position[runs[k][0]]]
+        if not joinable(gap, runs[k]):
+            break
+        chosen.extend(gap + runs[k])
+        k += 1
+    k = best - 1
+    while k >= 0:
+        gap = order[position[runs[k][-1]] + 1:position[chosen[0]]]
+        if not joinable(gap, runs[k]):
+            break
+        chosen = runs[k] + gap + chosen
+        k -= 1
+    return chosen
+
+
+def _title(lines: list[str], header: list[int], date: int | None) -> int | None:
+    """The headline among the header lines (see the module's docstring)."""
+    candidates = [i for i in header if i != date and not _ENDS_SENTENCE.search(lines[i].rstrip("…"))
+                  and 2 <= syllable_count(lines[i]) <= 40]
+    if not candidates:
+        return None
+    if date is not None:
+        pos = header.index(date)
+        neighbours = [header[p] for p in (pos - 1, pos + 1) if 0 <= p < len(header)]
+        for i in neighbours:
+            if i in candidates and syllable_count(lines[i]) >= MIN_TITLE:
+                return i
+    long_enough = [i for i in candidates if syllable_count(lines[i]) >= MIN_TITLE]
+    if long_enough:
+        return long_enough[-1]
+    return max(candidates, key=lambda i: syllable_count(lines[i]))
+
+
+def _byline(lines: list[str], order: list[int], run: list[int]) -> tuple[int | None, str | None, int]:
+    """The byline's index and author, and the index of the article's last line before it."""
+    in_run = set(run)
+    position = {i: pos for pos, i in enumerate(order)}
+    # A name right above a footnote separator, inside the run.
+    for i in range(run[0], run[-1] + 1):
+        if not _SEPARATOR.fullmatch(lines[i]):
+            continue
+        before = [j for j in order if j < i][-2:]
+        if before and before[-1] in in_run:
+            author, ok = parse_byline(lines[before[-1]])
+            if ok:
+                return before[-1], author, before[0]
+    # Otherwise one of the few lines after the run's last sentence.
+    last = run[-1]
+    while last in in_run and not is_prose(lines[last]) and position[last] > position[run[0]]:
+        last = order[position[last] - 1]
+    # Not limited by a listing's start: a doubled byline ("Anh Thơ / Anh Thơ") looks like one.
+    after = order[position[last] + 1:position[last] + 4]
+    for i in after:
+        author, ok = parse_byline(lines[i])
+        if ok:
+            # "Vĩnh Ngọc / Theo DM": the person before the credited outlet.
+            if is_credit_line(lines[i]) and i != after[0]:
+                prev = order[position[i] - 1]
+                prev_author, prev_ok = parse_byline(lines[prev])
+                if prev_ok and not is_credit_line(lines[prev]):
+                    return prev, prev_author, last
+            return i, author, last
+        if is_prose(lines[i]):
+            break
+    return None, None, last
+
+
+def layout(lines: list[str]) -> Layout:
+    """Find title, date, byline and body lines in a page's lines (already normalised and stripped)."""
+    order = [i for i, line in enumerate(lines) if line and not is_junk(line)]
+    prose = {i for i in order if is_prose(lines[i])}
+    dates = {}
+    for i in order:
+        if len(lines[i]) <= 80:
+            value = parse_date_line(lines[i])
+            if value is not None:
+                dates[i] = value
+    prose -= set(dates)
+    if not prose:
+        return Layout()
+    first_prose = min(prose)
+    stop = _listing_start(lines, order, first_prose, dates)
+    runs = _runs([i for i in order if i < stop], {i for i in prose if i < stop})
+    if not runs:
+        return Layout()
+    run = _choose_run(lines, runs, [i for i in order if i < stop])
+    header = [i for i in order if i < run[0]]
+    header_dates = [i for i in header if i in dates]
+    date = header_dates[-1] if header_dates else None
+    title = _title(lines, header, date)
+    byline, author, last = _byline(lines, order, run)
+    body = [i for i in run if i not in dates and i != title and i != byline and (byline is None or i <= last
+                                                                                or i > byline)]
+    if byline is not None:
+        body.extend(_footnotes(lines, order, byline, stop, set(body)))
+        body = sorted(set(body))
+    return Layout(title=title, date=date, byline=byline, author=author, body=body)
+
+
+def _footnotes(lines: list[str], order: list[int], byline: int, stop: int, taken: set[int]) -> list[int]:
+    """Footnotes after the byline: prose after a "_____" rule, up to the first non-prose line."""
+    after = [i for i in range(byline + 1, min(stop, len(lines))) if lines[i]]
+    if not after or not _SEPARATOR.fullmatch(lines[after[0]]):
+        return []
+    out = []
+    for i in after[1:]:
+        if is_junk(lines[i]):
+            continue
+        if not (is_prose(lines[i]) or _FOOTNOTE.match(lines[i])):
+            break
+        if i not in taken:
+            out.append(i)
+    return out

@@ -1,0 +1,275 @@
+"""The article reader: a scraped page or a JSON record in, clean fields out.
+
+The indexer calls these functions from worker processes, so they are plain
+functions of their input (no I/O, no global state beyond compiled patterns) and
+``Article`` pickles. Work is capped (``MAX_CHARS``) so a pathological input (a
+50 MB line) costs a bounded, linear pass instead of stalling a worker.
+
+Where each field comes from:
+* body, title, byline: ``boilerplate.layout`` (shape and position of lines);
+* published: the header's date line (``dates``); never a date inside a sentence;
+* years_mentioned, terms: the clean title and body (``dates``, ``terms``);
+* localities: ``places.find_localities`` on the clean title and body.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from . import boilerplate
+from .analysis import fold, normalize
+from .dates import VIETNAM, parse_date, parse_date_line, years_mentioned
+from .terms import find_terms
+
+#: Characters of input read at most; a news article is far shorter (the devset's longest is 14,000).
+MAX_CHARS = 300_000
+#: A line longer than this is cut: no paragraph is that long, and it bounds per-line work.
+MAX_LINE = 20_000
+
+
+class ReadError(ValueError):
+    """The input cannot be read as an article; the message is one line saying why."""
+
+
+@dataclass
+class Article:
+    title: str
+    body: str
+    published: datetime | None
+    years_mentioned: list[int]
+    localities: list[Any]  # places.Locality, primary first
+    terms: list[str]
+    author: str | None
+    source: str | None = None
+    url: str | None = None
+    id: str | None = None
+
+    def to_dict(self) -> dict:
+        """JSON-ready: ISO 8601 date (or None), localities as dicts."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "localities": [loc.as_dict() for loc in self.localities],
+            "terms": list(self.terms),
+            "author": self.author,
+            "years_mentioned": list(self.years_mentioned),
+            "source": self.source,
+            "url": self.url,
+            "body": self.body,
+        }
+
+
+# --- bytes to text -------------------------------------------------------------------
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+#: Control characters allowed per 1,000 characters before a text is called binary.
+MAX_CONTROL = 5
+
+
+def _check_text(text: str, encoding: str) -> str:
+    sample = text[:65_536]
+    controls = len(_CONTROL.findall(sample))
+    if controls * 1000 > MAX_CONTROL * max(len(sample), 1):
+        raise ReadError(f"not text: {controls} control characters in the first {len(sample)} (read as {encoding})")
+    return unicodedata.normalize("NFC", text)
+
+
+def decode(data: bytes) -> str:
+    """Bytes to NFC text: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1258.
+
+    Windows-1258 is the legacy Vietnamese code page; it writes tones as combining
+    marks, hence the NFC. Binary data is refused rather than read as mojibake.
+    """
+    if not data:
+        raise ReadError("empty: no bytes")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _check_text(data.decode(encoding), encoding)
+            except UnicodeDecodeError as e:
+                raise ReadError(f"not text: invalid {encoding} at byte {e.start}") from None
+    if data.count(b"\x00") * 100 > len(data[:65_536]):
+        raise ReadError("not text: NUL bytes (binary data, or UTF-16 without a byte-order mark)")
+    try:
+        return _check_text(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return _check_text(data.decode("cp1258"), "windows-1258")
+    except UnicodeDecodeError as e:
+        raise ReadError(f"not text: neither UTF-8 nor Windows-1258 (byte 0x{data[e.start]:02x} at {e.start})") from None
+
+
+# --- text to article -----------------------------------------------------------------
+
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def _clean_lines(text: str) -> list[str]:
+    """Normalised, stripped lines (blank lines kept as "")."""
+    text = normalize(_INVISIBLE.sub("", text[:MAX_CHARS]))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [_SPACES.sub(" ", line[:MAX_LINE]).strip() for line in text.split("\n")]
+
+
+def _strip_glued_title(line: str, title: str) -> str:
+    """A caption that starts with the headline glued on ("…từ cơ sởĐảng ủy xã …"): drop the headline."""
+    if title and len(line) > len(title) + 1 and line.startswith(title):
+        rest = line[len(title):]
+        if rest[0].isupper():
+            return rest
+    return line
+
+
+def _localities(title: str, body: str, source: str | None) -> list[Any]:
+    try:
+        from .places import find_localities  # imported late: the gazetteer is large
+    except ImportError:
+        return []
+    return find_localities(title, body, source)
+
+
+def _article(title: str, body: str, published: datetime | None, author: str | None,
+             source: str | None, url: str | None, id: str | None) -> Article:
+    both = f"{title}\n\n{body}" if title else body
+    return Article(
+        title=title,
+        body=body,
+        published=published,
+        years_mentioned=years_mentioned(both),
+        localities=_localities(title, body, source) if both.strip() else [],
+        terms=find_terms(both),
+        author=author,
+        source=source,
+        url=url,
+        id=id,
+    )
+
+
+def _read(text: str) -> tuple[str, str, datetime | None, str | None]:
+    """Title, body, date and author of a page's text."""
+    lines = _clean_lines(text)
+    parts = boilerplate.layout(lines)
+    title = lines[parts.title] if parts.title is not None else ""
+    published = parse_date_line(lines[parts.date]) if parts.date is not None else None
+    body_lines = []
+    for i in parts.body:
+        line = _strip_glued_title(lines[i], title)
+        if not body_lines or body_lines[-1] != line:
+            body_lines.append(line)
+    return title, "\n\n".join(body_lines), published, parts.author
+
+
+def read_text(text: str, *, source: str | None = None, url: str | None = None, id: str | None = None) -> Article:
+    """Read a scraped page's text. Never raises on odd text: no article means empty title and body."""
+    title, body, published, author = _read(text)
+    return _article(title, body, published, author, source, url, id)
+
+
+# --- JSON records --------------------------------------------------------------------
+
+_SLUG = re.compile(r"/([a-z0-9]+(?:-[a-z0-9]+){2,})(?:-\d{6,})?(?:\.[a-z]{2,5})?/?(?:[?#].*)?$")
+
+
+def _slug(url: str | None) -> list[str]:
+    """The headline words a URL's slug spells ("…/nganh-thue-that-thu-20201001.htm")."""
+    match = _SLUG.search(url or "")
+    return match.group(1).split("-") if match else []
+
+
+def _title_from_slug(slug: list[str], body: str) -> str:
+    """Put the diacritics back on a slug's words from the body's own spelling of them.
+
+    Each slug word takes the body's most frequent written form that folds to it
+    (lower-cased unless the body capitalises it mid-sentence too); words the body
+    never writes stay as in the slug.
+    """
+    forms: dict[str, dict[str, int]] = {}
+    for word in re.findall(r"[^\W_]+", body[:50_000]):
+        forms.setdefault(fold(word), {}).setdefault(word, 0)
+        forms[fold(word)][word] += 1
+    out = []
+    for token in slug:
+        seen = forms.get(token)
+        if not seen:
+            out.append(token)
+            continue
+        lower: dict[str, int] = {}
+        for word, n in seen.items():
+            key = word if word.isupper() and len(word) > 1 else (word if word[0].isupper() else word.lower())
+            lower[key] = lower.get(key, 0) + n
+        out.append(max(lower, key=lambda w: (lower[w], w.islower())))
+    title = " ".join(out)
+    return title[:1].upper() + title[1:]
+
+
+def _published(value: Any) -> datetime | None:
+    if not value or not isinstance(value, str):
+        return None
+    # An unreadable date is dropped rather than the article: the page may still give one.
+    return parse_date(value.strip()[:64])
+
+
+def read_record(record: dict) -> Article:
+    """Read a JSON record (id, title, body or text, published, url, source).
+
+    What the record states wins over what the reader guesses: its title, its date.
+    The text is still cleaned, since records are often scraped pages too. When the
+    record has no title, the URL's slug (headline without diacritics) picks the
+    headline from the text, or is given its diacritics back from the body.
+    """
+    if not isinstance(record, dict):
+        raise ReadError(f"not a JSON object but {type(record).__name__}")
+    text = record.get("body") or record.get("text") or ""
+    if not isinstance(text, str):
+        raise ReadError("'body' is not a string")
+    record_title = record.get("title") if isinstance(record.get("title"), str) else ""
+    record_title = " ".join(normalize(record_title).split())
+    if not text.strip() and not record_title:
+        raise ReadError("no text: the record has neither 'body' nor 'text' nor 'title'")
+    str_or_none = lambda key: record[key] if isinstance(record.get(key), str) and record[key] else None  # noqa: E731
+    source, url = str_or_none("source"), str_or_none("url")
+    rid = record.get("id")
+    rid = str(rid) if rid is not None else None
+
+    guessed_title, body, published, author = _read(text)
+    slug = _slug(url)
+    if record_title:
+        title = record_title
+    elif slug and guessed_title and _matches_slug(guessed_title, slug):
+        title = guessed_title
+    else:
+        title = ""
+        lines = body.split("\n\n")
+        if slug and lines and _matches_slug(lines[0], slug):  # the first paragraph is the headline
+            title, body = lines[0], "\n\n".join(lines[1:])
+        elif slug:
+            title = _title_from_slug(slug, body)
+        elif guessed_title:
+            title = guessed_title
+    if not body and text.strip():
+        # A record that is only a lead or a headline: keep its lines (no prose to tell chrome by).
+        kept = [line for line in _clean_lines(text) if line and not boilerplate.is_junk(line) and line != title]
+        body = "\n\n".join(kept)
+    if title and body.startswith(title + "\n\n"):
+        body = body[len(title) + 2:]
+    published = _published(record.get("published")) or published
+    return _article(title, body, published, author, source, url, rid)
+
+
+def _matches_slug(line: str, slug: list[str]) -> bool:
+    words = [fold(w) for w in re.findall(r"[^\W_]+", line)]
+    if not words:
+        return False
+    common = len(set(words) & set(slug))
+    return common >= 0.8 * max(len(set(slug)), 1) and common >= 0.8 * len(set(words))
+
+
+__all__ = ["Article", "ReadError", "decode", "read_record", "read_text", "VIETNAM"]
