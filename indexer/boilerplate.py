@@ -43,6 +43,8 @@ _FOOTNOTE = re.compile(r"^(?:\[\d{1,3}\]|\(\d{1,3}\)|\*)")
 LONG_LINE = 30
 #: Non-prose lines in a row that end a run of prose.
 BREAK_AFTER = 2
+#: Syllables of a caption-like line (kept around a record's text).
+CAPTION = 5
 #: How many syllables a headline has at least, when a longer line is at hand.
 MIN_TITLE = 5
 
@@ -118,39 +120,74 @@ def _runs(order: list[int], prose: set[int]) -> list[list[int]]:
     return runs
 
 
-def _choose_run(lines: list[str], runs: list[list[int]], order: list[int]) -> list[int]:
+def _stopper(line: str) -> bool:
+    """Lines that close the article: a date, a byline, a credit."""
+    return bool(parse_date_line(line) or parse_byline(line)[1] or is_credit_line(line))
+
+
+def _choose_run(lines: list[str], runs: list[list[int]], order: list[int], lenient: bool) -> list[int]:
     """The article's run: the one with the most text, joined with close, solid neighbours.
 
     A neighbour joins when fewer than four lines part them, none of which is a
-    date, byline or credit line, and it has two prose lines of its own (a single
-    stray sentence next door is more often a comment notice than the article).
+    date, and it has two prose lines of its own (a single stray sentence next door
+    is more often a comment notice than the article); across a byline or credit
+    line only when it is long (at least 40% of the text so far).
+    ``lenient`` (a record's text, not a whole page) joins any later run before a
+    date, byline or credit: a table or a photo gallery may stand between.
     """
     sizes = [sum(len(lines[i]) for i in run) for run in runs]
     best = max(range(len(runs)), key=lambda k: sizes[k])
     chosen = list(runs[best])
     position = {i: pos for pos, i in enumerate(order)}
 
-    def joinable(gap: list[int], run: list[int]) -> bool:
-        if len(gap) > 3 or sum(1 for i in run if is_prose(lines[i])) < 2:
+    def joinable(gap: list[int], run: list[int], forward: bool) -> bool:
+        if not lenient and (len(gap) > 3 or sum(1 for i in run if is_prose(lines[i])) < 2):
             return False
-        return not any(parse_date_line(lines[i]) or parse_byline(lines[i])[1] or is_credit_line(lines[i])
-                       for i in gap)
+        if any(parse_date_line(lines[i]) for i in gap):
+            return False
+        # A name line between two long stretches of text is a sub-heading ("Hằng Nga -
+        # Khâu Bội Ninh"), not a signature: what follows a signature is short.
+        before, after = run if not forward else chosen, chosen if not forward else run
+        signed = any(parse_byline(lines[i])[1] or is_credit_line(lines[i]) for i in gap)
+        return not signed or 10 * sum(len(lines[i]) for i in after) >= 4 * sum(len(lines[i]) for i in before)
 
     k = best + 1
     while k < len(runs):
         gap = order[position[chosen[-1]] + 1:position[runs[k][0]]]
-        if not joinable(gap, runs[k]):
+        if not joinable(gap, runs[k], True):
             break
         chosen.extend(gap + runs[k])
         k += 1
     k = best - 1
     while k >= 0:
         gap = order[position[runs[k][-1]] + 1:position[chosen[0]]]
-        if not joinable(gap, runs[k]):
+        if not joinable(gap, runs[k], False):
             break
         chosen = runs[k] + gap + chosen
         k -= 1
     return chosen
+
+
+def _captions_after(lines: list[str], order: list[int], run: list[int], stop: int) -> list[int]:
+    """Caption-like lines after the run (a record's photo gallery), up to a closing line.
+
+    Caption-like: five syllables or more. Two shorter lines in a row end it.
+    """
+    out: list[int] = []
+    pending: list[int] = []
+    for i in order:
+        if i <= run[-1]:
+            continue
+        if i >= stop or _stopper(lines[i]):
+            break
+        if syllable_count(lines[i]) >= CAPTION:
+            out.extend(pending + [i])
+            pending = []
+        else:
+            pending.append(i)
+            if len(pending) >= BREAK_AFTER:
+                break
+    return out
 
 
 def _title(lines: list[str], header: list[int], date: int | None) -> int | None:
@@ -184,6 +221,13 @@ def _byline(lines: list[str], order: list[int], run: list[int]) -> tuple[int | N
             author, ok = parse_byline(lines[before[-1]])
             if ok:
                 return before[-1], author, before[0]
+    # A signature one line before the run's end: what follows it is a notice, not the article.
+    tail = [i for i in run if i in in_run][-2:]
+    if len(tail) == 2 and not is_credit_line(lines[tail[0]]):
+        author, ok = parse_byline(lines[tail[0]])
+        if ok:
+            before = [j for j in run if j < tail[0]]
+            return tail[0], author, before[-1] if before else tail[0]
     # Otherwise one of the few lines after the run's last sentence.
     last = run[-1]
     while last in in_run and not is_prose(lines[last]) and position[last] > position[run[0]]:
@@ -205,8 +249,13 @@ def _byline(lines: list[str], order: list[int], run: list[int]) -> tuple[int | N
     return None, None, last
 
 
-def layout(lines: list[str]) -> Layout:
-    """Find title, date, byline and body lines in a page's lines (already normalised and stripped)."""
+def layout(lines: list[str], lenient: bool = False) -> Layout:
+    """Find title, date, byline and body lines in a page's lines (already normalised and stripped).
+
+    ``lenient`` is for a record's text, which is mostly the article already: short
+    caption-like lines around the prose are kept (photo galleries, tables' titles),
+    where on a whole page lines of that shape at the edges are more often chrome.
+    """
     order = [i for i, line in enumerate(lines) if line and not is_junk(line)]
     prose = {i for i in order if is_prose(lines[i])}
     dates = {}
@@ -223,11 +272,16 @@ def layout(lines: list[str]) -> Layout:
     runs = _runs([i for i in order if i < stop], {i for i in prose if i < stop})
     if not runs:
         return Layout()
-    run = _choose_run(lines, runs, [i for i in order if i < stop])
+    run = _choose_run(lines, runs, [i for i in order if i < stop], lenient)
+    if lenient:
+        run = sorted(run + _captions_after(lines, order, run, stop))
     header = [i for i in order if i < run[0]]
     header_dates = [i for i in header if i in dates]
     date = header_dates[-1] if header_dates else None
     title = _title(lines, header, date)
+    if lenient:  # header lines after the headline and date are the record's lead and captions
+        after = max(title if title is not None else -1, date if date is not None else -1)
+        run = [i for i in header if i > after and syllable_count(lines[i]) >= CAPTION] + run
     byline, author, last = _byline(lines, order, run)
     body = [i for i in run if i not in dates and i != title and i != byline and (byline is None or i <= last
                                                                                 or i > byline)]

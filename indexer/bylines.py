@@ -87,6 +87,10 @@ def parse_byline(line: str) -> tuple[str | None, bool]:
         return None, False
     if looks_like_name(line):
         return name_case(_NAME_NOTE.sub("", line).strip()), True
+    # Several names: "Minh Nhật - Trường Thịnh", "Quân Đỗ - An Nhiên".
+    parts = re.split(r"\s+[-–]\s+|\s*,\s+|\s+và\s+", _NAME_NOTE.sub("", line))
+    if 2 <= len(parts) <= 4 and all(looks_like_name(part) for part in parts):
+        return name_case(_NAME_NOTE.sub("", line).strip()), True
     return None, False
 
 

@@ -153,10 +153,10 @@ def _article(title: str, body: str, published: datetime | None, author: str | No
     )
 
 
-def _read(text: str) -> tuple[str, str, datetime | None, str | None]:
-    """Title, body, date and author of a page's text."""
+def _read(text: str, lenient: bool = False) -> tuple[str, str, datetime | None, str | None]:
+    """Title, body, date and author of a page's text (``lenient``: see ``boilerplate.layout``)."""
     lines = _clean_lines(text)
-    parts = boilerplate.layout(lines)
+    parts = boilerplate.layout(lines, lenient)
     title = lines[parts.title] if parts.title is not None else ""
     published = parse_date_line(lines[parts.date]) if parts.date is not None else None
     body_lines = []
@@ -175,38 +175,54 @@ def read_text(text: str, *, source: str | None = None, url: str | None = None, i
 
 # --- JSON records --------------------------------------------------------------------
 
-_SLUG = re.compile(r"/([a-z0-9]+(?:-[a-z0-9]+){2,})(?:-\d{6,})?(?:\.[a-z]{2,5})?/?(?:[?#].*)?$")
+_SLUG = re.compile(r"/([a-z0-9]+(?:-[a-z0-9]+){2,})(?:\.[a-z]{2,5})?/?(?:[?#].*)?$")
+_SLUG_ID = re.compile(r"(?:-[a-z]{0,3}\d{5,})+$")
 
 
 def _slug(url: str | None) -> list[str]:
-    """The headline words a URL's slug spells ("…/nganh-thue-that-thu-20201001.htm")."""
-    match = _SLUG.search(url or "")
-    return match.group(1).split("-") if match else []
+    """The headline words a URL's slug spells ("…/nganh-thue-that-thu-20201001130442778.htm")."""
+    match = _SLUG.search((url or "")[:2000])
+    if not match:
+        return []
+    words = _SLUG_ID.sub("", match.group(1)).split("-")
+    return words if len(words) >= 3 else []
 
 
 def _title_from_slug(slug: list[str], body: str) -> str:
-    """Put the diacritics back on a slug's words from the body's own spelling of them.
+    """Give a slug's words their diacritics back from the body's own spelling of them.
 
-    Each slug word takes the body's most frequent written form that folds to it
-    (lower-cased unless the body capitalises it mid-sentence too); words the body
-    never writes stay as in the slug.
+    The headline's phrases usually recur in the text, so runs of two or more slug
+    words are copied from the first place the body writes them in a row; a lone
+    word is restored only when the body spells it one way (lower-cased), since "ba"
+    alone could be "ba", "bà" or "bá". Anything else stays as the slug has it:
+    unaccented but still found by searches typed without diacritics.
     """
-    forms: dict[str, dict[str, int]] = {}
-    for word in re.findall(r"[^\W_]+", body[:50_000]):
-        forms.setdefault(fold(word), {}).setdefault(word, 0)
-        forms[fold(word)][word] += 1
-    out = []
-    for token in slug:
-        seen = forms.get(token)
-        if not seen:
-            out.append(token)
+    written = [m.group(0) for m in re.finditer(r"[^\W_]+", body[:50_000])]
+    folded = [fold(w) for w in written]
+    where: dict[str, list[int]] = {}
+    for pos, token in enumerate(folded):
+        where.setdefault(token, []).append(pos)
+    out: list[str] = []
+    i = 0
+    while i < len(slug):
+        best_len, best_pos = 0, -1
+        for pos in where.get(slug[i], ())[:200]:
+            k = 1
+            while i + k < len(slug) and pos + k < len(folded) and folded[pos + k] == slug[i + k]:
+                k += 1
+            if k > best_len:
+                best_len, best_pos = k, pos
+        if best_len >= 2:
+            out.extend(written[best_pos:best_pos + best_len])
+            i += best_len
             continue
-        lower: dict[str, int] = {}
-        for word, n in seen.items():
-            key = word if word.isupper() and len(word) > 1 else (word if word[0].isupper() else word.lower())
-            lower[key] = lower.get(key, 0) + n
-        out.append(max(lower, key=lambda w: (lower[w], w.islower())))
-    title = " ".join(out)
+        forms = {written[p] if written[p].isupper() and len(written[p]) > 1 else written[p].lower()
+                 for p in where.get(slug[i], ())}
+        out.append(forms.pop() if len(forms) == 1 else slug[i])
+        i += 1
+    # Lower-case copied sentence starts, then capitalise the headline's first letter.
+    words = [w if w.isupper() or k == 0 else w for k, w in enumerate(out)]
+    title = " ".join(words)
     return title[:1].upper() + title[1:]
 
 
@@ -239,7 +255,7 @@ def read_record(record: dict) -> Article:
     rid = record.get("id")
     rid = str(rid) if rid is not None else None
 
-    guessed_title, body, published, author = _read(text)
+    guessed_title, body, published, author = _read(text, lenient=True)
     slug = _slug(url)
     if record_title:
         title = record_title
