@@ -29,3 +29,93 @@ def analyze(text: str, as_json: bool) -> None:
 
 
 COMMANDS = [analyze]
+
+
+# --- issue 3: what the reader makes of files -----------------------------------------
+
+
+def _parse_inputs(path: str):
+    """(label, Article | None, problem | None) for each article in one file."""
+    from .reader import ReadError, decode, read_record, read_text
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        yield path, None, e.strerror or str(e)
+        return
+    try:
+        text = decode(data)
+    except ReadError as e:
+        yield path, None, str(e)
+        return
+    if not path.endswith(".jsonl"):
+        try:
+            article = read_text(text, id=path)
+        except Exception as e:  # a reader bug costs one file and a line, never a traceback
+            yield path, None, f"could not be read ({type(e).__name__}: {e})"
+            return
+        if article.title or article.body:
+            yield path, article, None
+        else:
+            yield path, None, "no article text after removing the page's boilerplate"
+        return
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        label = f"{path}:{n}"
+        try:
+            record = json.loads(line)
+            yield label, read_record(record), None
+        except json.JSONDecodeError as e:
+            yield label, None, f"not JSON ({e.msg} at column {e.colno})"
+        except ReadError as e:
+            yield label, None, str(e)
+        except Exception as e:  # a reader bug costs one record and a line, never a traceback
+            yield label, None, f"could not be read ({type(e).__name__}: {e})"
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per article (JSON lines).")
+@click.option("--lines", "body_lines", type=click.IntRange(0), default=3, show_default=True,
+              help="Body paragraphs to show (text output).")
+def parse(files: tuple[str, ...], as_json: bool, body_lines: int) -> None:
+    """Show what the article reader makes of FILES (.txt pages, or .jsonl records, one a line).
+
+    A file or record that cannot be read is reported on standard error and
+    skipped; the exit status is then 1.
+    """
+    skipped = 0
+    for path in files:
+        for label, article, problem in _parse_inputs(path):
+            if article is None:
+                skipped += 1
+                click.echo(f"vnsearch: {label}: {problem}", err=True)
+                continue
+            if as_json:
+                data = article.to_dict()
+                click.echo(json.dumps({k: data[k] for k in ("title", "published", "localities", "terms", "author",
+                                                            "body")}, ensure_ascii=False))
+                continue
+            places = "; ".join(
+                ", ".join(x for x in (loc.commune, loc.district, loc.province) if x)
+                + (f" (2025: {loc.province_2025})" if loc.province_2025 != loc.province else "")
+                for loc in article.localities)
+            click.echo(f"== {label}")
+            click.echo(f"title      {article.title or '-'}")
+            click.echo(f"published  {article.published.isoformat() if article.published else '-'}")
+            click.echo(f"localities {places or '-'}")
+            click.echo(f"terms      {', '.join(article.terms) or '-'}")
+            click.echo(f"years      {', '.join(map(str, article.years_mentioned)) or '-'}")
+            click.echo(f"author     {article.author or '-'}")
+            paragraphs = [p for p in article.body.split("\n\n") if p]
+            for p in paragraphs[:body_lines]:
+                click.echo(f"  | {p[:160]}{'…' if len(p) > 160 else ''}")
+            if len(paragraphs) > body_lines:
+                click.echo(f"  | … {len(paragraphs) - body_lines} more paragraphs")
+    if skipped:
+        sys.exit(1)
+
+
+COMMANDS.append(parse)
