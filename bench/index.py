@@ -131,7 +131,8 @@ def table(f: dict) -> str:
         lines.append(f"Speed-up jobs={f['cores']} over jobs=1: **{f['speedup']:.2f}×** (target ≥ 1.7× on 2 cores).")
     if "index_bytes" in f:
         lines.append(f"Index size: {f['index_bytes'] / 2**20:.1f} MB, **{f['index_bytes_per_article'] / 1024:.1f} KB per article**.")
-        lines.append(f"Peak memory: whole process tree ({f[f'build_{f['cores']}']['memory_method']}); target < 1 GB.")
+        method = f[f"build_{f['cores']}"]["memory_method"]
+        lines.append(f"Peak memory: whole process tree ({method}); target < 1 GB.")
     if "skipped" in f:
         lines.append(f"Not measured — our indexer: {f['skipped']}")
     return "\n".join(lines)
