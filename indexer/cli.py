@@ -8,6 +8,10 @@ import sys
 import click
 
 from .analysis import words
+from .build import BuildError, build_index
+from .sources import count_entries
+from .stats import index_stats
+from .store import default_index_dir
 
 
 def _text_argument(text: str) -> str:
@@ -28,7 +32,66 @@ def analyze(text: str, as_json: bool) -> None:
         click.echo(f"{t.start}\t{t.end}\t{t.token}\t{t.folded}\t{t.text!r}")
 
 
-COMMANDS = [analyze]
+def index_option(f):
+    return click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None,
+                        help="Index folder (default: the user's data folder, or $VNSEARCH_INDEX).")(f)
+
+
+@click.command("index")
+@click.argument("sources", nargs=-1, required=True)
+@index_option
+@click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes (default: all cores).")
+@click.option("--prune", is_flag=True, help="Remove articles whose source is gone.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def index_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | None, prune: bool,
+                  quiet: bool, as_json: bool) -> None:
+    """Build or update an index from SOURCES: folders of .txt, .jsonl files, or '-' (JSON lines on stdin)."""
+    target = index_dir or default_index_dir()
+    report = lambda line: click.echo(f"vnsearch: {line}", err=True)  # noqa: E731
+    show_bar = not quiet and not as_json and sys.stderr.isatty()
+    try:
+        if show_bar:
+            with click.progressbar(length=count_entries(sources), label="Indexing", show_pos=True,
+                                   file=sys.stderr) as bar:
+                summary = build_index(sources, target, jobs=jobs, prune=prune, progress=bar.update, report=report)
+        else:
+            summary = build_index(sources, target, jobs=jobs, prune=prune, report=report)
+    except BuildError as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
+    elif not quiet:
+        rate = (summary.indexed + summary.replaced) / summary.seconds if summary.seconds else 0
+        click.echo(f"{target}: {summary.indexed} indexed, {summary.unchanged} unchanged, {summary.replaced} replaced, "
+                   f"{summary.removed} removed, {summary.skipped} skipped in {summary.seconds:.1f} s "
+                   f"({rate:.1f} articles/s)")
+    if summary.skipped:
+        sys.exit(1)
+
+
+@click.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+def stats(index_dir: str | None, as_json: bool) -> None:
+    """What an index holds: articles, date span, provinces, terms, size on disk."""
+    try:
+        data = index_stats(index_dir or default_index_dir())
+    except FileNotFoundError as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"index      {data['index']}")
+    click.echo(f"articles   {data['articles']} ({data['undated']} without a date)")
+    click.echo(f"published  {data['first_published'] or '-'} .. {data['last_published'] or '-'}")
+    click.echo(f"size       {data['bytes'] / 1e6:.1f} MB")
+    for label in ("provinces", "terms"):
+        top = ", ".join(f"{k} {v}" for k, v in list(data[label].items())[:15])
+        click.echo(f"{label:<10} {top or '-'}")
+
+
+COMMANDS = [analyze, index_command, stats]
 
 
 # --- issue 3: what the reader makes of files -----------------------------------------

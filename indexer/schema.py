@@ -1,0 +1,123 @@
+"""The index's fields, and how an article becomes one whoosh document.
+
+Title and body each appear three times: exact syllables (positions, for phrases
+and for matches typed with diacritics), folded syllables (for matches typed
+without), and folded adjacent pairs (adjacency as plain terms, far cheaper than
+positional phrase queries). The segmenter's words feed ``spell``: one
+"folded=written" term per distinct word of an article ("thu_dau_mot=Thủ_Dầu_Một"),
+so did-you-mean finds the accented, cased readings of an unaccented query with a
+lexicon prefix scan and ranks them by document frequency.
+The article's filters are keyword fields holding folded keys (see
+``places.place_key``), so "binh duong" and "Bình Dương" meet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from . import analysis
+from .places import place_key
+from .reader import Article
+from .terms import term_years
+
+#: Title words weigh this much more than body words in BM25F.
+TITLE_BOOST = 3.0
+
+#: Part of every content hash: a change in analysis or reading re-indexes everything.
+PIPELINE_VERSION = f"analysis-{analysis.VERSION}/schema-1"
+
+
+def make_schema() -> Schema:
+    exact, folded, pair = analysis.SyllableTokenizer(), analysis.FoldedSyllableTokenizer(), analysis.PairTokenizer()
+    keys = dict(commas=True, lowercase=False, scorable=False)
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        hash=ID(stored=False, sortable=True),
+        title=TEXT(analyzer=exact, stored=True, field_boost=TITLE_BOOST),
+        title_fold=TEXT(analyzer=folded, field_boost=TITLE_BOOST),
+        title_pair=TEXT(analyzer=pair, phrase=False, field_boost=TITLE_BOOST),
+        body=TEXT(analyzer=exact, stored=True),
+        body_fold=TEXT(analyzer=folded),
+        body_pair=TEXT(analyzer=pair, phrase=False),
+        spell=KEYWORD(analyzer=analysis.WordTokenizer()),
+        published=DATETIME(stored=True, sortable=True),
+        year=KEYWORD(**keys),
+        years_mentioned=KEYWORD(**keys),
+        province=KEYWORD(**keys),
+        district=KEYWORD(**keys),
+        commune=KEYWORD(**keys),
+        terms=KEYWORD(**keys),
+        term_years=KEYWORD(**keys),
+        author=KEYWORD(**keys),
+        source=KEYWORD(**keys),
+        url=STORED(),
+        meta=STORED(),
+    )
+
+
+def content_hash(payload: bytes) -> str:
+    """A short digest of an article's raw input: unchanged input means nothing to redo."""
+    return hashlib.blake2b(PIPELINE_VERSION.encode() + b"\0" + payload, digest_size=12).hexdigest()
+
+
+def _keys(values) -> str:
+    return ",".join(sorted({v.replace(",", " ") for v in values if v}))
+
+
+def document(article: Article, digest: str, doc_id: str) -> dict[str, Any]:
+    """The whoosh fields of one article (runs in the build's worker processes)."""
+    localities = article.localities
+    terms = article.terms
+    covered = {y for t in terms for y in term_years(t)}
+    doc: dict[str, Any] = {
+        "id": doc_id,
+        "hash": digest,
+        "spell": spelling_terms(analysis.words(f"{article.title}\n\n{article.body}")),
+        "years_mentioned": _keys(str(y) for y in article.years_mentioned),
+        "province": _keys([place_key(loc.province) for loc in localities]
+                          + [place_key(loc.province_2025) for loc in localities]),
+        "district": _keys(place_key(loc.district) for loc in localities if loc.district),
+        "commune": _keys(place_key(loc.commune) for loc in localities if loc.commune),
+        "terms": _keys(analysis.fold(t) for t in terms),
+        "term_years": _keys(str(y) for y in covered),
+        "author": _keys([name_key(article.author)] if article.author else []),
+        "source": _keys([source_key(article.source)] if article.source else []),
+        "url": article.url,
+        "meta": json.dumps({
+            "localities": [loc.as_dict() for loc in localities],
+            "terms": terms,
+            "author": article.author,
+            "source": article.source,
+            "years_mentioned": article.years_mentioned,
+        }, ensure_ascii=False),
+    }
+    for name, text in (("title", article.title), ("body", article.body)):
+        # The same string object for the three fields: syllables() is cached, so the
+        # text is tokenised once.
+        doc[name] = doc[f"{name}_fold"] = doc[f"{name}_pair"] = text
+    if article.published is not None:
+        # whoosh compares naive datetimes: keep the article's local (Vietnam) wall time.
+        doc["published"] = article.published.replace(tzinfo=None)
+        doc["year"] = str(article.published.year)
+    return doc
+
+
+def spelling_terms(tokens: list[analysis.Token]) -> list[str]:
+    """Distinct "folded=written" terms (written = normalised original, case kept)."""
+    seen = {f"{t.folded}={'_'.join(analysis.normalize(t.text).split())}" for t in tokens}
+    return sorted(seen)
+
+
+def name_key(name: str) -> str:
+    """Key for free-form names (authors): folded, single-spaced."""
+    return " ".join(analysis.fold(name).split())
+
+
+def source_key(source: str) -> str:
+    """Key for a source: a host without "www." ("baobinhduong.vn"), or a folded outlet name."""
+    key = name_key(source)
+    return key[4:] if key.startswith("www.") else key

@@ -1,0 +1,130 @@
+"""Walking a build's inputs: folders of .txt files, .jsonl files and standard input.
+
+Everything here is cheap (file reads, JSON parsing, hashing) and runs in the main
+process; the expensive reading and segmentation happen in workers. Inputs are
+streamed one article at a time, never loaded whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterable, Iterator, Union
+
+TEXT_SUFFIXES = {".txt"}
+RECORD_SUFFIXES = {".jsonl", ".ndjson"}
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One article's raw input, with the id it will have in the index."""
+
+    id: str
+    origin: str  # "path" or "path:line", for messages
+    payload: bytes  # what the content hash covers
+    record: dict | None = None  # the parsed JSON record; None for a text file
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input that cannot become an article, said in one line."""
+
+    origin: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+
+Entry = Union[Item, Problem]
+
+
+def iter_entries(sources: Iterable[str | os.PathLike]) -> Iterator[Entry]:
+    """Every article (or problem) in the sources, in a stable order."""
+    for source in sources:
+        if str(source) == STDIN:
+            yield from _records(sys.stdin.buffer, "<stdin>", "stdin")
+            continue
+        path = Path(source)
+        if path.is_dir():
+            for file in _walk(path):
+                yield from _file(file, file.relative_to(path).as_posix())
+        elif path.is_file():
+            yield from _file(path, path.name)
+        else:
+            yield Problem(str(path), "no such file or folder")
+
+
+def count_entries(sources: Iterable[str | os.PathLike]) -> int | None:
+    """How many entries a build will see (for a progress bar); None when unknowable (stdin)."""
+    total = 0
+    for source in sources:
+        if str(source) == STDIN:
+            return None
+        path = Path(source)
+        files = _walk(path) if path.is_dir() else [path] if path.is_file() else []
+        for file in files:
+            if file.suffix.lower() in RECORD_SUFFIXES:
+                with open(file, "rb") as f:
+                    total += sum(1 for line in f if line.strip())
+            else:
+                total += 1
+    return total
+
+
+def _walk(root: Path) -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            file = Path(folder, name)
+            if file.suffix.lower() in TEXT_SUFFIXES | RECORD_SUFFIXES:
+                found.append(file)
+    return found
+
+
+def _file(path: Path, relative: str) -> Iterator[Entry]:
+    if path.suffix.lower() in RECORD_SUFFIXES:
+        try:
+            with open(path, "rb") as f:
+                yield from _records(f, str(path), relative)
+        except OSError as e:
+            yield Problem(str(path), f"cannot read: {e.strerror}")
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        yield Problem(str(path), f"cannot read: {e.strerror}")
+        return
+    if not data.strip():
+        yield Problem(str(path), "empty file")
+        return
+    yield Item(id=relative, origin=str(path), payload=data)
+
+
+def _records(stream: BinaryIO, name: str, relative: str) -> Iterator[Entry]:
+    for lineno, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        origin = f"{name}:{lineno}"
+        try:
+            record = json.loads(line)
+        except UnicodeDecodeError:
+            yield Problem(origin, "not UTF-8")
+            continue
+        except ValueError as e:
+            yield Problem(origin, f"malformed JSON ({e.args[0].split(':')[0]})")
+            continue
+        if not isinstance(record, dict):
+            yield Problem(origin, "a JSON line must be an object")
+            continue
+        text = record.get("body") or record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            yield Problem(origin, "record has no text ('body' or 'text')")
+            continue
+        doc_id = record.get("id") or record.get("url") or f"{relative}:{lineno}"
+        yield Item(id=str(doc_id), origin=origin, payload=line.strip(), record=record)

@@ -1,0 +1,76 @@
+"""Turning search results into text for people (terminal, HTML); JSON is ``to_dict``."""
+
+from __future__ import annotations
+
+import html
+from typing import Callable
+
+import click
+
+from .highlight import Snippet
+from .searcher import ArticleView, SearchResult
+
+
+def _marked(snippet: Snippet, mark: Callable[[str], str], plain: Callable[[str], str]) -> str:
+    out, last = [], 0
+    for start, end in snippet.highlights:
+        out.append(plain(snippet.text[last:start]))
+        out.append(mark(snippet.text[start:end]))
+        last = end
+    out.append(plain(snippet.text[last:]))
+    return "".join(out).replace("\n", " ")
+
+
+def _where(localities: list[dict]) -> str:
+    if not localities:
+        return ""
+    first = localities[0]
+    parts = [first.get("commune"), first.get("district"), first.get("province")]
+    return ", ".join(p for p in parts if p)
+
+
+def render_text(result: SearchResult, color: bool) -> str:
+    mark = (lambda s: click.style(s, fg="yellow", bold=True)) if color else (lambda s: f"[{s}]")
+    lines = []
+    if result.suggestion:
+        lines.append(f"Did you mean: {result.suggestion}")
+    lines.append(f"{result.total} article{'s' if result.total != 1 else ''} for {result.query!r}")
+    for i, hit in enumerate(result.hits, 1):
+        title = click.style(hit.title, bold=True) if color else hit.title
+        details = " · ".join(x for x in [(hit.published or "")[:10], _where(hit.localities),
+                                           ", ".join(hit.terms[:3]), f"score {hit.score:.2f}"] if x)
+        lines += ["", f"{i}. {title}", f"   {hit.id}  {details}"]
+        lines += [f"   … {_marked(s, mark, str)} …" for s in hit.snippets]
+    if result.facets:
+        lines.append("")
+        for name, counts in result.facets.items():
+            lines.append(f"{name}: " + ", ".join(f"{k} ({v})" for k, v in list(counts.items())[:10]))
+    return "\n".join(lines)
+
+
+def render_html(result: SearchResult) -> str:
+    e = html.escape
+    parts = [f"<section class=\"vnsearch\"><p>{result.total} articles for <q>{e(result.query)}</q></p>"]
+    if result.suggestion:
+        parts.append(f"<p>Did you mean: <em>{e(result.suggestion)}</em></p>")
+    parts.append("<ol>")
+    for hit in result.hits:
+        title = f'<a href="{e(hit.url)}">{e(hit.title)}</a>' if hit.url else e(hit.title)
+        parts.append(f"<li><h3>{title}</h3><p class=\"meta\">{e(hit.published or '')} {e(_where(hit.localities))}</p>")
+        for s in hit.snippets:
+            marked = _marked(s, lambda t: f"<mark>{e(t)}</mark>", e)
+            parts.append(f"<p>…{marked}…</p>")
+        parts.append("</li>")
+    parts.append("</ol></section>")
+    return "\n".join(parts)
+
+
+def render_article(article: ArticleView) -> str:
+    lines = [article.title, ""]
+    for label, value in [("id", article.id), ("published", article.published), ("author", article.author),
+                         ("source", article.source), ("url", article.url),
+                         ("localities", "; ".join(_where([loc]) for loc in article.localities)),
+                         ("terms", ", ".join(article.terms))]:
+        if value:
+            lines.append(f"{label:<11}{value}")
+    return "\n".join(lines + ["", article.body])

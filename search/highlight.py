@@ -1,0 +1,83 @@
+"""Snippets cut from the original article text, with every matched word marked.
+
+A match is decided per syllable with the same rule the query used (exact form for
+syllables typed with diacritics, folded form for those typed without), so a query
+"dang vien" marks "đảng viên" in the text. Adjacent matched syllables are marked
+as one span, so a word is marked whole.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from indexer.analysis import syllables
+
+SNIPPET_CHARS = 240
+_SENTENCE_END = re.compile(r"[.!?…]\s+|\n+")
+
+
+@dataclass
+class Snippet:
+    text: str
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "highlights": [list(h) for h in self.highlights]}
+
+
+def matched_spans(text: str, exact: set[str], folded: set[str]) -> list[tuple[int, int, str]]:
+    """(start, end, key) of each run of matched syllables; key is the first syllable's term."""
+    spans: list[tuple[int, int, str]] = []
+    last_end = -1
+    for t in syllables(text):
+        if t.token in exact or t.folded in folded:
+            if spans and text[last_end:t.start].isspace():
+                spans[-1] = (spans[-1][0], t.end, spans[-1][2] + " " + t.folded)
+            else:
+                spans.append((t.start, t.end, t.folded))
+            last_end = t.end
+    return spans
+
+
+def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    """A window of about SNIPPET_CHARS around [start, end), widened to sentence or word edges."""
+    room = max(0, SNIPPET_CHARS - (end - start)) // 2
+    lo, hi = max(0, start - room), min(len(text), end + room)
+    boundary = None
+    for m in _SENTENCE_END.finditer(text, lo, start):
+        boundary = m.end()
+    if boundary is not None:
+        lo = boundary
+    elif lo > 0:
+        space = text.find(" ", lo, start)
+        lo = space + 1 if space >= 0 else lo
+    if hi < len(text):
+        space = text.rfind(" ", end, hi)
+        hi = space if space > end else hi
+    return lo, hi
+
+
+def snippets(text: str, exact: set[str], folded: set[str], count: int = 3) -> list[Snippet]:
+    """Up to ``count`` passages with the most distinct query words, in text order."""
+    spans = matched_spans(text, exact, folded)
+    if not spans:
+        return [Snippet(text[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(text) > SNIPPET_CHARS else text)] if text else []
+    candidates = []
+    for i, (start, end, _) in enumerate(spans):
+        lo, hi = _window(text, start, end)
+        inside = [s for s in spans if s[0] >= lo and s[1] <= hi]
+        distinct = {w for s in inside for w in s[2].split()}
+        candidates.append((len(distinct), len(inside), -i, lo, hi))
+    candidates.sort(reverse=True)
+    chosen: list[tuple[int, int]] = []
+    for *_, lo, hi in candidates:
+        if all(hi <= a or lo >= b for a, b in chosen):
+            chosen.append((lo, hi))
+        if len(chosen) == count:
+            break
+    result = []
+    for lo, hi in sorted(chosen):
+        marks = [(s - lo, e - lo) for s, e, _ in spans if s >= lo and e <= hi]
+        result.append(Snippet(text[lo:hi], marks))
+    return result

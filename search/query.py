@@ -1,0 +1,239 @@
+"""From what a user types to a whoosh query.
+
+We parse queries ourselves instead of using whoosh's QueryParser: people paste
+unbalanced quotes, lone dashes and thousands of characters, and each of those
+must still give a sensible search, never a syntax error.
+
+Per syllable: typed with diacritics, it matches that exact syllable (after tone
+normalisation, so "khoá" finds "khóa"); typed without, it matches every accented
+form through the folded field, and its literal form adds a small bonus. Adjacent
+syllables add a folded-pair term, which is what lifts passages and headlines
+typed as written.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from whoosh import query as Q
+
+from indexer.analysis import Token, fold, has_diacritics, pairs, syllables
+from indexer.places import place_key
+from indexer.schema import name_key, source_key
+from indexer.terms import normalize_term
+
+MAX_QUERY_CHARS = 1000
+#: At most this many syllables are searched; a pasted page becomes its opening words.
+MAX_SYLLABLES = 64
+LITERAL_BONUS = 0.2
+PHRASE_BOOST = 2.0
+
+FILTER_NAMES = ("province", "district", "commune", "since", "until", "term", "year", "author", "source")
+
+
+class QueryError(ValueError):
+    """A filter value that cannot mean anything (a date that is not a date); one line."""
+
+
+@dataclass
+class Clause:
+    tokens: list[Token]
+    phrase: bool = False
+    negated: bool = False
+    alternative: bool = False  # joined to the previous clause with OR
+
+
+@dataclass
+class ParsedQuery:
+    clauses: list[Clause] = field(default_factory=list)
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def positive(self) -> list[Clause]:
+        return [c for c in self.clauses if not c.negated]
+
+    def syllables(self) -> list[Token]:
+        return [t for c in self.positive for t in c.tokens]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_PIECE = re.compile(
+    r'(?P<neg>-)?(?:(?P<field>[a-z]+):)?(?:"(?P<quoted>[^"]*)"?|(?P<bare>[^\s"]+))', re.IGNORECASE)
+
+
+def parse(text: str, filters: dict[str, str | None] | None = None) -> ParsedQuery:
+    """Split a query into clauses and fielded filters; never raises on odd syntax."""
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text))[:MAX_QUERY_CHARS]
+    text = re.sub(r"[()\[\]{}]", " ", text)
+    parsed = ParsedQuery(filters={k: v for k, v in (filters or {}).items() if v not in (None, "")})
+    pending_or = False
+    budget = MAX_SYLLABLES
+    for m in _PIECE.finditer(text):
+        value = m.group("quoted") if m.group("quoted") is not None else m.group("bare") or ""
+        name = (m.group("field") or "").lower()
+        if name in FILTER_NAMES:
+            parsed.filters.setdefault(name, value)
+            continue
+        if name:  # "http:" or "giờ:" is text, not a field
+            value = f"{m.group('field')}:{value}"
+        if m.group("quoted") is None and value == "OR":
+            pending_or = bool(parsed.clauses)
+            continue
+        if m.group("quoted") is None and value == "AND":
+            continue
+        tokens = list(syllables(value))[:budget]
+        if not tokens:
+            continue
+        budget -= len(tokens)
+        parsed.clauses.append(Clause(tokens, phrase=m.group("quoted") is not None and len(tokens) > 1,
+                                     negated=bool(m.group("neg")), alternative=pending_or))
+        pending_or = False
+        if budget <= 0:
+            break
+    return parsed
+
+
+def _either(field_pair: tuple[str, str], term: str, boost: float = 1.0) -> list[Q.Query]:
+    return [Q.Term(f, term, boost=boost) for f in field_pair]
+
+
+def _syllable_terms(token: Token) -> list[Q.Query]:
+    if has_diacritics(token.text):
+        return _either(("body", "title"), token.token)
+    terms = _either(("body_fold", "title_fold"), token.folded)
+    if token.token.isalpha():
+        terms += _either(("body", "title"), token.token, LITERAL_BONUS)
+    return terms
+
+
+def _phrase(tokens: list[Token], boost: float = 1.0) -> Q.Query:
+    if all(has_diacritics(t.text) for t in tokens):
+        fields, words = ("body", "title"), [t.token for t in tokens]
+    else:
+        fields, words = ("body_fold", "title_fold"), [t.folded for t in tokens]
+    return Q.Or([Q.Phrase(f, words, slop=1, boost=boost) for f in fields])
+
+
+def _clause_query(clause: Clause) -> Q.Query:
+    if clause.phrase:
+        return _phrase(clause.tokens)
+    if len(clause.tokens) == 1:
+        return Q.Or(_syllable_terms(clause.tokens[0]))
+    return Q.And([Q.Or(_syllable_terms(t)) for t in clause.tokens])
+
+
+def _free_text(tokens: list[Token]) -> list[Q.Query]:
+    """Scoring terms for a run of free words: each syllable, and each adjacent pair."""
+    subs: list[Q.Query] = []
+    for t in tokens:
+        subs += _syllable_terms(t)
+    for pair in pairs(tokens):
+        subs += _either(("body_pair", "title_pair"), pair)
+    return subs
+
+
+def build(parsed: ParsedQuery) -> Q.Query | None:
+    """The whoosh query for the positive clauses (see ``exclusions`` and ``filter_query``).
+
+    Free words are scored with OR plus adjacency, so a headline whose words are not
+    all in the text still finds its article; quoted phrases are required; OR joins
+    the clauses on either side of it; negated clauses exclude.
+    """
+    required: list[Q.Query] = []
+    free: list[Token] = []
+    alternatives: list[Q.Query] = []
+    for i, clause in enumerate(parsed.positive):
+        nxt = parsed.positive[i + 1] if i + 1 < len(parsed.positive) else None
+        in_or = clause.alternative or (nxt is not None and nxt.alternative)
+        if in_or:
+            alternatives.append(_clause_query(clause))
+            if nxt is None or not nxt.alternative:
+                required.append(Q.Or(alternatives))
+                alternatives = []
+        elif clause.phrase:
+            required.append(_phrase(clause.tokens, PHRASE_BOOST))
+        else:
+            free.extend(clause.tokens)
+    scoring = _free_text(free)
+    if required:
+        main: Q.Query = Q.And(required)
+        if scoring:
+            main = Q.AndMaybe(main, Q.Or(scoring))
+    elif scoring:
+        main = Q.Or(scoring)
+    else:
+        return None
+    return main
+
+
+def exclusions(parsed: ParsedQuery) -> Q.Query | None:
+    """What -excluded clauses match, for the search's ``mask``.
+
+    (whoosh 2.7's AndNot matcher lets excluded documents through, so excluded
+    clauses go to the mask, which removes them by document number.)
+    """
+    negated = [_clause_query(Clause(c.tokens, phrase=c.phrase)) for c in parsed.clauses if c.negated]
+    return Q.Or(negated) if negated else None
+
+
+def _date(value: str, end: bool) -> datetime:
+    try:
+        if re.fullmatch(r"\d{4}", value):
+            day = date(int(value), 12, 31) if end else date(int(value), 1, 1)
+        elif re.fullmatch(r"\d{4}-\d{1,2}", value):
+            y, m = map(int, value.split("-"))
+            day = date(y, m, calendar.monthrange(y, m)[1] if end else 1)
+        elif re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value):
+            d, m, y = map(int, value.split("/"))
+            day = date(y, m, d)
+        else:
+            day = date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"'{value}' is not a date (use 2020-01-31, 31/01/2020, 2020-01 or 2020)") from None
+    return datetime.combine(day, time.max if end else time.min)
+
+
+def filter_query(filters: dict[str, str]) -> Q.Query | None:
+    """Fielded filters as a whoosh query over the keyword fields (folded keys)."""
+    parts: list[Q.Query] = []
+    for name, value in filters.items():
+        value = str(value).strip()
+        if name in ("province", "district", "commune"):
+            parts.append(Q.Term(name, place_key(value)))
+        elif name == "term":
+            parts.append(Q.Term("terms", fold(normalize_term(value) or value)))
+        elif name == "year":
+            if not re.fullmatch(r"\d{4}", value):
+                raise QueryError(f"year must be four digits, not '{value}'")
+            parts.append(Q.Or([Q.Term("term_years", value), Q.Term("year", value)]))
+        elif name == "author":
+            parts.append(Q.Term("author", name_key(value)))
+        elif name == "source":
+            parts.append(Q.Term("source", source_key(value)))
+    since, until = filters.get("since"), filters.get("until")
+    if since or until:
+        start = _date(since, end=False) if since else None
+        end = _date(until, end=True) if until else None
+        if start and end and start > end:
+            raise QueryError(f"--since {since} is after --until {until}")
+        parts.append(Q.DateRange("published", start, end))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Q.And(parts)
+
+
+def highlight_terms(parsed: ParsedQuery) -> tuple[set[str], set[str]]:
+    """Exact and folded forms that count as a match when marking snippets."""
+    exact: set[str] = set()
+    folded: set[str] = set()
+    for t in parsed.syllables():
+        if has_diacritics(t.text):
+            exact.add(t.token)
+        else:
+            folded.add(t.folded)
+    return exact, folded
+

@@ -1,0 +1,173 @@
+"""The search API: plain data in, plain data out.
+
+A ``Searcher`` holds an open index (cheap: whoosh reads the table of contents)
+and opens a fresh whoosh searcher per call, so one instance can be shared by
+threads, and every call sees the newest committed build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from whoosh import sorting
+from whoosh.scoring import BM25F
+
+from indexer.store import default_index_dir, open_index
+
+from . import query as Q
+from .highlight import Snippet, snippets
+from .suggest import suggest
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+FACET_FIELDS = {"province": "province", "year": "year", "term": "terms"}
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    score: float
+    published: str | None
+    localities: list[dict]
+    terms: list[str]
+    url: str | None
+    snippets: list[Snippet] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["snippets"] = [s.to_dict() for s in self.snippets]
+        return data
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    suggestion: str | None
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] | None = None
+
+    def to_dict(self) -> dict:
+        data = {"query": self.query, "total": self.total, "suggestion": self.suggestion,
+                "hits": [h.to_dict() for h in self.hits]}
+        if self.facets is not None:
+            data["facets"] = self.facets
+        return data
+
+
+@dataclass
+class ArticleView:
+    """One stored article, as ``vnsearch show`` prints it."""
+
+    id: str
+    title: str
+    body: str
+    published: str | None
+    localities: list[dict]
+    terms: list[str]
+    author: str | None
+    source: str | None
+    url: str | None
+    years_mentioned: list[int]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.replace(tzinfo=VIETNAM).isoformat() if value else None
+
+
+class Searcher:
+    def __init__(self, index_dir: str | os.PathLike | None = None):
+        self.index_dir = index_dir or default_index_dir()
+        self._ix = open_index(self.index_dir)
+        self._weighting = BM25F()
+
+    def __enter__(self) -> "Searcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._ix.close()
+
+    def search(self, query: str, *, limit: int = 10, offset: int = 0, province: str | None = None,
+               district: str | None = None, commune: str | None = None, since: str | None = None,
+               until: str | None = None, term: str | None = None, year: str | int | None = None,
+               author: str | None = None, source: str | None = None, sort: str = "relevance",
+               facets: bool = False, snippet_count: int = 3) -> SearchResult:
+        """Ranked hits for ``query`` with the given filters.
+
+        Raises ``query.QueryError`` (a one-line message) for filter values that
+        cannot mean anything; any text query, however odd, is searched.
+        """
+        filters = dict(province=province, district=district, commune=commune, since=since, until=until,
+                       term=term, year=None if year is None else str(year), author=author, source=source)
+        parsed = Q.parse(query, filters)
+        main = Q.build(parsed)
+        mask = Q.exclusions(parsed)
+        restrict = Q.filter_query(parsed.filters)
+        if main is None and restrict is None:
+            return SearchResult(query, 0, None, [], {} if facets else None)
+        if main is None:
+            main, restrict, sort = restrict, None, "date" if sort == "relevance" else sort
+        exact, folded = Q.highlight_terms(parsed)
+        with self._ix.searcher(weighting=self._weighting) as s:
+            kwargs = {"filter": restrict, "mask": mask, "limit": offset + limit}
+            if sort == "date":
+                kwargs.update(sortedby="published", reverse=True)
+            results = s.search(main, **kwargs)
+            hits = [self._hit(r, exact, folded, snippet_count) for r in results[offset:offset + limit]]
+            counts = self._facets(s, main, restrict, mask) if facets else None
+            return SearchResult(query, len(results), suggest(s, parsed.syllables()), hits, counts)
+
+    @staticmethod
+    def _hit(result, exact: set[str], folded: set[str], snippet_count: int) -> Hit:
+        stored = result.fields()
+        meta = json.loads(stored.get("meta") or "{}")
+        return Hit(
+            id=stored["id"], title=stored.get("title", ""), score=round(float(result.score or 0.0), 4),
+            published=_iso(stored.get("published")), localities=meta.get("localities", []),
+            terms=meta.get("terms", []), url=stored.get("url"),
+            snippets=snippets(stored.get("body", ""), exact, folded, snippet_count),
+        )
+
+    @staticmethod
+    def _facets(s, main, restrict, mask) -> dict[str, dict[str, int]]:
+        """Counts of matching articles by province, year and term."""
+        docs = set(s.docs_for_query(main))
+        if restrict is not None:
+            docs &= set(s.docs_for_query(restrict))
+        if mask is not None:
+            docs -= set(s.docs_for_query(mask))
+        reader = s.reader()
+        counts: dict[str, dict[str, int]] = {}
+        for name, fieldname in FACET_FIELDS.items():
+            bucket = {}
+            for term in reader.lexicon(fieldname):
+                term = term.decode("utf-8") if isinstance(term, bytes) else term
+                n = len(docs.intersection(reader.postings(fieldname, term).all_ids()))
+                if n:
+                    bucket[term] = n
+            counts[name] = dict(sorted(bucket.items(), key=lambda kv: (-kv[1], kv[0])))
+        return counts
+
+    def get(self, doc_id: str) -> ArticleView | None:
+        """The stored article with this id, or None."""
+        with self._ix.searcher() as s:
+            stored = s.document(id=doc_id)
+        if stored is None:
+            return None
+        meta = json.loads(stored.get("meta") or "{}")
+        return ArticleView(
+            id=stored["id"], title=stored.get("title", ""), body=stored.get("body", ""),
+            published=_iso(stored.get("published")), localities=meta.get("localities", []),
+            terms=meta.get("terms", []), author=meta.get("author"), source=meta.get("source"),
+            url=stored.get("url"), years_mentioned=meta.get("years_mentioned", []),
+        )

@@ -1,0 +1,157 @@
+"""The batch build: incremental, honest about bad input, safe when killed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer import build_index
+from indexer.stats import index_stats
+from search import Searcher
+from search.cli import main
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    target = tmp_path / "articles"
+    shutil.copytree(CORPUS, target / "seeds")
+    return target
+
+
+def windows_1258(text: str) -> bytes:
+    """Windows-1258 as Vietnamese Windows software writes it: base letters precomposed, tones combining."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+                   + "".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")
+
+
+def doc_ids(index_dir: Path) -> set[str]:
+    with Searcher(index_dir) as s:
+        with s._ix.searcher() as w:
+            return {f["id"] for f in w.all_stored_fields()}
+
+
+def test_incremental_rebuild_replace_and_prune(folder, tmp_path) -> None:
+    ix = tmp_path / "ix"
+    first = build_index([folder], ix, jobs=2)
+    assert (first.indexed, first.skipped) == (5, 0)
+    assert doc_ids(ix) == {f"seeds/{p.name}" for p in CORPUS.glob("*.txt")}
+
+    again = build_index([folder], ix, jobs=2)
+    assert (again.indexed, again.unchanged, again.replaced) == (0, 5, 0)
+
+    changed = folder / "seeds" / "004_3071c7396e23f874.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Trúc Linh", "Trúc Linh (bổ sung)"), encoding="utf-8")
+    (folder / "seeds" / "000_13d84c9b41a19287.txt").unlink()
+    third = build_index([folder], ix, jobs=1)
+    assert (third.indexed, third.unchanged, third.replaced, third.removed) == (0, 3, 1, 0)
+    assert len(doc_ids(ix)) == 5  # without --prune the vanished article stays
+
+    pruned = build_index([folder], ix, jobs=1, prune=True)
+    assert (pruned.removed, pruned.unchanged) == (1, 4)
+    assert "seeds/000_13d84c9b41a19287.txt" not in doc_ids(ix)
+    assert index_stats(ix)["articles"] == 4
+
+
+def test_bad_input_is_reported_per_file_and_the_rest_goes_in(folder, tmp_path) -> None:
+    bad = folder / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "garbage.txt").write_bytes(bytes(range(256)) * 40)
+    seed_text = (CORPUS / "004_3071c7396e23f874.txt").read_text(encoding="utf-8")
+    (bad / "utf16.txt").write_bytes(seed_text.encode("utf-16"))
+    (bad / "cp1258.txt").write_bytes(windows_1258("Tin huyện Bình Liêu\n\nĐảng bộ xã Đồng Văn kết nạp đảng viên mới."))
+    (bad / "records.jsonl").write_text(
+        '{"id": "ok-1", "title": "Hội nghị", "body": "Huyện ủy Bình Liêu tổ chức hội nghị."}\n'
+        '{"id": "broken", "title": \n'
+        '{"id": "no-text", "title": "Chỉ có tiêu đề"}\n'
+        '[1, 2]\n', encoding="utf-8")
+    lines: list[str] = []
+    summary = build_index([folder], tmp_path / "ix", jobs=2, report=lines.append)
+    assert summary.indexed == 5 + 3  # seeds, utf16, cp1258, ok-1
+    assert summary.skipped == 5
+    joined = "\n".join(lines)
+    assert "empty.txt: empty file" in joined
+    assert "garbage.txt" in joined
+    assert "records.jsonl:2: malformed JSON" in joined
+    assert "records.jsonl:3: record has no text" in joined
+    assert "records.jsonl:4:" in joined
+    assert all("\n" not in line and "Traceback" not in line for line in lines)
+    with Searcher(tmp_path / "ix") as s:
+        assert "bad/cp1258.txt" in {h.id for h in s.search("xã Đồng Văn", limit=20).hits}
+
+
+def test_cli_index_reports_and_exits_nonzero_on_skips(folder, tmp_path) -> None:
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["index", str(folder), "--index", str(tmp_path / "ix"), "--json", "-j", "1"])
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert summary["indexed"] == 5 and summary["skipped"] == 1
+    assert "empty.txt: empty file" in result.stderr
+
+
+def test_cli_index_from_stdin(tmp_path) -> None:
+    records = [{"id": f"r{i}", "title": f"Tin số {i}", "body": f"Xã Phú Thuận tổ chức hội nghị lần {i}."}
+               for i in range(3)]
+    stdin = "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
+    result = CliRunner().invoke(main, ["index", "-", "--index", str(tmp_path / "ix"), "-q", "-j", "1"], input=stdin)
+    assert result.exit_code == 0, result.output
+    assert doc_ids(tmp_path / "ix") == {"r0", "r1", "r2"}
+    stats = CliRunner().invoke(main, ["stats", "--index", str(tmp_path / "ix"), "--json"])
+    assert json.loads(stats.stdout)["articles"] == 3
+
+
+def test_record_fields_win_over_guesses(tmp_path) -> None:
+    record = {"id": "x1", "title": "Tiêu đề của bản ghi", "body": "Cập nhật: 01/02/2019\n\nNội dung bài về xã Hùng Lô.",
+              "published": "2021-05-02", "url": "https://baophutho.vn/x1.html", "source": "baophutho.vn"}
+    source = tmp_path / "one.jsonl"
+    source.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    build_index([source], tmp_path / "ix", jobs=1)
+    with Searcher(tmp_path / "ix") as s:
+        article = s.get("x1")
+    assert article.title == "Tiêu đề của bản ghi"
+    assert article.published.startswith("2021-05-02")
+    assert article.url == record["url"]
+
+
+def test_kill_mid_build_leaves_previous_index_searchable(tmp_path) -> None:
+    ix = tmp_path / "ix"
+    build_index([CORPUS], ix, jobs=1)
+    before = doc_ids(ix)
+    # A batch big enough to be killed half-way: the seeds many times over.
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    big = tmp_path / "big.jsonl"
+    with big.open("w", encoding="utf-8") as f:
+        for i in range(400):
+            f.write(json.dumps({"id": f"copy-{i}", "text": texts[i % 5] + f"\n\nBản sao {i}"}, ensure_ascii=False) + "\n")
+    cmd = [sys.executable, "-m", "search.cli", "index", str(big), "--index", str(ix), "-j", "2", "-q"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(6)
+    # Readers can search while the build runs, and see the previous index.
+    with Searcher(ix) as s:
+        assert s.search("Bình Liêu").hits[0].id == "004_3071c7396e23f874.txt"
+    assert proc.poll() is None, "the build finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert doc_ids(ix) == before
+    with Searcher(ix) as s:
+        assert s.search("thu dau mot").hits[0].id == "000_13d84c9b41a19287.txt"
+    # The next run neither trips on a stale lock nor loses anything.
+    summary = build_index([big], ix, jobs=2)
+    assert summary.indexed == 400 and summary.skipped == 0
+    assert len(doc_ids(ix)) == 405

@@ -1,0 +1,217 @@
+"""The query module over an index of the five seed articles (and a few made-up records)."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer import build_index
+from indexer.analysis import fold
+from search import QueryError, Searcher
+from search.cli import main
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+SEED = {
+    "tdm": "000_13d84c9b41a19287.txt",
+    "phu_thuan": "001_a36aec72562ed300.txt",
+    "viet_tri": "002_12b90e3edf959f26.txt",
+    "khoi": "003_f95d50a095e536ad.txt",
+    "binh_lieu": "004_3071c7396e23f874.txt",
+}
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("index")
+    summary = build_index([CORPUS], target, jobs=2)
+    assert summary.indexed == 5 and summary.skipped == 0
+    return target
+
+
+@pytest.fixture(scope="module")
+def searcher(index_dir):
+    with Searcher(index_dir) as s:
+        yield s
+
+
+def first(searcher: Searcher, query: str, **filters) -> str | None:
+    hits = searcher.search(query, **filters).hits
+    return hits[0].id if hits else None
+
+
+def ids(searcher: Searcher, query: str, **filters) -> set[str]:
+    return {h.id for h in searcher.search(query, limit=50, **filters).hits}
+
+
+@pytest.mark.parametrize("query", [
+    "Thủ Dầu Một", "thủ dầu một", "thu dau mot", "THU DAU MOT", "TP.Thủ Dầu Một", "Tp Thu Dau Mot",
+    unicodedata.normalize("NFD", "Thủ Dầu Một"), "Thu Dau Mot đảng viên",
+])
+def test_place_typed_any_way_finds_its_article_first(searcher, query) -> None:
+    assert first(searcher, query) == SEED["tdm"]
+
+
+@pytest.mark.parametrize("query, seed", [
+    ("Bình Liêu", "binh_lieu"), ("binh lieu", "binh_lieu"), ("xã Phú Thuận", "phu_thuan"),
+    ("phu thuan thoai son", "phu_thuan"), ("Việt Trì Hùng Lô", "viet_tri"), ("viet tri hung lo", "viet_tri"),
+    ("Khối các cơ quan tỉnh", "khoi"), ("khoi cac co quan tinh", "khoi"),
+    ("Nghị quyết số 04-NQ/TW", "phu_thuan"), ("2952-CV/BTCTW", "phu_thuan"),
+    # a remembered passage, as written and in other forms
+    ("tăng 1.885 đảng viên so với đầu nhiệm kỳ", "tdm"),
+    ("tang 1.885 dang vien so voi dau nhiem ky", "tdm"),
+    ("đăng ký xây dựng thôn NTM tại bản Khe Tiền", "binh_lieu"),
+    ("dang ky xay dung thon NTM tai ban Khe Tien", "binh_lieu"),
+])
+def test_query_forms_find_the_right_article_first(searcher, query, seed) -> None:
+    assert first(searcher, query) == SEED[seed]
+
+
+def test_other_tone_placement_meets_the_text(searcher) -> None:
+    # Seed 004 writes "khoá XII" and "cấp uỷ"; the query uses the other style.
+    assert SEED["binh_lieu"] in ids(searcher, '"Nghị quyết T.Ư 4 (khóa XII)"')
+    assert ids(searcher, '"cấp ủy các cấp kịp thời ngăn chặn"') == {SEED["binh_lieu"]}
+    assert ids(searcher, '"cấp uỷ các cấp kịp thời ngăn chặn"') == {SEED["binh_lieu"]}
+
+
+def test_quoted_phrase_is_required_and_excluded_words_exclude(searcher) -> None:
+    assert ids(searcher, '"xã Đồng Văn"') == {SEED["binh_lieu"]}
+    assert ids(searcher, '"xa dong van"') == {SEED["binh_lieu"]}
+    assert SEED["binh_lieu"] not in ids(searcher, "đảng viên -\"Bình Liêu\"")
+    assert ids(searcher, '"Hùng Lô" OR "Đồng Văn"') == {SEED["viet_tri"], SEED["binh_lieu"]}
+
+
+def test_filters_narrow(searcher) -> None:
+    everything = ids(searcher, "đảng viên")
+    assert len(everything) == 5
+    assert ids(searcher, "đảng viên", province="binh duong") == {SEED["tdm"]}
+    assert ids(searcher, "đảng viên", province="Bình Dương") == {SEED["tdm"]}
+    assert ids(searcher, "đảng viên", province="Quảng Ninh") == {SEED["binh_lieu"]}
+    assert ids(searcher, "đảng viên", district="huyện Bình Liêu") == {SEED["binh_lieu"]}
+    assert SEED["viet_tri"] in ids(searcher, "đảng viên", commune="Hùng Lô")
+    assert ids(searcher, "đảng viên", since="2020-07-01") == {SEED["khoi"], SEED["viet_tri"]}
+    assert ids(searcher, "đảng viên", until="31/12/2017") == {SEED["binh_lieu"]}
+    assert ids(searcher, "đảng viên", since="2020-01-01", until="2020-12-31") == {SEED["tdm"], SEED["khoi"]}
+    assert SEED["khoi"] in ids(searcher, "đảng viên", term="2015-2020")
+    assert SEED["phu_thuan"] in ids(searcher, "đảng viên", term="khoa xii")
+    assert SEED["phu_thuan"] in ids(searcher, "đảng viên", term="Khóa 12")
+    assert SEED["tdm"] in ids(searcher, "đảng viên", year=2018)  # nhiệm kỳ 2015-2020 covers 2018
+    assert ids(searcher, "đảng viên", author="Thu Thảo") == {SEED["tdm"]}
+
+
+def test_filter_inside_the_query(searcher) -> None:
+    assert ids(searcher, 'đảng viên province:"binh duong"') == {SEED["tdm"]}
+
+
+def test_new_province_finds_old_articles(searcher) -> None:
+    # Bình Dương became part of Hồ Chí Minh City in 2025.
+    assert SEED["tdm"] in ids(searcher, "đảng viên", province="Hồ Chí Minh")
+
+
+def test_sort_by_date(searcher) -> None:
+    hits = searcher.search("đảng viên", sort="date", limit=5).hits
+    dates = [h.published for h in hits if h.published]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 4
+
+
+def test_snippets_quote_the_original_text_and_mark_matches(searcher) -> None:
+    hit = searcher.search("dang vien", limit=1).hits[0]
+    body = searcher.get(hit.id).body
+    assert 1 <= len(hit.snippets) <= 3
+    marked = []
+    for snippet in hit.snippets:
+        assert snippet.text in body
+        for start, end in snippet.highlights:
+            marked.append(snippet.text[start:end])
+    assert marked
+    assert all(set(fold(m).split()) <= {"dang", "vien"} for m in marked)
+    assert any(m.lower() == "đảng viên" for m in marked)
+
+
+def test_exact_diacritics_do_not_drown_in_lookalikes(tmp_path) -> None:
+    records = [
+        {"id": "dang", "title": "Đang học bài", "body": "Các em đang học bài ở trường và đang chờ kết quả."},
+        {"id": "dảng", "title": "Chi bộ", "body": "Chi bộ kết nạp một đảng viên mới trong tháng này."},
+    ]
+    source = tmp_path / "records.jsonl"
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    build_index([source], tmp_path / "ix", jobs=1)
+    with Searcher(tmp_path / "ix") as s:
+        assert ids(s, "đảng") == {"dảng"}
+        assert ids(s, "đang") == {"dang"}
+        assert ids(s, "dang") == {"dang", "dảng"}
+
+
+def test_did_you_mean(searcher) -> None:
+    assert searcher.search("thu dau mot").suggestion == "Thủ Dầu Một"
+    assert searcher.search("dang vien").suggestion.lower() == "đảng viên"
+    assert searcher.search("nghi quyet trung uong").suggestion.lower() == "nghị quyết trung ương"
+    assert searcher.search("Thủ Dầu Một").suggestion is None
+
+
+def test_misspelling_is_corrected(searcher) -> None:
+    result = searcher.search("Bình Liêuu")
+    assert result.suggestion == "Bình Liêu"
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "(brackets]", "-", "AND AND", "OR", "x" * 5000,
+                                   "đảng\x00viên\x1b[31m", '""', "-\"\"", "province:", "::::", "a" * 100 + " " + "b " * 3000])
+def test_odd_queries_never_raise(searcher, query) -> None:
+    result = searcher.search(query)
+    assert result.total >= 0
+
+
+def test_unbalanced_quote_still_searches(searcher) -> None:
+    assert first(searcher, '"xã Đồng Văn') == SEED["binh_lieu"]
+
+
+def test_bad_filter_is_a_clear_error(searcher) -> None:
+    with pytest.raises(QueryError, match="not a date"):
+        searcher.search("đảng viên", since="hôm qua")
+
+
+def test_facets_count_matches(searcher) -> None:
+    facets = searcher.search("đảng viên", facets=True).facets
+    assert facets["province"]["binh duong"] == 1
+    assert sum(facets["year"].values()) == 4
+    assert facets["term"]["2015-2020"] >= 2
+
+
+def test_cli_json_shape(index_dir) -> None:
+    out = CliRunner().invoke(main, ["search", "dang vien", "--index", str(index_dir), "--json", "--facets"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert set(data) == {"query", "total", "suggestion", "facets", "hits"}
+    hit = data["hits"][0]
+    assert set(hit) >= {"id", "title", "score", "published", "localities", "terms", "url", "snippets"}
+    for snippet in hit["snippets"]:
+        for start, end in snippet["highlights"]:
+            assert fold(snippet["text"][start:end]).split()[0] in {"dang", "vien"}
+
+
+def test_cli_html_and_text(index_dir) -> None:
+    html = CliRunner().invoke(main, ["search", "Bình Liêu", "--index", str(index_dir), "--format", "html"])
+    assert "<mark>Bình Liêu</mark>" in html.output
+    text = CliRunner().invoke(main, ["search", "Bình Liêu", "--index", str(index_dir)])
+    assert "[Bình Liêu]" in text.output and text.exit_code == 0
+
+
+def test_cli_show_and_bad_input(index_dir) -> None:
+    shown = CliRunner().invoke(main, ["show", SEED["binh_lieu"], "--index", str(index_dir)])
+    assert shown.exit_code == 0 and "Bình Liêu: Lãnh đạo toàn diện, đổi mới" in shown.output
+    missing = CliRunner().invoke(main, ["show", "nope", "--index", str(index_dir)])
+    assert missing.exit_code == 1 and "no article" in missing.output
+    bad = CliRunner().invoke(main, ["search", "x", "--index", str(index_dir), "--since", "tomorrow"])
+    assert bad.exit_code == 1 and "Traceback" not in bad.output and "not a date" in bad.output
+
+
+def test_searcher_is_safe_across_threads(searcher) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = ["thu dau mot", "Bình Liêu", "phu thuan", "Việt Trì"] * 5
+    with ThreadPoolExecutor(4) as pool:
+        firsts = list(pool.map(lambda q: first(searcher, q), queries))
+    assert firsts == [first(searcher, q) for q in queries]
