@@ -1,0 +1,499 @@
+"""Locality tagging: which of Vietnam's administrative units a news article is about.
+
+The gazetteer is ``data/gazetteer.tsv.gz`` (derived from ``vietnamadminunits``, see
+``data/README.md``): the units **before** the July-2025 reform, because the archive
+runs from 2015, each province with the 2025 province it now belongs to.
+
+How a text is read, and why:
+
+* Names are looked up as runs of syllables (``analysis.syllables``, so tone marks and
+  NFC agree with the gazetteer) in one dict keyed by the syllable tuple; only a
+  capitalised syllable can start a name, so most tokens cost one set lookup.
+  Vietnamese capitalises every syllable of a place name; requiring that keeps
+  common words ("tân thành" = "newly founded") out.
+* A unit prefix ("xã", "huyện", "TP.", "Huyện ủy", "Q.", ...) fixes the level; names
+  without one are read as a province, else a district, and as a commune only when
+  the same name also occurs with a commune prefix (unprefixed ward names are mostly
+  streets or people: "Trần Phú", "Quang Trung").
+* Names repeat across the country, so a district or commune with several namesakes
+  is resolved only with support: its province or district named in the text, a
+  commune of it named in the text, or the source's province. Without support it is
+  dropped rather than guessed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from .analysis import fold, has_diacritics, normalize, normalize_tones
+
+DATA = Path(__file__).with_name("data") / "gazetteer.tsv.gz"
+
+P, D, C = "P", "D", "C"  # province, district, commune
+_SPECIFICITY = {P: 0, D: 1, C: 2}
+
+#: Weight of one mention by where it stands: the headline and the lead say what the
+#: article is about; the rest of the body only adds frequency.
+TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
+LEAD_CHARS = 400
+#: A small nudge for units in the source's own province when scores tie or nearly so.
+SOURCE_BONUS = 0.5
+
+
+@dataclass(frozen=True)
+class Locality:
+    """One resolved unit chain; names carry no type prefix."""
+
+    province: str  # pre-2025 province, e.g. "Bình Dương", "Hồ Chí Minh"
+    province_2025: str  # the 2025 province it now belongs to, e.g. "Hồ Chí Minh"
+    district: str | None  # e.g. "Thủ Dầu Một"
+    commune: str | None  # e.g. "Phú Thuận"
+
+    def as_dict(self) -> dict:
+        return {"province": self.province, "province_2025": self.province_2025,
+                "district": self.district, "commune": self.commune}
+
+
+class _Unit(NamedTuple):
+    id: str
+    level: str
+    type: str  # "tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"
+    name: str
+    parent: str  # "" for a province
+    province_2025: str
+
+
+class _Name(NamedTuple):
+    units: tuple[str, ...]
+    upper: tuple[bool, ...]  # which syllables must be capitalised in the text
+
+
+@lru_cache(maxsize=50_000)
+def _lower(word: str) -> str:
+    """A word as the gazetteer keys it: lower case, one tone convention.
+
+    Syllables ending in "k" exist only in highland names, which are spelt several
+    ways ("Đăk Hà"/"Đắk Hà", "Lăk"/"Lắk", even both within the source table): they are
+    keyed without diacritics. Elsewhere a tone is meaning ("Biển Đông" is not the
+    commune Biển Động), so nothing else is folded.
+    """
+    word = normalize_tones(word.lower())
+    return fold(word) if word.endswith("k") else word
+
+
+class _Gazetteer:
+    """The data file, indexed for lookup by syllable tuples."""
+
+    def __init__(self, path: Path = DATA):
+        self.units: dict[str, _Unit] = {}
+        aliases: list[tuple[str, str]] = []
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("#"):
+                    continue
+                uid, utype, name, parent, p2025, alias, _successor = line.rstrip("\n").split("\t")
+                self.units[uid] = _Unit(uid, uid[0], utype, name, parent, p2025)
+                if alias:
+                    aliases.extend((uid, a) for a in alias.split("|"))
+        names: dict[tuple[str, ...], list[str]] = {}
+        upper: dict[tuple[str, ...], tuple[bool, ...]] = {}
+        # Unit names are stored normalised (derive_gazetteer.py); aliases are typed by hand.
+        for uid, name in [(u.id, u.name) for u in self.units.values()] + [(u, normalize(a)) for u, a in aliases]:
+            words = _WORD.findall(name)
+            key = tuple(_lower(w) for w in words)
+            names.setdefault(key, []).append(uid)
+            upper[key] = tuple(w[:1].isupper() for w in words)
+        self.names = {k: _Name(tuple(v), upper[k]) for k, v in names.items()}
+        # Every beginning of a name, so a scan stops as soon as no name can follow.
+        self.prefixes = {k[:n] for k in self.names for n in range(1, len(k) + 1)}
+        folded_of = {k: tuple(fold(s) for s in k) for k in self.names}
+        # place_key side: folded key of every province name and alias -> canonical key.
+        # An alias that is also another unit's name ("Huế", the city) stays that name.
+        units_by_fold: dict[str, set[str]] = {}
+        for key, fkey in folded_of.items():
+            units_by_fold.setdefault(" ".join(fkey), set()).update(self.names[key].units)
+        self.name_keys = set(units_by_fold)
+        self.alias_keys: dict[str, str] = {}
+        for uid, alias in aliases:
+            akey = _squash(fold(normalize(alias)))
+            if units_by_fold.get(akey, {uid}) == {uid}:
+                self.alias_keys[akey] = _squash(fold(self.units[uid].name))
+        # source side: compact folded province names ("binhduong") for host names.
+        self.compact = {_squash(fold(u.name)).replace(" ", ""): u.id for u in self.units.values() if u.level == P}
+        for uid, alias in aliases:
+            self.compact.setdefault(_squash(fold(alias)).replace(" ", ""), uid)
+
+    def province_of(self, uid: str) -> str:
+        while self.units[uid].level != P:
+            uid = self.units[uid].parent
+        return uid
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> _Gazetteer:
+    """Loaded on first use (0.1–0.3 s) and kept: importing this module costs nothing."""
+    return _Gazetteer()
+
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Syllables as analysis.syllables() splits them ("TP.Thủ" -> "TP", "Thủ"; "M’gar" -> "M", "gar").
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _squash(folded: str) -> str:
+    return _NON_ALNUM.sub(" ", folded).strip()
+
+
+# --- place_key -------------------------------------------------------------------
+
+_PREFIXES_ACCENTED = ("thành phố", "thị xã", "thị trấn", "tỉnh", "quận", "huyện", "xã", "phường")
+_PREFIXES_PLAIN = ("thanh pho", "thi xa", "thi tran", "tinh", "quan", "huyen", "xa", "phuong")
+_ABBREVIATION = re.compile(r"^(?:tp|tx|tt)(?:\.\s*|\s+)|^[hqp]\.\s*", re.IGNORECASE)
+
+
+def place_key(name: str) -> str:
+    """Key under which a place name is indexed and filtered.
+
+    Strips one unit prefix ('tỉnh', 'thành phố', 'TP.', 'Tp', 'quận', 'huyện', 'thị xã',
+    'TX.', 'xã', 'phường', 'thị trấn', 'H.', 'Q.', 'P.'), folds diacritics and case and
+    collapses spaces and punctuation: 'TP.Thủ Dầu Một' -> 'thu dau mot',
+    'tỉnh Bình Dương' -> 'binh duong', 'binh duong' -> 'binh duong'. Known aliases map
+    to the canonical province: 'TP.HCM', 'TPHCM', 'Sài Gòn' -> 'ho chi minh';
+    'BR-VT' -> 'ba ria vung tau'; 'Thừa Thiên - Huế' -> 'thua thien hue'.
+
+    A prefix typed without diacritics is stripped only when the whole input is not
+    itself a name: 'quan hoa' is the district Quan Hóa, not "quận Hóa".
+    """
+    gaz = _gazetteer()
+    text = normalize(name).strip()
+    whole = _squash(fold(text))
+    if whole in gaz.alias_keys:
+        return gaz.alias_keys[whole]
+    stripped = _ABBREVIATION.sub("", text, count=1)
+    if stripped == text:
+        lower = text.lower()
+        if has_diacritics(text):
+            prefixes = _PREFIXES_ACCENTED
+        else:
+            prefixes = () if whole in gaz.name_keys else _PREFIXES_PLAIN
+        for prefix in prefixes:
+            if lower.startswith(prefix) and len(lower) > len(prefix) and not lower[len(prefix)].isalnum():
+                stripped = text[len(prefix):]
+                break
+    key = _squash(fold(stripped)) or whole
+    return gaz.alias_keys.get(key, key)
+
+
+# --- reading a text ----------------------------------------------------------------
+
+_UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+# Only a capitalised word (or a number, for "Quận 1") can start a name, so the scan
+# visits those alone: a tenth of an article's words.
+_CAP_WORD = re.compile(rf"(?<![^\W_])[{_UPPER}0-9][^\W_]*")
+_NEXT_WORD = re.compile(r"([ \t\u00a0]+|[ \t\u00a0]*[-–'’‘][ \t\u00a0]*)([^\W_]+)")
+_SPACE = re.compile(r"[ \t\u00a0]+")
+# A unit prefix right before a name: its words, "TP."/"Tp"/"TX."/"TT." or "H."/"Q."/"P.".
+_PREFIX_BEFORE = re.compile(
+    r"(?<![^\W_])(?:"
+    r"(?i:(thành phố|thành [uủ][yỷ]|thị xã|thị [uủ][yỷ]|thị trấn|huyện [uủ][yỷ]|quận [uủ][yỷ]|tỉnh [uủ][yỷ]"
+    r"|tỉnh|huyện|quận|xã|phường))[ \t\u00a0]+"
+    r"|(TP|Tp|TX|Tx|TT)(?:\.[ \t\u00a0]*|[ \t\u00a0]+)"
+    r"|([HQP])\.[ \t\u00a0]*)$"
+)
+_PREFIX_LEVEL: dict[str, tuple[str, str]] = {
+    "tỉnh": (P, "tỉnh"), "tỉnh ủy": (P, "tỉnh"),
+    "thành phố": (D, "thành phố"), "tp": (D, "thành phố"), "thành ủy": (D, "thành phố"),
+    "huyện": (D, "huyện"), "huyện ủy": (D, "huyện"), "h": (D, "huyện"),
+    "quận": (D, "quận"), "quận ủy": (D, "quận"), "q": (D, "quận"),
+    "thị xã": (D, "thị xã"), "thị ủy": (D, "thị xã"), "tx": (D, "thị xã"),
+    "xã": (C, "xã"), "phường": (C, "phường"), "p": (C, "phường"),
+    "thị trấn": (C, "thị trấn"), "tt": (C, "thị trấn"),
+}
+_ROMAN = re.compile(r"[IVX]+")
+_LIST_SEP = re.compile(r"\s*(?:,|;|,?\s*và|,?\s*hoặc)\s*")
+_PREV_WORDS = re.compile(r"(?:([^\W_]+)[ \t\u00a0]+)?([^\W_]+)[ \t\u00a0]+$")
+
+# Words before a capitalised name that say it is a street, river, person or idea,
+# not the unit ("đường Trần Phú", "sông Sài Gòn", "ông Lê Hà", "tư tưởng Hồ Chí Minh").
+_BLOCK_BEFORE = {
+    "đường", "phố", "lộ", "sông", "ngõ", "hẻm", "kênh",
+    "ông", "bà", "anh", "chị", "em", "cháu", "cụ", "bác", "chú", "cô",
+    "đồng chí", "chủ tịch", "tư tưởng", "phong cách", "tấm gương",
+}
+# Capitalised words that, right before a name, make it part of a person's name.
+_PERSON_BEFORE = {
+    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ",
+    "hồ", "ngô", "dương", "lý", "văn", "thị", "hữu", "đình",
+}
+# Unit names that, without a prefix, almost always mean a person (and the streets,
+# schools and ideas named after them).
+_NEVER_BARE = {
+    ("hồ", "chí", "minh"), ("ngô", "quyền"), ("hai", "bà", "trưng"), ("lê", "chân"),
+    ("trần", "văn", "thời"), ("hồng", "bàng"),
+}
+
+
+# A unique district name resolves without support when a prefix announced it somewhere
+# in the text, or when it is a town ("Đà Lạt", "Hội An" go bare in news); a bare rural
+# district name alone is too often a person ("Xuân Trường", "Văn Lâm" are footballers).
+_BARE_DISTRICT_TYPES = {"thành phố", "thị xã"}
+
+
+class _Mention(NamedTuple):
+    key: tuple[str, ...]
+    units: tuple[str, ...]
+    level: str | None  # from the prefix; None when the name stood alone
+    utype: str | None
+    listed: bool  # unprefixed, but in a list after a prefixed name ("các xã A, B và C")
+    start: int
+    end: int
+    weight: float
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() or word[0].isdigit()
+
+
+def _name_at(gaz: _Gazetteer, text: str, start: int, word: str) -> tuple[tuple[str, ...], int] | None:
+    """The longest gazetteer name starting with ``word`` at ``start``: (its key, end offset).
+
+    Walks on word by word while the words so far begin some name, and keeps the
+    longest name whose capitalised syllables are capitalised in the text too.
+    """
+    key = (_lower(word),)
+    words = [word]
+    end = start + len(word)
+    best = None
+    while key in gaz.prefixes:
+        entry = gaz.names.get(key)
+        if entry and all(_capitalised(w) or not need for w, need in zip(words, entry.upper)):
+            best = (key, end)
+        m = _NEXT_WORD.match(text, end)
+        if m is None:
+            break
+        words.append(m.group(2))
+        key += (_lower(m.group(2)),)
+        end = m.end()
+    return best
+
+
+def _bare_ok(text: str, start: int, end: int, key: tuple[str, ...]) -> bool:
+    """May the unprefixed name at text[start:end] stand for a place at all?"""
+    if key in _NEVER_BARE or key[0].isdigit() or len(key[0]) < 2 and len(key) == 1:
+        return False
+    m = _PREV_WORDS.search(text, max(0, start - 40), start)
+    prev = m.group(2) if m else None
+    if prev is not None:
+        word = _lower(prev)
+        if word in _BLOCK_BEFORE or m.group(1) and f"{_lower(m.group(1))} {word}" in _BLOCK_BEFORE:
+            return False
+        if word in _PERSON_BEFORE and prev[0].isupper():
+            return False
+    # A lone "Vinh" or "Huế" after a capitalised word is someone's name.
+    if len(key) == 1 and prev is not None and prev[0].isupper() and not prev.isupper():
+        return False
+    return True
+
+
+def _continues(text: str, end: int) -> bool:
+    """Does a capitalised word follow right after ``end``? Then the name read so far is
+    only the start of a longer one: "Thái Bình Dương" is the Pacific, "xã Ba Khan" is not
+    the commune Ba. All-capital words (acronyms, headlines) do not count."""
+    nxt = _NEXT_WORD.match(text, end)
+    if nxt is None or not _SPACE.fullmatch(nxt.group(1)):
+        return False
+    word = nxt.group(2)
+    return word[0].isupper() and not word.isupper()
+
+
+def _mentions(gaz: _Gazetteer, title: str, body: str) -> list[_Mention]:
+    text = unicodedata.normalize("NFC", f"{title}\n\n{body}")
+    title_end = len(unicodedata.normalize("NFC", title))
+    lead_end = title_end + 2 + LEAD_CHARS
+    found: list[_Mention] = []
+    last: _Mention | None = None
+    pos = 0
+    for m in _CAP_WORD.finditer(text):
+        start = m.start()
+        if start < pos:
+            continue  # inside the name just read
+        hit = _name_at(gaz, text, start, m.group())
+        if hit is None:
+            continue
+        key, end = hit
+        if _continues(text, end):
+            pos = end  # "xã Ba Khan" is not the commune Ba: the name must end where the run does
+            continue
+        pm = _PREFIX_BEFORE.search(text, max(0, start - 16), start)
+        level, utype = (None, None)
+        if pm:
+            if pm.group(3) and _ROMAN.fullmatch(m.group()):
+                continue  # "P.V" is a byline (phóng viên), not phường V
+            level, utype = _PREFIX_LEVEL[normalize_tones(next(g for g in pm.groups() if g).lower())]
+        listed = False
+        if level is None:
+            if not _bare_ok(text, start, end, key):
+                pos = end
+                continue
+            listed = (last is not None and (last.level is not None or last.listed)
+                      and _LIST_SEP.fullmatch(text, last.end, start) is not None)
+        weight = TITLE_WEIGHT if start < title_end else LEAD_WEIGHT if start < lead_end else BODY_WEIGHT
+        last = _Mention(key, gaz.names[key].units, level, utype, listed, start, end, weight)
+        found.append(last)
+        pos = end
+    return found
+
+
+# --- resolving names to units ------------------------------------------------------
+
+
+def _source_province(gaz: _Gazetteer, source: str | None) -> str | None:
+    """The province a source names: a host ('baobinhduong.vn', 'lucngan.bacgiang.gov.vn')
+    or a province name ('Bình Dương'). Longest compact province name inside a label wins."""
+    if not source:
+        return None
+    source = source.strip().lstrip("\ufeff").strip()
+    if "." not in source and "/" not in source:
+        key = place_key(source).replace(" ", "")
+        return gaz.compact.get(key)
+    host = re.sub(r"^[a-z]+://", "", source.lower()).split("/")[0].split(":")[0]
+    best: tuple[int, str] | None = None
+    for label in host.split("."):
+        for compact, uid in gaz.compact.items():
+            if len(compact) >= 5 and compact in label or label in (compact, "bao" + compact, compact + "tv"):
+                if best is None or len(compact) > best[0]:
+                    best = (len(compact), uid)
+    return best[1] if best else None
+
+
+def _pick(cands: list[str], score, utypes: set[str], gaz: _Gazetteer) -> str | None:
+    """The one candidate with the highest support (> 0), the prefix's unit type breaking ties."""
+    scored = [(score(u), gaz.units[u].type in utypes, u) for u in cands]
+    best = max(s for s, _, _ in scored)
+    if best <= 0:
+        return None
+    top = [(t, u) for s, t, u in scored if s == best]
+    if len(top) > 1:
+        typed = [u for t, u in top if t]
+        return typed[0] if len(typed) == 1 else None
+    return top[0][1]
+
+
+def find_localities(title: str, body: str, source: str | None = None) -> list[Locality]:
+    """Administrative units the article is about, primary first.
+
+    ``source`` is the publisher's host name or a province name; it only helps to
+    resolve names that several provinces share, and nudges ties towards its province.
+    A unit is returned when the text names it; a commune carries its district and
+    province. Ranking: mentions in the title (3) and lead (2) weigh more than the
+    rest of the body (1), then the more specific unit, then the earlier one.
+    """
+    gaz = _gazetteer()
+    mentions = _mentions(gaz, title or "", body or "")
+    if not mentions:
+        return []
+    src = _source_province(gaz, source)
+    units = gaz.units
+
+    def of_level(m: _Mention, level: str) -> list[str]:
+        return [u for u in m.units if units[u].level == level]
+
+    # Which level each mention may mean: (level, key) per mention, grouped.
+    prefixed_c = {m.key for m in mentions if m.level == C}
+    assigned: list[tuple[str, tuple[str, ...]] | None] = []
+    resolved: dict[tuple[str, tuple[str, ...]], str] = {}  # (level, key) -> unit
+    groups: dict[tuple[str, tuple[str, ...]], list[_Mention]] = {}
+    for m in mentions:
+        level = None
+        provinces = of_level(m, P)
+        if m.level == D and m.utype == "thành phố":  # "TP Hồ Chí Minh", "Thành ủy Đà Nẵng"
+            provinces = [u for u in provinces if units[u].type == "thành phố"]
+        if provinces and m.level in (None, P) or provinces and m.utype == "thành phố":
+            level = P
+            resolved[(P, m.key)] = provinces[0]  # province names and aliases are unique
+        elif m.level in (None, D) and of_level(m, D):
+            level = D
+        elif (m.level == C or m.level is None and (m.listed or m.key in prefixed_c)) and of_level(m, C):
+            level = C
+        assigned.append((level, m.key) if level else None)
+        if level in (D, C):
+            groups.setdefault((level, m.key), []).append(m)
+
+    named_p = {u for (level, _), u in resolved.items() if level == P}
+    d_cands = {u for (level, _), ms in groups.items() if level == D for u in of_level(ms[0], D)}
+    c_parents = {units[u].parent for (level, _), ms in groups.items() if level == C for u in of_level(ms[0], C)}
+
+    def d_score(u: str) -> float:
+        prov = units[u].parent
+        return 2 * (prov in named_p) + (prov == src) + 3 * (u in c_parents)
+
+    for (level, key), ms in groups.items():
+        if level != D:
+            continue
+        cands = of_level(ms[0], D)
+        pick = _pick(cands, d_score, {m.utype for m in ms if m.utype}, gaz)
+        if pick is None and len(cands) == 1 and (
+                any(m.level or m.listed for m in ms) or units[cands[0]].type in _BARE_DISTRICT_TYPES):
+            pick = cands[0]  # a district name no other province has
+        if pick is not None:
+            resolved[(D, key)] = pick
+
+    resolved_d = {u for (level, _), u in resolved.items() if level == D}
+    named_here = named_p | {units[u].parent for u in resolved_d}  # provinces the text itself places
+    context_p = named_here | ({src} if src else set())
+
+    def c_score(u: str) -> float:
+        parent = units[u].parent
+        prov = units[parent].parent
+        return 4 * (parent in resolved_d) + 3 * (parent in d_cands) + 2 * (prov in context_p) + (prov == src)
+
+    for (level, key), ms in groups.items():
+        if level != C:
+            continue
+        cands = of_level(ms[0], C)
+        pick = _pick(cands, c_score, {m.utype for m in ms if m.utype}, gaz)
+        if pick is None and len(cands) == 1 and any(m.level == C for m in ms):
+            # A commune name no other commune has, written with its prefix, stands alone
+            # unless the text places itself elsewhere ("xã Tiền Tiến, huyện Phù Cừ, tỉnh
+            # Hưng Yên" is a typo for Tiên Tiến, not the Tiền Tiến of Hải Dương).
+            if not named_here or units[units[cands[0]].parent].parent in named_here:
+                pick = cands[0]
+        if pick is None:
+            continue
+        resolved[(C, key)] = pick
+        parent = units[pick].parent
+        for (dlevel, dkey), dms in groups.items():  # "xã Tân Thành, huyện Châu Thành": both resolve
+            if dlevel == D and (D, dkey) not in resolved and parent in of_level(dms[0], D):
+                resolved[(D, dkey)] = parent
+
+    # Score each resolved unit by its mentions.
+    score: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for m, slot in zip(mentions, assigned):
+        uid = resolved.get(slot) if slot else None
+        if uid is None:
+            continue
+        score[uid] = score.get(uid, 0.0) + m.weight
+        first.setdefault(uid, m.start)
+    for uid in score:
+        if src and gaz.province_of(uid) == src:
+            score[uid] += SOURCE_BONUS
+    order = sorted(score, key=lambda u: (-score[u], -_SPECIFICITY[units[u].level], first[u]))
+    return [_locality(gaz, u) for u in order]
+
+
+def _locality(gaz: _Gazetteer, uid: str) -> Locality:
+    unit = gaz.units[uid]
+    chain = [unit]
+    while chain[-1].parent:
+        chain.append(gaz.units[chain[-1].parent])
+    province = chain[-1]
+    district = next((u.name for u in chain if u.level == D), None)
+    commune = unit.name if unit.level == C else None
+    return Locality(province.name, province.province_2025, district, commune)
