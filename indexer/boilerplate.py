@@ -283,8 +283,8 @@ def layout(lines: list[str], lenient: bool = False) -> Layout:
         after = max(title if title is not None else -1, date if date is not None else -1)
         run = [i for i in header if i > after and syllable_count(lines[i]) >= CAPTION] + run
     byline, author, last = _byline(lines, order, run)
-    body = [i for i in run if i not in dates and i != title and i != byline and (byline is None or i <= last
-                                                                                or i > byline)]
+    # Nothing after the signature is the article, except footnotes below a rule.
+    body = [i for i in run if i not in dates and i != title and (byline is None or i <= last)]
     if byline is not None:
         body.extend(_footnotes(lines, order, byline, stop, set(body)))
         body = sorted(set(body))

@@ -16,6 +16,7 @@ All patterns are linear (no nested quantifiers), so a 50 MB line costs one pass.
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -40,11 +41,13 @@ _ISO = (r"(?<!\d)(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)"
 
 _DATE_FORMS = [re.compile(_ISO), re.compile(_DMY), re.compile(_WORDS, re.IGNORECASE)]
 _TIME_AFTER = re.compile(_SEP + _TIME)
-_TIME_BEFORE = re.compile(_TIME + r"[\s,|\-–—]{0,6}(?:ngày\s*)?$", re.IGNORECASE)
+
 _ZONE_AFTER = re.compile(r"\s{0,3}" + _ZONE)
 
 # What may stand on a date line besides the date: labels, weekdays, zone, punctuation.
 _WEEKDAY = r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ\s+nhật|cn|t[2-7])"
+# "07:45, Thứ ba 13/04/2021", "08:30 ngày 22/06/2020": a time written before the date.
+_TIME_BEFORE = re.compile(_TIME + r"[\s,|\-–—]{0,6}(?:" + _WEEKDAY + r")?[\s,|\-–—]{0,4}(?:ngày\s*)?$", re.IGNORECASE)
 _LABEL_WORDS = re.compile(
     r"cập\s+nhật(?:\s+lúc)?|đăng(?:\s+(?:lúc|ngày|tải))?|ngày\s+(?:đăng|xuất\s+bản)|xuất\s+bản|"
     r"lúc|ngày|giờ|sửa\s+đổi|thời\s+gian|posted|updated|published|" + _WEEKDAY,
@@ -102,7 +105,7 @@ def _parse_at(text: str, match: re.Match) -> tuple[datetime | None, int, int]:
             hh, mm, ss = _time_of(after)
             end = after.end()
         else:
-            before = _TIME_BEFORE.search(text, max(0, start - 24), start)
+            before = _TIME_BEFORE.search(text, max(0, start - 40), start)
             if before:
                 hh, mm, ss = _time_of(before)
                 start = before.start()
@@ -116,15 +119,16 @@ def _parse_at(text: str, match: re.Match) -> tuple[datetime | None, int, int]:
 def find_dates(text: str) -> list[tuple[datetime, int, int]]:
     """Every date written in ``text`` as (datetime, start, end), in text order, day first."""
     found: list[tuple[datetime, int, int]] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # sorted, non-overlapping spans already read
     for pattern in _DATE_FORMS:
         for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in taken):
-                continue
+            k = bisect.bisect_left(taken, (match.start(), match.end()))
+            if (k < len(taken) and taken[k][0] < match.end()) or (k and taken[k - 1][1] > match.start()):
+                continue  # overlaps a date an earlier form read
             value, start, end = _parse_at(text, match)
             if value is not None:
                 found.append((value, start, end))
-                taken.append((match.start(), match.end()))
+                taken.insert(k, (match.start(), match.end()))
     return sorted(found, key=lambda item: item[1])
 
 
@@ -156,15 +160,17 @@ def parse_date_line(line: str) -> datetime | None:
 
 # --- years the text speaks of -------------------------------------------------------
 
-_YEAR = r"(?P<y>(?:19|20)\d\d)(?!\d)"
-_YEAR_CONTEXTS = re.compile(
-    # năm 2017, nhiệm kỳ 2015, giai đoạn 2016 …, tháng 7/2020, tháng 7.2020, quý II/2021
-    r"(?:\b(?:năm|nhiệm\s+kỳ|giai\s+đoạn|niên\s+khóa|niên\s+khoá|thời\s+kỳ|mùa|vụ|tết|từ|đến|trước|sau)\s+"
+_YEAR_CANDIDATE = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d]|[.,]\d)")
+# What must come right before a candidate for it to be a year: "năm ", "tháng 7/", "30/10/" …
+_YEAR_BEFORE = re.compile(
+    r"(?:\b(?:năm|nhiệm\s+kỳ|giai\s+đoạn|niên\s+khóa|thời\s+kỳ|mùa|vụ|tết|từ|đến|trước|sau)\s+"
     r"|\btháng\s+[01]?\d\s?[/.\-]\s?|\bquý\s+[IV1-4]{1,3}\s?[/.\-]\s?"
-    r"|(?<!\d)[0-3]?\d[/.\-][01]?\d[/.\-])" + _YEAR,
+    r"|(?<!\d)[0-3]?\d[/.\-][01]?\d[/.\-]"
+    r"|(?<![\d.,])(?:19|20)\d\d[ \t]?[-–—][ \t]?)$",
     re.IGNORECASE,
 )
-_YEAR_RANGE = re.compile(r"(?<![\d.,])(?P<a>(?:19|20)\d\d)[ \t]?[-–—][ \t]?(?P<b>(?:19|20)\d\d)(?![\d.,]\d)")
+# … or right after it: "-2020" closing a range, "-03-17" of an ISO date.
+_YEAR_AFTER = re.compile(r"[ \t]?[-–—][ \t]?(?:19|20)\d\d(?!\d)|-[01]\d-[0-3]\d(?!\d)")
 
 
 def years_mentioned(text: str) -> list[int]:
@@ -172,17 +178,15 @@ def years_mentioned(text: str) -> list[int]:
 
     A bare four-digit number is not a year ("2020 người"); a year needs a context:
     a date, "năm 2017", "tháng 7/2020", a range ("2015-2020", both ends), or words
-    such as "nhiệm kỳ", "giai đoạn", "từ", "đến".
+    such as "nhiệm kỳ", "giai đoạn", "từ", "đến". Only four-digit candidates are
+    looked at, with a short window around each: cheap on long texts.
     """
     years = set()
-    for match in _YEAR_CONTEXTS.finditer(text):
-        year = int(match.group("y"))
-        if MIN_YEAR <= year <= MAX_YEAR:
+    for match in _YEAR_CANDIDATE.finditer(text):
+        year = int(match.group(0))
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            continue
+        start, end = match.span()
+        if _YEAR_BEFORE.search(text, max(0, start - 24), start) or _YEAR_AFTER.match(text, end):
             years.add(year)
-    for match in _YEAR_RANGE.finditer(text):
-        a, b = int(match.group("a")), int(match.group("b"))
-        if MIN_YEAR <= a < b <= MAX_YEAR and b - a <= 10:
-            years.update((a, b))
-    for value, _, _ in find_dates(text):
-        years.add(value.year)
     return sorted(years)

@@ -82,7 +82,7 @@ _MARKERS = re.compile(
     r"(?P<assembly>Quốc\s+hội)"
     r"|(?P<local>Đảng\s+bộ|Tỉnh\s+ủy|Huyện\s+ủy|Thành\s+ủy|Thị\s+ủy|Quận\s+ủy|Đảng\s+ủy|HĐND|Hội\s+đồng\s+nhân\s+dân"
     r"|Mặt\s+trận|MTTQ|Công\s+đoàn|Đoàn\s+(?:Thanh\s+niên|TNCS))"
-    r"|(?P<party>Trung\s+ương|\bTW\b|Ban\s+Chấp\s+hành|BCH|Bộ\s+Chính\s+trị|Nghị\s+quyết|Đại\s+hội|Đảng)",
+    r"|(?P<party>Trung\s+ương|\bTW\b|\bT\.?Ư\b|Ban\s+Chấp\s+hành|BCH|Bộ\s+Chính\s+trị|Nghị\s+quyết|Đại\s+hội|Đảng)",
 )
 _SENTENCE_END = re.compile(r"[.!?;\n](?=\s)")
 _LOOKBACK = 120
