@@ -136,12 +136,17 @@ def test_kill_mid_build_leaves_previous_index_searchable(tmp_path) -> None:
     # A batch big enough to be killed half-way: the seeds many times over.
     texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
     big = tmp_path / "big.jsonl"
+    copies = 120
     with big.open("w", encoding="utf-8") as f:
-        for i in range(400):
+        for i in range(copies):
             f.write(json.dumps({"id": f"copy-{i}", "text": texts[i % 5] + f"\n\nBản sao {i}"}, ensure_ascii=False) + "\n")
     cmd = [sys.executable, "-m", "search.cli", "index", str(big), "--index", str(ix), "-j", "2", "-q"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    time.sleep(6)
+    # Wait until the workers are writing segment files, then a little more.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(p.suffix == ".pst" for p in ix.iterdir()):
+        time.sleep(0.1)
+    time.sleep(1.5)
     # Readers can search while the build runs, and see the previous index.
     with Searcher(ix) as s:
         assert s.search("Bình Liêu").hits[0].id == "004_3071c7396e23f874.txt"
@@ -153,5 +158,5 @@ def test_kill_mid_build_leaves_previous_index_searchable(tmp_path) -> None:
         assert s.search("thu dau mot").hits[0].id == "000_13d84c9b41a19287.txt"
     # The next run neither trips on a stale lock nor loses anything.
     summary = build_index([big], ix, jobs=2)
-    assert summary.indexed == 400 and summary.skipped == 0
-    assert len(doc_ids(ix)) == 405
+    assert summary.indexed == copies and summary.skipped == 0
+    assert len(doc_ids(ix)) == 5 + copies
