@@ -390,3 +390,46 @@ def test_a_50_mb_line_finishes_quickly():
     article = read_text(garbage_line)
     assert time.perf_counter() - start < 5
     assert article.body == ""
+
+
+# --- the parse command --------------------------------------------------------------
+
+def test_parse_command_json_lines_and_bad_files(tmp_path):
+    from click.testing import CliRunner
+
+    from search.cli import main
+
+    garbage = tmp_path / "garbage.txt"
+    garbage.write_bytes(bytes(range(256)) * 20)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    records = tmp_path / "records.jsonl"
+    records.write_text(SAMPLE.read_text(encoding="utf-8").splitlines()[0] + "\nnot json\n{\"id\": \"x\"}\n",
+                       encoding="utf-8")
+    seed_path = next(CORPUS.glob("004_*.txt"))
+    result = CliRunner().invoke(
+        main, ["parse", "--json", str(seed_path), str(garbage), str(empty), str(records)])
+    assert result.exit_code == 1
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["title"] for o in objects] == ["Bình Liêu: Lãnh đạo toàn diện, đổi mới",
+                                             'Ngành thuế "thất thu" vì hàng chục ngàn doanh nghiệp... "chết yểu"']
+    assert set(objects[0]) == {"title", "published", "localities", "terms", "author", "body"}
+    assert objects[0]["published"] == "2017-10-23T17:01:00+07:00" and objects[0]["author"] == "Trúc Linh"
+    errors = result.stderr.splitlines()
+    assert errors == [f"vnsearch: {garbage}: " + errors[0].split(": ", 2)[2],
+                      f"vnsearch: {empty}: empty: no bytes",
+                      f"vnsearch: {records}:2: not JSON (Expecting value at column 1)",
+                      f"vnsearch: {records}:3: no text: the record has neither 'body' nor 'text' nor 'title'"]
+    assert "not text" in errors[0] and "Traceback" not in result.stderr
+
+
+def test_parse_command_text_output():
+    from click.testing import CliRunner
+
+    from search.cli import main
+
+    result = CliRunner().invoke(main, ["parse", str(next(CORPUS.glob("001_*.txt")))])
+    assert result.exit_code == 0
+    assert "title      Phú Thuận qua 5 năm thực hiện Nghị quyết số 04-NQ/TW" in result.output
+    assert "published  -" in result.output and "author     Nguyễn Quốc Khánh" in result.output
+    assert "terms      khóa XII" in result.output
