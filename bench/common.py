@@ -260,6 +260,14 @@ class PeakMemory:
         return False
 
 
+def built_marker(articles: int, paths: Iterable[str | Path]) -> dict:
+    """What an index directory kept by the benchmarks holds, so another script can reuse it."""
+    return {"articles": articles, "data": [str(p) for p in paths]}
+
+
+MARKER = "bench-articles.json"
+
+
 def dir_size(path: str | Path) -> int:
     return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
 

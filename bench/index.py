@@ -12,6 +12,7 @@ bare segmentation throughput: a multiprocessing pool of the same size running
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import shutil
 import sys
@@ -21,7 +22,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import PeakMemory, Stopwatch, collection, cores, devset_paths, dir_size, ours, read_jsonl, write_jsonl
+from bench.common import MARKER, PeakMemory, built_marker, Stopwatch, collection, cores, devset_paths, dir_size, ours, read_jsonl, write_jsonl
 
 
 def _tokenize(text: str) -> list[str]:
@@ -66,7 +67,9 @@ def timed_build(build_index, source: Path, index_dir: Path, jobs: int) -> dict:
 
 
 def run(articles: int = 2000, jobs: int | None = None, data: list[Path] | None = None, seg_articles: int | None = None,
-        verbose: bool = True) -> dict:
+        keep: Path | None = None, verbose: bool = True) -> dict:
+    """The figures; with ``keep``, the all-cores index is left there (and its source
+    next to it) for bench/query.py to reuse."""
     say = print if verbose else (lambda *a, **k: None)
     jobs = jobs or cores()
     paths = data or devset_paths()
@@ -104,6 +107,13 @@ def run(articles: int = 2000, jobs: int | None = None, data: list[Path] | None =
         out["incremental"] = r = timed_build(build_index, source, last, jobs)
         r["fraction_of_first"] = r["seconds"] / out[f"build_{jobs}"]["seconds"]
         say(f" {r['seconds']:.1f} s ({r['unchanged']} unchanged)")
+        if keep is not None:
+            shutil.rmtree(keep, ignore_errors=True)
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(last), str(keep))
+            shutil.move(str(source), str(keep.parent / f"{keep.name}.jsonl"))
+            (keep / MARKER).write_text(json.dumps(built_marker(articles, paths)))
+            say(f"  kept the index at {keep}")
         return out
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -144,8 +154,9 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, help="processes for the parallel build (default: all cores)")
     ap.add_argument("--data", type=Path, nargs="+", help="JSONL files (default: the devset)")
     ap.add_argument("--seg-articles", type=int, help="time bare segmentation on the first N articles only (it is a rate)")
+    ap.add_argument("--keep", type=Path, help="leave the all-cores index here (bench/query.py --index reuses it)")
     args = ap.parse_args(argv)
-    figures = run(args.articles, args.jobs, args.data, args.seg_articles)
+    figures = run(args.articles, args.jobs, args.data, args.seg_articles, args.keep)
     print()
     print(table(figures))
     return figures

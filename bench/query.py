@@ -23,7 +23,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import Stopwatch, collection, devset_paths, latency_ms, one_core, ours, read_jsonl, sample, write_jsonl
+from bench.common import MARKER, Stopwatch, built_marker, collection, devset_paths, latency_ms, one_core, ours, read_jsonl, sample, write_jsonl
 from bench.quality import unaccented
 
 FAMILIES = ("accented", "unaccented", "phrase", "filtered")
@@ -83,20 +83,26 @@ def make_queries(records: list[dict], per_family: int = 100, seed: int = 0) -> l
     return queries
 
 
-def ensure_index(articles: int, index_dir: Path, data: list[Path] | None, build_index) -> tuple[Path, float | None]:
-    """The index and its source, built unless a previous run left the same one."""
+def default_index_dir(articles: int) -> Path:
+    return Path(tempfile.gettempdir()) / f"vnsearch-bench-{articles}"
+
+
+def ensure_index(articles: int, index_dir: Path, data: list[Path] | None, build_index) -> tuple[Path, float, bool]:
+    """The index and its source (``<index_dir>.jsonl``). A previous run's index (of
+    this script, or of bench/index.py with ``--keep``) of the same articles is
+    reused: build_index then only checks that nothing changed."""
     index_dir.mkdir(parents=True, exist_ok=True)
     source = index_dir.parent / f"{index_dir.name}.jsonl"
-    marker = index_dir / "bench-articles.json"
+    marker = index_dir / MARKER
     paths = data or devset_paths()
-    want = {"articles": articles, "data": [str(p) for p in paths]}
-    if marker.exists() and source.exists() and json.loads(marker.read_text()) == want:
-        return source, None
-    write_jsonl(collection(paths, articles), source)
+    want = built_marker(articles, paths)
+    reused = marker.exists() and source.exists() and json.loads(marker.read_text()) == want
+    if not reused:
+        write_jsonl(collection(paths, articles), source)
     with Stopwatch() as sw:
         build_index([source], index_dir)
     marker.write_text(json.dumps(want))
-    return source, sw.seconds
+    return source, sw.seconds, reused
 
 
 def run(articles: int = 2000, index_dir: Path | None = None, data: list[Path] | None = None, per_family: int = 100,
@@ -107,10 +113,10 @@ def run(articles: int = 2000, index_dir: Path | None = None, data: list[Path] | 
         say(f"query: skipping, {reason}")
         return {"articles": articles, "skipped": reason}
     build_index, Searcher = available
-    index_dir = index_dir or Path(tempfile.gettempdir()) / f"vnsearch-bench-{articles}"
+    index_dir = index_dir or default_index_dir(articles)
     say(f"query: index of {articles} articles at {index_dir} ...", end="", flush=True)
-    source, built = ensure_index(articles, index_dir, data, build_index)
-    say(f" built in {built:.1f} s" if built is not None else " reused")
+    source, seconds, reused = ensure_index(articles, index_dir, data, build_index)
+    say(f" reused (checked in {seconds:.1f} s)" if reused else f" built in {seconds:.1f} s")
     records = list(read_jsonl(source))
     queries = make_queries(records, per_family, seed)
     times: dict[str, list[float]] = {f: [] for f in FAMILIES}

@@ -28,10 +28,11 @@ SECTIONS = ("analysis", "index", "query", "quality")
 def run(articles: int = 2000, quality_articles: int | None = None, queries: int = 300, data: list[Path] | None = None,
         only: list[str] | None = None) -> dict:
     figures: dict = {"machine": machine(), "articles": articles}
+    kept = query.default_index_dir(articles)  # index.py's all-cores build, reused by query.py
     steps = {
         "analysis": lambda: analysis.run(),
-        "index": lambda: index.run(articles, data=data),
-        "query": lambda: query.run(articles, data=data),
+        "index": lambda: index.run(articles, data=data, keep=kept),
+        "query": lambda: query.run(articles, index_dir=kept, data=data),
         "quality": lambda: quality.run(data, quality_articles or articles, queries),
     }
     for name in only or SECTIONS:
