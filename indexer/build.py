@@ -72,17 +72,24 @@ def _prepare(item: Item) -> dict | str:
         return f"could not be read ({type(e).__name__}: {e})"
 
 
+def _exit_with(parent: int) -> None:
+    """Watchdog thread of a worker: end the process as soon as the build is gone.
+
+    A killed build can leave a task half-written in the pipe, so a worker blocked
+    reading it would never wake up by itself.
+    """
+    while True:
+        time.sleep(POLL_SECONDS)
+        if os.getppid() != parent:
+            os._exit(1)  # skips flushing queues a dead parent will never read
+
+
 def _worker(index_dir: str, tasks, results, limitmb: int) -> None:
     """A worker process: index batches into a segment of its own until told to stop."""
-    parent = os.getppid()
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     writer = SegmentWriter(open_index(index_dir), _lk=False, limitmb=limitmb)
     while True:
-        try:
-            batch = tasks.get(timeout=POLL_SECONDS)
-        except queue.Empty:
-            if os.getppid() != parent:  # the build was killed: leave quietly
-                return
-            continue
+        batch = tasks.get()
         if batch is None:
             break
         outcome = []
@@ -238,10 +245,13 @@ def build_index(
             for _ in workers:
                 tasks.put(None)
             segments = []
-            for _ in workers:
-                kind, segment = results.get()
-                if segment is not None:
-                    segments.append(segment)
+            while len(segments) < len(workers):
+                try:
+                    segments.append(results.get(timeout=POLL_SECONDS)[1])
+                except queue.Empty:
+                    if not all(w.is_alive() or w.exitcode == 0 for w in workers):
+                        raise BuildError("a worker process died; the index was left as it was") from None
+            segments = [s for s in segments if s is not None]
             if prune:
                 for gone in existing.keys() - seen.keys():
                     writer.delete_by_term("id", gone)

@@ -40,6 +40,26 @@ def windows_1258(text: str) -> bytes:
     return "".join(out).encode("cp1258")
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def doc_ids(index_dir: Path) -> set[str]:
     with Searcher(index_dir) as s:
         with s._ix.searcher() as w:
@@ -151,8 +171,15 @@ def test_kill_mid_build_leaves_previous_index_searchable(tmp_path) -> None:
     with Searcher(ix) as s:
         assert s.search("Bình Liêu").hits[0].id == "004_3071c7396e23f874.txt"
     assert proc.poll() is None, "the build finished before it could be killed"
+    workers = _children(proc.pid)
+    assert workers, "the build should be running worker processes"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    # Its workers notice and leave rather than linger as orphans.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers)
     assert doc_ids(ix) == before
     with Searcher(ix) as s:
         assert s.search("thu dau mot").hits[0].id == "000_13d84c9b41a19287.txt"
