@@ -333,3 +333,30 @@ def test_sample_is_seeded():
 def test_ours_is_reported_not_raised():
     available, reason = common.ours()
     assert (available is None) == (reason is not None)
+
+
+def test_passages_shared_with_another_article_are_not_used():
+    body = ARTICLES[2]["body"]
+    taken = "bảo đảm sức khỏe cho bà"
+    p = pick_passage(body, random.Random(0), is_unique=lambda w: w != taken)
+    assert p and p != taken and p in body
+    assert pick_passage(body, random.Random(0), is_unique=lambda w: False) is None
+
+
+def test_unique_passages_against_the_collection():
+    recs = records()
+    copy = dict(recs[2], id="thanh-hoa-copy")  # a syndicated copy: none of its passages names one article
+    qs = known_item_queries(recs + [copy], n=10, seed=0)
+    assert not any(q.relevant & {"thanh-hoa", "thanh-hoa-copy"} for q in qs if q.kind == "passage")
+
+
+def test_ours_adapter_on_the_tiny_collection(tmp_path):
+    if common.ours()[0] is None:
+        pytest.skip(common.ours()[1])
+    system = quality.Ours(jobs=1)
+    system.build([dict(r, url="") for r in records()], tmp_path)
+    try:
+        ranking = system.search("Thủy thủ được cứu sống")
+        assert ranking and set(ranking) <= {a["id"] for a in ARTICLES}
+    finally:
+        system.close()
