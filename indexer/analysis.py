@@ -191,6 +191,45 @@ def syllables(text: str) -> tuple[Token, ...]:
     return tuple(prepared.token(m.start(), m.end(), pos) for pos, m in enumerate(_SYLLABLE.finditer(prepared.text)))
 
 
+def _letters_folding_to() -> dict[str, str]:
+    """For each ASCII letter, every Vietnamese letter (either case) that folds to it."""
+    groups: dict[str, set[str]] = {}
+    for ch in _ALL_VOWELS + "đĐ" + "".join(map(chr, range(ord("a"), ord("z") + 1))):
+        for c in (ch, ch.upper(), ch.lower()):
+            groups.setdefault(fold(c), set()).add(c)
+    return {k: "".join(sorted(v)) for k, v in groups.items() if len(k) == 1}
+
+
+_FOLDS_TO = _letters_folding_to()
+
+
+def _accent_blind(term: str) -> str:
+    return "".join(f"[{re.escape(_FOLDS_TO[c])}]" if c in _FOLDS_TO else re.escape(c) for c in term)
+
+
+def syllable_matcher(exact: Iterable[str], folded: Iterable[str]) -> re.Pattern | None:
+    """One regex over normalised text that finds the given syllables whole: each
+    exact form (case-insensitive) and every accented spelling of each folded form.
+
+    The highlighter runs it over every hit's body on the query path, where
+    tokenising each body in Python would cost more than the search itself.
+    """
+    alternatives = [re.escape(t) for t in exact] + [_accent_blind(t) for t in folded]
+    if not alternatives:
+        return None
+    alternatives.sort(key=len, reverse=True)
+    return re.compile(f"(?<![^\\W_])(?:{'|'.join(alternatives)})(?![^\\W_])", re.IGNORECASE)
+
+
+def matching_syllables(text: str, matcher: re.Pattern) -> Iterator[tuple[int, int]]:
+    """Original-text spans of what ``matcher`` (see ``syllable_matcher``) finds."""
+    prepared = _Prepared(text)
+    offsets = prepared._offsets
+    for m in matcher.finditer(prepared.text):
+        start, end = m.span()
+        yield (start, end) if offsets is None else (offsets[start], offsets[end])
+
+
 def _segment(text: str) -> list[str]:
     # Imported here: loading the CRF model costs half a second that queries never pay.
     from underthesea import word_tokenize

@@ -34,7 +34,8 @@ def render_text(result: SearchResult, color: bool) -> str:
     lines = []
     if result.suggestion:
         lines.append(f"Did you mean: {result.suggestion}")
-    lines.append(f"{result.total} article{'s' if result.total != 1 else ''} for {result.query!r}")
+    about = "" if result.total_exact else "about "
+    lines.append(f"{about}{result.total} article{'s' if result.total != 1 else ''} for {result.query!r}")
     for i, hit in enumerate(result.hits, 1):
         title = click.style(hit.title, bold=True) if color else hit.title
         details = " · ".join(x for x in [(hit.published or "")[:10], _where(hit.localities),

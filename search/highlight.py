@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.analysis import syllables
+from indexer.analysis import fold, matching_syllables
 
 SNIPPET_CHARS = 240
 _SENTENCE_END = re.compile(r"[.!?…]\s+|\n+")
@@ -26,17 +26,19 @@ class Snippet:
         return {"text": self.text, "highlights": [list(h) for h in self.highlights]}
 
 
-def matched_spans(text: str, exact: set[str], folded: set[str]) -> list[tuple[int, int, str]]:
-    """(start, end, key) of each run of matched syllables; key is the first syllable's term."""
+def matched_spans(text: str, matcher: re.Pattern | None) -> list[tuple[int, int, str]]:
+    """(start, end, key) of each run of matched syllables; key: their folded forms."""
     spans: list[tuple[int, int, str]] = []
+    if matcher is None:
+        return spans
     last_end = -1
-    for t in syllables(text):
-        if t.token in exact or t.folded in folded:
-            if spans and text[last_end:t.start].isspace():
-                spans[-1] = (spans[-1][0], t.end, spans[-1][2] + " " + t.folded)
-            else:
-                spans.append((t.start, t.end, t.folded))
-            last_end = t.end
+    for start, end in matching_syllables(text, matcher):
+        key = fold(text[start:end])
+        if spans and text[last_end:start].isspace():
+            spans[-1] = (spans[-1][0], end, spans[-1][2] + " " + key)
+        else:
+            spans.append((start, end, key))
+        last_end = end
     return spans
 
 
@@ -58,9 +60,12 @@ def _window(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
-def snippets(text: str, exact: set[str], folded: set[str], count: int = 3) -> list[Snippet]:
-    """Up to ``count`` passages with the most distinct query words, in text order."""
-    spans = matched_spans(text, exact, folded)
+def snippets(text: str, matcher: re.Pattern | None, count: int = 3) -> list[Snippet]:
+    """Up to ``count`` passages with the most distinct query words, in text order.
+
+    ``matcher`` comes from ``indexer.analysis.syllable_matcher`` for the query.
+    """
+    spans = matched_spans(text, matcher)
     if not spans:
         return [Snippet(text[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(text) > SNIPPET_CHARS else text)] if text else []
     candidates = []

@@ -1,14 +1,16 @@
 """The search API: plain data in, plain data out.
 
 A ``Searcher`` holds an open index (cheap: whoosh reads the table of contents)
-and opens a fresh whoosh searcher per call, so one instance can be shared by
-threads, and every call sees the newest committed build.
+and one whoosh searcher per thread, refreshed at each call: one instance can be
+shared by threads, and every call sees the newest committed build without
+reopening the index files each time.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo
 from whoosh import sorting
 from whoosh.scoring import BM25F
 
+from indexer.analysis import syllable_matcher
 from indexer.store import default_index_dir, open_index
 
 from . import query as Q
@@ -50,10 +53,11 @@ class SearchResult:
     suggestion: str | None
     hits: list[Hit]
     facets: dict[str, dict[str, int]] | None = None
+    total_exact: bool = True  # False when ``total`` is an upper-bound estimate
 
     def to_dict(self) -> dict:
-        data = {"query": self.query, "total": self.total, "suggestion": self.suggestion,
-                "hits": [h.to_dict() for h in self.hits]}
+        data = {"query": self.query, "total": self.total, "total_exact": self.total_exact,
+                "suggestion": self.suggestion, "hits": [h.to_dict() for h in self.hits]}
         if self.facets is not None:
             data["facets"] = self.facets
         return data
@@ -87,6 +91,9 @@ class Searcher:
         self.index_dir = index_dir or default_index_dir()
         self._ix = open_index(self.index_dir)
         self._weighting = BM25F()
+        self._local = threading.local()
+        self._opened: list = []
+        self._lock = threading.Lock()
 
     def __enter__(self) -> "Searcher":
         return self
@@ -95,7 +102,27 @@ class Searcher:
         self.close()
 
     def close(self) -> None:
+        with self._lock:
+            for s in self._opened:
+                s.close()
+            self._opened.clear()
         self._ix.close()
+
+    def _searcher(self):
+        """This thread's whoosh searcher, refreshed if a build has committed since."""
+        current = getattr(self._local, "searcher", None)
+        if current is None:
+            fresh = self._ix.searcher(weighting=self._weighting)
+        else:
+            fresh = current.refresh()
+        if fresh is not current:
+            with self._lock:
+                if current is not None:
+                    self._opened.remove(current)
+                    current.close()
+                self._opened.append(fresh)
+            self._local.searcher = fresh
+        return fresh
 
     def search(self, query: str, *, limit: int = 10, offset: int = 0, province: str | None = None,
                district: str | None = None, commune: str | None = None, since: str | None = None,
@@ -117,25 +144,29 @@ class Searcher:
             return SearchResult(query, 0, None, [], {} if facets else None)
         if main is None:
             main, restrict, sort = restrict, None, "date" if sort == "relevance" else sort
-        exact, folded = Q.highlight_terms(parsed)
-        with self._ix.searcher(weighting=self._weighting) as s:
-            kwargs = {"filter": restrict, "mask": mask, "limit": offset + limit}
-            if sort == "date":
-                kwargs.update(sortedby="published", reverse=True)
-            results = s.search(main, **kwargs)
-            hits = [self._hit(r, exact, folded, snippet_count) for r in results[offset:offset + limit]]
-            counts = self._facets(s, main, restrict, mask) if facets else None
-            return SearchResult(query, len(results), suggest(s, parsed.syllables()), hits, counts)
+        matcher = syllable_matcher(*Q.highlight_terms(parsed))
+        s = self._searcher()
+        kwargs = {"filter": restrict, "mask": mask, "limit": offset + limit}
+        if sort == "date":
+            kwargs.update(sortedby="published", reverse=True)
+        results = s.search(main, **kwargs)
+        hits = [self._hit(r, matcher, snippet_count) for r in results[offset:offset + limit]]
+        counts = self._facets(s, main, restrict, mask) if facets else None
+        # Counting every match of a long OR would cost a second full pass, so the
+        # total is whoosh's estimate unless the search happened to count exactly.
+        exact = results.has_exact_length()
+        total = len(results) if exact else max(results.estimated_length(), len(results.top_n))
+        return SearchResult(query, total, suggest(s, parsed.syllables()), hits, counts, exact)
 
     @staticmethod
-    def _hit(result, exact: set[str], folded: set[str], snippet_count: int) -> Hit:
+    def _hit(result, matcher, snippet_count: int) -> Hit:
         stored = result.fields()
         meta = json.loads(stored.get("meta") or "{}")
         return Hit(
             id=stored["id"], title=stored.get("title", ""), score=round(float(result.score or 0.0), 4),
             published=_iso(stored.get("published")), localities=meta.get("localities", []),
             terms=meta.get("terms", []), url=stored.get("url"),
-            snippets=snippets(stored.get("body", ""), exact, folded, snippet_count),
+            snippets=snippets(stored.get("body", ""), matcher, snippet_count),
         )
 
     @staticmethod
@@ -160,8 +191,7 @@ class Searcher:
 
     def get(self, doc_id: str) -> ArticleView | None:
         """The stored article with this id, or None."""
-        with self._ix.searcher() as s:
-            stored = s.document(id=doc_id)
+        stored = self._searcher().document(id=doc_id)
         if stored is None:
             return None
         meta = json.loads(stored.get("meta") or "{}")

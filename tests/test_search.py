@@ -184,7 +184,7 @@ def test_cli_json_shape(index_dir) -> None:
     out = CliRunner().invoke(main, ["search", "dang vien", "--index", str(index_dir), "--json", "--facets"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
-    assert set(data) == {"query", "total", "suggestion", "facets", "hits"}
+    assert set(data) == {"query", "total", "total_exact", "suggestion", "facets", "hits"}
     hit = data["hits"][0]
     assert set(hit) >= {"id", "title", "score", "published", "localities", "terms", "url", "snippets"}
     for snippet in hit["snippets"]:
