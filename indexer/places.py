@@ -129,6 +129,14 @@ class _Gazetteer:
         for uid, alias in aliases:
             self.compact.setdefault(_squash(fold(alias)).replace(" ", ""), uid)
 
+        # display side: place_key of every province (pre-2025 and 2025) -> its written name.
+        self.province_names = {}
+        for u in self.units.values():
+            if u.level == P:
+                self.province_names[_squash(fold(u.name))] = u.name
+                if u.province_2025:
+                    self.province_names.setdefault(_squash(fold(u.province_2025)), u.province_2025)
+
     def province_of(self, uid: str) -> str:
         while self.units[uid].level != P:
             uid = self.units[uid].parent
@@ -151,6 +159,12 @@ def _squash(folded: str) -> str:
 
 
 # --- place_key -------------------------------------------------------------------
+
+
+def province_name(key: str) -> str:
+    """The written name behind a province key ("binh duong" -> "Bình Dương"), for display."""
+    return _gazetteer().province_names.get(key, key)
+
 
 _PREFIXES_ACCENTED = ("thành phố", "thị xã", "thị trấn", "tỉnh", "quận", "huyện", "xã", "phường")
 _PREFIXES_PLAIN = ("thanh pho", "thi xa", "thi tran", "tinh", "quan", "huyen", "xa", "phuong")

@@ -7,7 +7,9 @@ from datetime import datetime
 
 from whoosh.util.times import datetime_to_long, long_to_datetime
 
+from .places import province_name
 from .store import open_index, size_on_disk
+from .terms import normalize_term
 
 
 def index_stats(index_dir: str | os.PathLike) -> dict:
@@ -19,13 +21,13 @@ def index_stats(index_dir: str | os.PathLike) -> dict:
         latest = datetime_to_long(datetime.max)
         published = sorted(long_to_datetime(v) for v in (dates[n] for n in live) if 0 < v < latest)
 
-        def counts(fieldname: str) -> dict[str, int]:
+        def counts(fieldname: str, name) -> dict[str, int]:
             found = {}
             for term in reader.lexicon(fieldname):
                 term = term.decode("utf-8")
                 n = sum(1 for d in reader.postings(fieldname, term).all_ids() if not reader.is_deleted(d))
                 if n:
-                    found[term] = n
+                    found[name(term)] = n
             return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
 
         return {
@@ -34,7 +36,7 @@ def index_stats(index_dir: str | os.PathLike) -> dict:
             "first_published": published[0].date().isoformat() if published else None,
             "last_published": published[-1].date().isoformat() if published else None,
             "undated": len(live) - len(published),
-            "provinces": counts("province"),
-            "terms": counts("terms"),
+            "provinces": counts("province", province_name),
+            "terms": counts("terms", lambda key: normalize_term(key) or key),
             "bytes": size_on_disk(index_dir),
         }

@@ -19,6 +19,8 @@ from whoosh import sorting
 from whoosh.scoring import BM25F
 
 from indexer.analysis import syllable_matcher
+from indexer.places import province_name
+from indexer.terms import normalize_term
 from indexer.store import default_index_dir, open_index
 
 from . import query as Q
@@ -27,6 +29,8 @@ from .suggest import suggest
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 FACET_FIELDS = {"province": "province", "year": "year", "term": "terms"}
+#: Facet keys are the folded index keys; these give them back their written form.
+FACET_NAMES = {"province": province_name, "year": str, "term": lambda key: normalize_term(key) or key}
 
 
 @dataclass
@@ -185,7 +189,7 @@ class Searcher:
                 term = term.decode("utf-8") if isinstance(term, bytes) else term
                 n = len(docs.intersection(reader.postings(fieldname, term).all_ids()))
                 if n:
-                    bucket[term] = n
+                    bucket[FACET_NAMES[name](term)] = n
             counts[name] = dict(sorted(bucket.items(), key=lambda kv: (-kv[1], kv[0])))
         return counts
 
