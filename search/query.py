@@ -33,6 +33,11 @@ PHRASE_BOOST = 2.0
 #: A syllable matched through folding counts a little less than one matched as typed,
 #: so in a query mixing both, the words typed with diacritics lead.
 FOLDED_WEIGHT = 0.8
+#: Adjacent query syllables found adjacent in the text: the lever that ranks the
+#: article a headline or passage came from above articles that merely share words.
+PAIR_WEIGHT = 5.0
+#: A query that runs along a headline word for word: the strongest sign of the article.
+HEADLINE_WEIGHT = 5.0
 
 FILTER_NAMES = ("province", "district", "commune", "since", "until", "term", "year", "author", "source")
 
@@ -131,7 +136,12 @@ def _free_text(tokens: list[Token]) -> list[Q.Query]:
     for t in tokens:
         subs += _syllable_terms(t)
     for pair in pairs(tokens):
-        subs += _either(("body_pair", "title_pair"), pair)
+        subs += _either(("body_pair", "title_pair"), pair, PAIR_WEIGHT)
+    if len(tokens) >= 3:
+        if all(has_diacritics(t.text) or not t.token.isalpha() for t in tokens):
+            subs.append(Q.Phrase("title", [t.token for t in tokens], slop=1, boost=HEADLINE_WEIGHT))
+        else:
+            subs.append(Q.Phrase("title_fold", [t.folded for t in tokens], slop=1, boost=HEADLINE_WEIGHT))
     return subs
 
 
