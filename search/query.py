@@ -207,7 +207,10 @@ def _date(value: str, end: bool) -> datetime:
 
 
 def filter_query(filters: dict[str, str]) -> Q.Query | None:
-    """Fielded filters as a whoosh query over the keyword fields (folded keys)."""
+    """Fielded filters as a whoosh query over the keyword fields (folded keys).
+
+    Dates are not in it: see ``date_range``.
+    """
     parts: list[Q.Query] = []
     for name, value in filters.items():
         value = str(value).strip()
@@ -223,16 +226,25 @@ def filter_query(filters: dict[str, str]) -> Q.Query | None:
             parts.append(Q.Term("author", name_key(value)))
         elif name == "source":
             parts.append(Q.Term("source", source_key(value)))
-    since, until = filters.get("since"), filters.get("until")
-    if since or until:
-        start = _date(since, end=False) if since else None
-        end = _date(until, end=True) if until else None
-        if start and end and start > end:
-            raise QueryError(f"--since {since} is after --until {until}")
-        parts.append(Q.DateRange("published", start, end))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else Q.And(parts)
+
+
+def date_range(filters: dict[str, str]) -> tuple[datetime | None, datetime | None] | None:
+    """The --since/--until window (inclusive, Vietnam wall time), or None.
+
+    Searched against the ``published`` column rather than as a whoosh DateRange,
+    whose expansion into numeric terms costs most of a second on 20,000 articles.
+    """
+    since, until = filters.get("since"), filters.get("until")
+    if not (since or until):
+        return None
+    start = _date(since, end=False) if since else None
+    end = _date(until, end=True) if until else None
+    if start and end and start > end:
+        raise QueryError(f"--since {since} is after --until {until}")
+    return start, end
 
 
 def highlight_terms(parsed: ParsedQuery) -> tuple[set[str], set[str]]:

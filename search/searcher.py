@@ -15,8 +15,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from whoosh import sorting
+from whoosh import query as W
 from whoosh.scoring import BM25F
+from whoosh.util.times import datetime_to_long
 
 from indexer.analysis import syllable_matcher
 from indexer.places import province_name
@@ -28,6 +29,8 @@ from .highlight import Snippet, snippets
 from .suggest import suggest
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+#: Undated articles hold a sentinel in the ``published`` column past any real date.
+_UNDATED = datetime_to_long(datetime.max)
 FACET_FIELDS = {"province": "province", "year": "year", "term": "terms"}
 #: Facet keys are the folded index keys; these give them back their written form.
 FACET_NAMES = {"province": province_name, "year": str, "term": lambda key: normalize_term(key) or key}
@@ -143,13 +146,19 @@ class Searcher:
         parsed = Q.parse(query, filters)
         main = Q.build(parsed)
         mask = Q.exclusions(parsed)
-        restrict = Q.filter_query(parsed.filters)
-        if main is None and restrict is None:
-            return SearchResult(query, 0, None, [], {} if facets else None)
-        if main is None:
-            main, restrict, sort = restrict, None, "date" if sort == "relevance" else sort
-        matcher = syllable_matcher(*Q.highlight_terms(parsed))
+        keys = Q.filter_query(parsed.filters)
+        window = Q.date_range(parsed.filters)
         s = self._searcher()
+        if main is None and keys is None and window is None:
+            return SearchResult(query, 0, None, [], {} if facets else None)
+        if main is None:  # filters alone: list what they select, newest first
+            main, sort = W.Every(), "date" if sort == "relevance" else sort
+        if keys is not None:
+            # Intersected inside the query, so the matcher skips straight to the few
+            # allowed articles instead of scoring every match and dropping most.
+            main = W.And([main, W.ConstantScoreQuery(keys, 0.0)])
+        restrict = self._restriction(s, window)
+        matcher = syllable_matcher(*Q.highlight_terms(parsed))
         kwargs = {"filter": restrict, "mask": mask, "limit": offset + limit}
         if sort == "date":
             kwargs.update(sortedby="published", reverse=True)
@@ -161,6 +170,24 @@ class Searcher:
         exact = results.has_exact_length()
         total = len(results) if exact else max(results.estimated_length(), len(results.top_n))
         return SearchResult(query, total, suggest(s, parsed.syllables()), hits, counts, exact)
+
+    def _restriction(self, s, window) -> set[int] | None:
+        """The document numbers a date window allows, or None when there is none."""
+        if window is None:
+            return None
+        start, end = window
+        low = datetime_to_long(start) if start else 0
+        high = datetime_to_long(end) if end else _UNDATED - 1
+        return {n for n, v in enumerate(self._published(s)) if low <= v <= high}
+
+    def _published(self, s) -> list[int]:
+        """Raw publication times by document number, cached with this thread's searcher."""
+        cached = getattr(self._local, "published", None)
+        if cached is None or cached[0] is not s:
+            column = s.reader().column_reader("published", translate=False)
+            cached = (s, list(column))
+            self._local.published = cached
+        return cached[1]
 
     @staticmethod
     def _hit(result, matcher, snippet_count: int) -> Hit:
