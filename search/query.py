@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Callable
 
 from whoosh import query as Q
 
@@ -33,6 +34,7 @@ PHRASE_BOOST = 2.0
 #: A syllable matched through folding counts a little less than one matched as typed,
 #: so in a query mixing both, the words typed with diacritics lead.
 FOLDED_WEIGHT = 0.8
+BODY_FIELDS = ("body", "body_fold")
 #: Adjacent query syllables found adjacent in the text: the lever that ranks the
 #: article a headline or passage came from above articles that merely share words.
 PAIR_WEIGHT = 5.0
@@ -136,11 +138,17 @@ def _clause_query(clause: Clause) -> Q.Query:
     return Q.And([Q.Or(_syllable_terms(t)) for t in clause.tokens])
 
 
-def _free_text(tokens: list[Token]) -> list[Q.Query]:
-    """Scoring terms for a run of free words: each syllable, and each adjacent pair."""
+def _free_text(tokens: list[Token], common: Callable[[str, str], bool] | None) -> list[Q.Query]:
+    """Scoring terms for a run of free words: each syllable, and each adjacent pair.
+
+    With several words, a syllable in most of the articles ("của", folded "tang")
+    is left to the pairs it is part of: alone it would make the engine score nearly
+    every article for a term whose weight (idf) is close to nothing.
+    """
     subs: list[Q.Query] = []
     for t in tokens:
-        subs += _syllable_terms(t)
+        subs += [q for q in _syllable_terms(t)
+                 if not (common and len(tokens) > 1 and q.fieldname in BODY_FIELDS and common(q.fieldname, q.text))]
     for pair in pairs(tokens):
         subs += _either(("body_pair", "title_pair"), pair, PAIR_WEIGHT)
     if len(tokens) >= 3:
@@ -151,7 +159,7 @@ def _free_text(tokens: list[Token]) -> list[Q.Query]:
     return subs
 
 
-def build(parsed: ParsedQuery) -> Q.Query | None:
+def build(parsed: ParsedQuery, common: Callable[[str, str], bool] | None = None) -> Q.Query | None:
     """The whoosh query for the positive clauses (see ``exclusions`` and ``filter_query``).
 
     Free words are scored with OR plus adjacency, so a headline whose words are not
@@ -173,7 +181,7 @@ def build(parsed: ParsedQuery) -> Q.Query | None:
             required.append(_phrase(clause.tokens, PHRASE_BOOST))
         else:
             free.extend(clause.tokens)
-    scoring = _free_text(free)
+    scoring = _free_text(free, common)
     if required:
         main: Q.Query = Q.And(required)
         if scoring:

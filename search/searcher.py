@@ -31,6 +31,8 @@ from .suggest import suggest
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: Undated articles hold a sentinel in the ``published`` column past any real date.
 _UNDATED = datetime_to_long(datetime.max)
+#: A body syllable in more than this share of the articles is scored through its pairs only.
+COMMON_SHARE = 0.25
 FACET_FIELDS = {"province": "province", "year": "year", "term": "terms"}
 #: Facet keys are the folded index keys; these give them back their written form.
 FACET_NAMES = {"province": province_name, "year": str, "term": lambda key: normalize_term(key) or key}
@@ -144,11 +146,12 @@ class Searcher:
         filters = dict(province=province, district=district, commune=commune, since=since, until=until,
                        term=term, year=None if year is None else str(year), author=author, source=source)
         parsed = Q.parse(query, filters)
-        main = Q.build(parsed)
+        s = self._searcher()
+        reader, limit_df = s.reader(), COMMON_SHARE * max(1, s.doc_count())
+        main = Q.build(parsed, lambda field, text: reader.doc_frequency(field, text) > limit_df)
         mask = Q.exclusions(parsed)
         keys = Q.filter_query(parsed.filters)
         window = Q.date_range(parsed.filters)
-        s = self._searcher()
         if main is None and keys is None and window is None:
             return SearchResult(query, 0, None, [], {} if facets else None)
         if main is None:  # filters alone: list what they select, newest first
