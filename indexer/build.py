@@ -256,10 +256,9 @@ def build_index(
                 for gone in existing.keys() - seen.keys():
                     writer.delete_by_term("id", gone)
                     summary.removed += 1
-            if summary.indexed or summary.replaced or summary.removed:
-                _commit(writer, segments)
-            else:
-                writer.cancel()
+            # Committed even when nothing changed: the new table of contents is the
+            # same, and committing clears files left by empty workers or killed builds.
+            _commit(writer, segments)
         except BaseException:
             writer.cancel()
             raise

@@ -28,7 +28,7 @@ from .terms import term_years
 TITLE_BOOST = 3.0
 
 #: Part of every content hash: a change in analysis or reading re-indexes everything.
-PIPELINE_VERSION = f"analysis-{analysis.VERSION}/schema-1"
+PIPELINE_VERSION = f"analysis-{analysis.VERSION}/schema-2"
 
 
 def make_schema() -> Schema:
@@ -40,8 +40,10 @@ def make_schema() -> Schema:
         title=TEXT(analyzer=exact, stored=True, field_boost=TITLE_BOOST),
         title_fold=TEXT(analyzer=folded, field_boost=TITLE_BOOST),
         title_pair=TEXT(analyzer=pair, phrase=False, field_boost=TITLE_BOOST),
-        body=TEXT(analyzer=exact, stored=True),
-        body_fold=TEXT(analyzer=folded),
+        # No positions in the body fields: phrases go through the pair fields, and
+        # positions would cost a third of the posting writer's time and index size.
+        body=TEXT(analyzer=exact, stored=True, phrase=False),
+        body_fold=TEXT(analyzer=folded, phrase=False),
         body_pair=TEXT(analyzer=pair, phrase=False),
         spell=KEYWORD(analyzer=analysis.WordTokenizer()),
         published=DATETIME(stored=True, sortable=True),
@@ -107,8 +109,12 @@ def document(article: Article, digest: str, doc_id: str) -> dict[str, Any]:
 
 
 def spelling_terms(tokens: list[analysis.Token]) -> list[str]:
-    """Distinct "folded=written" terms (written = normalised original, case kept)."""
-    seen = {f"{t.folded}={'_'.join(analysis.normalize(t.text).split())}" for t in tokens}
+    """Distinct "folded=written" terms (written = normalised original, case kept).
+
+    Only words with diacritics: a word without any reads the same accented or not.
+    """
+    seen = {f"{t.folded}={'_'.join(analysis.normalize(t.text).split())}"
+            for t in tokens if t.folded != t.token.lower()}
     return sorted(seen)
 
 
