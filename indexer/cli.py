@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 
 import click
 
@@ -49,12 +50,14 @@ def index_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | N
     """Build or update an index from SOURCES: folders of .txt, .jsonl files, or '-' (JSON lines on stdin)."""
     target = index_dir or default_index_dir()
     report = lambda line: click.echo(f"vnsearch: {line}", err=True)  # noqa: E731
-    show_bar = not quiet and not as_json and sys.stderr.isatty()
+    total = count_entries(sources) if not quiet and not as_json and sys.stderr.isatty() else None
     try:
-        if show_bar:
-            with click.progressbar(length=count_entries(sources), label="Indexing", show_pos=True,
-                                   file=sys.stderr) as bar:
-                summary = build_index(sources, target, jobs=jobs, prune=prune, progress=bar.update, report=report)
+        if total:  # a bar needs a length: none for standard input
+            rate = _Rate()
+            with click.progressbar(length=total, label="Indexing", show_pos=True, show_eta=True,
+                                   item_show_func=rate.show, file=sys.stderr) as bar:
+                summary = build_index(sources, target, jobs=jobs, prune=prune, report=report,
+                                      progress=lambda n: bar.update(n, rate.add(n)))
         else:
             summary = build_index(sources, target, jobs=jobs, prune=prune, report=report)
     except BuildError as e:
@@ -68,6 +71,21 @@ def index_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | N
                    f"({rate:.1f} articles/s)")
     if summary.skipped:
         sys.exit(1)
+
+
+class _Rate:
+    """Articles per second for the progress bar's item slot."""
+
+    def __init__(self) -> None:
+        self.started, self.done = time.monotonic(), 0
+
+    def add(self, n: int) -> int:
+        self.done += n
+        return self.done
+
+    def show(self, done: int | None) -> str:
+        elapsed = time.monotonic() - self.started
+        return f"{done / elapsed:.1f} articles/s" if done and elapsed > 0 else ""
 
 
 @click.command()
