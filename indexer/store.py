@@ -25,11 +25,18 @@ def default_index_dir() -> Path:
 
 
 def bundled_corpus() -> Path:
-    """The sample articles installed with the project (the repository's ``corpus/``)."""
+    """The sample articles installed with the project (the repository's ``corpus/``).
+
+    Installed as the data package ``vnsearch_corpus``; a source checkout run
+    without installing finds ``corpus/`` beside this package.
+    """
     spec = importlib.util.find_spec("vnsearch_corpus")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("the bundled corpus is not installed")
-    return Path(list(spec.submodule_search_locations)[0])
+    if spec is not None and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
+    checkout = Path(__file__).resolve().parents[1] / "corpus"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError("the bundled corpus is not installed")
 
 
 def index_exists(index_dir: str | os.PathLike) -> bool:

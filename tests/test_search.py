@@ -215,3 +215,16 @@ def test_searcher_is_safe_across_threads(searcher) -> None:
     with ThreadPoolExecutor(4) as pool:
         firsts = list(pool.map(lambda q: first(searcher, q), queries))
     assert firsts == [first(searcher, q) for q in queries]
+
+
+def test_first_search_builds_the_default_index_from_the_bundled_corpus(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("VNSEARCH_INDEX", str(tmp_path / "default-index"))
+    first_run = CliRunner().invoke(main, ["search", "dang vien Thu Dau Mot", "--json"])
+    assert first_run.exit_code == 0, first_run.output
+    assert "bundled corpus" in first_run.stderr
+    data = json.loads(first_run.stdout)
+    assert data["hits"][0]["id"] == SEED["tdm"]
+    assert data["suggestion"] == "đảng viên Thủ Dầu Một"
+    again = CliRunner().invoke(main, ["search", "Bình Liêu", "--json"])
+    assert "bundled corpus" not in again.stderr
+    assert json.loads(again.stdout)["hits"][0]["id"] == SEED["binh_lieu"]
