@@ -23,7 +23,7 @@ import os
 import queue
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
 from whoosh.index import LockError
@@ -65,7 +65,7 @@ def _prepare(item: Item) -> dict | str:
             article = read_record(item.record)
         if not article.body.strip() and not article.title.strip():
             return "no article text after removing the page's boilerplate"
-        return document(article, content_hash(item.payload), item.id)
+        return document(article, item.digest, item.id)
     except ReadError as e:
         return str(e)
     except Exception as e:  # a reader bug must cost one article, not the batch
@@ -205,12 +205,14 @@ def build_index(
                         events.put(entry)
                     elif entry.id in seen:
                         events.put(Problem(entry.origin, f"duplicate id {entry.id!r} (first at {seen[entry.id]})"))
-                    elif existing.get(entry.id) == content_hash(entry.payload):
-                        seen[entry.id] = entry.origin
-                        events.put(None)
                     else:
                         seen[entry.id] = entry.origin
-                        yield entry
+                        digest = content_hash(entry.payload)
+                        if existing.get(entry.id) == digest:
+                            events.put(None)
+                        else:
+                            # Hashed once, here; a record's raw line is not needed past this point.
+                            yield replace(entry, digest=digest, payload=entry.payload if entry.record is None else b"")
 
             threading.Thread(target=feed.run, args=(_batches(todo()), tasks), daemon=True).start()
             received = 0

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from typing import Any
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.util.times import datetime_to_long
 
 from . import analysis
 from .places import place_key
@@ -26,6 +28,9 @@ from .terms import term_years
 
 #: Title words weigh this much more than body words in BM25F.
 TITLE_BOOST = 3.0
+
+#: What the raw ``published`` column holds for an undated article: past any real date.
+UNDATED = datetime_to_long(datetime.max)
 
 #: Part of every content hash: a change in analysis or reading re-indexes everything.
 PIPELINE_VERSION = f"analysis-{analysis.VERSION}/schema-2"

@@ -27,6 +27,7 @@ class Item:
     origin: str  # "path" or "path:line", for messages
     payload: bytes  # what the content hash covers
     record: dict | None = None  # the parsed JSON record; None for a text file
+    digest: str = ""  # the content hash, once the build has computed it
 
 
 @dataclass(frozen=True)

@@ -1,42 +1,59 @@
-"""What an index holds: articles, date span, counts by province and term, size."""
+"""What an index holds: articles, date span, counts by province and term, size.
+
+``key_counts`` also serves the search's facets: both count articles per key of a
+keyword field and show the key as people write it.
+"""
 
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from typing import Callable, Iterable
 
-from whoosh.util.times import datetime_to_long, long_to_datetime
+from whoosh.util.times import long_to_datetime
 
 from .places import province_name
+from .schema import UNDATED
 from .store import open_index, size_on_disk
 from .terms import normalize_term
+
+#: How the folded keys of each keyword field are written for people.
+KEY_NAMES: dict[str, Callable[[str], str]] = {
+    "province": province_name,
+    "terms": lambda key: normalize_term(key) or key,
+    "year": str,
+}
+
+
+def key_counts(reader, fieldname: str, docs: set[int]) -> dict[str, int]:
+    """Articles among ``docs`` per key of a keyword field, most first, keys written for people."""
+    name = KEY_NAMES.get(fieldname, str)
+    found: dict[str, int] = {}
+    for term in reader.lexicon(fieldname):
+        term = term.decode("utf-8") if isinstance(term, bytes) else term
+        n = len(docs.intersection(reader.postings(fieldname, term).all_ids()))
+        if n:
+            found[name(term)] = found.get(name(term), 0) + n
+    return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def publication_dates(raw: Iterable[int]) -> list:
+    """The dates among raw ``published`` column values, undated ones left out."""
+    return [long_to_datetime(v) for v in raw if 0 < v < UNDATED]
 
 
 def index_stats(index_dir: str | os.PathLike) -> dict:
     ix = open_index(index_dir)
     with ix.reader() as reader:
-        live = list(reader.all_doc_ids())
-        # Raw column values: undated articles hold a sentinel no datetime can express.
+        live = set(reader.all_doc_ids())
         dates = reader.column_reader("published", translate=False)
-        latest = datetime_to_long(datetime.max)
-        published = sorted(long_to_datetime(v) for v in (dates[n] for n in live) if 0 < v < latest)
-
-        def counts(fieldname: str, name) -> dict[str, int]:
-            found = {}
-            for term in reader.lexicon(fieldname):
-                term = term.decode("utf-8")
-                n = sum(1 for d in reader.postings(fieldname, term).all_ids() if not reader.is_deleted(d))
-                if n:
-                    found[name(term)] = n
-            return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
-
+        published = sorted(publication_dates(dates[n] for n in live))
         return {
             "index": str(index_dir),
             "articles": len(live),
             "first_published": published[0].date().isoformat() if published else None,
             "last_published": published[-1].date().isoformat() if published else None,
             "undated": len(live) - len(published),
-            "provinces": counts("province", province_name),
-            "terms": counts("terms", lambda key: normalize_term(key) or key),
+            "provinces": key_counts(reader, "province", live),
+            "terms": key_counts(reader, "terms", live),
             "bytes": size_on_disk(index_dir),
         }

@@ -6,9 +6,8 @@ must still give a sensible search, never a syntax error.
 
 Per syllable: typed with diacritics, it matches that exact syllable (after tone
 normalisation, so "khoá" finds "khóa"); typed without, it matches every accented
-form through the folded field. Adjacent
-syllables add a folded-pair term, which is what lifts passages and headlines
-typed as written.
+form through the folded field. Adjacent syllables add a folded-pair term, which
+is what lifts passages and headlines typed as written.
 """
 
 from __future__ import annotations
@@ -123,8 +122,6 @@ def _phrase(tokens: list[Token], boost: float = 1.0) -> Q.Query:
     hundreds of milliseconds on common words over 20,000 articles); syllables typed
     with diacritics must also be there exactly as typed.
     """
-    if len(tokens) == 1:
-        return Q.Or(_syllable_terms(tokens[0]))
     parts = [Q.Or(_either(("body_pair", "title_pair"), p)) for p in pairs(tokens)]
     parts += [Q.Or(_either(("body", "title"), t.token)) for t in tokens if has_diacritics(t.text)]
     return Q.And(parts, boost=boost)

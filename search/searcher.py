@@ -20,8 +20,8 @@ from whoosh.scoring import BM25F
 from whoosh.util.times import datetime_to_long
 
 from indexer.analysis import syllable_matcher
-from indexer.places import province_name
-from indexer.terms import normalize_term
+from indexer.schema import UNDATED
+from indexer.stats import key_counts
 from indexer.store import default_index_dir, open_index
 
 from . import query as Q
@@ -29,13 +29,9 @@ from .highlight import Snippet, snippets
 from .suggest import suggest
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-#: Undated articles hold a sentinel in the ``published`` column past any real date.
-_UNDATED = datetime_to_long(datetime.max)
 #: A body syllable in more than this share of the articles is scored through its pairs only.
 COMMON_SHARE = 0.25
 FACET_FIELDS = {"province": "province", "year": "year", "term": "terms"}
-#: Facet keys are the folded index keys; these give them back their written form.
-FACET_NAMES = {"province": province_name, "year": str, "term": lambda key: normalize_term(key) or key}
 
 
 @dataclass
@@ -93,6 +89,13 @@ class ArticleView:
 
 def _iso(value: datetime | None) -> str | None:
     return value.replace(tzinfo=VIETNAM).isoformat() if value else None
+
+
+def _common(stored: dict) -> dict:
+    """The fields a hit and a shown article share, from a document's stored fields."""
+    meta = json.loads(stored.get("meta") or "{}")
+    return {"id": stored["id"], "title": stored.get("title", ""), "published": _iso(stored.get("published")),
+            "localities": meta.get("localities", []), "terms": meta.get("terms", []), "url": stored.get("url")}
 
 
 class Searcher:
@@ -180,7 +183,7 @@ class Searcher:
             return None
         start, end = window
         low = datetime_to_long(start) if start else 0
-        high = datetime_to_long(end) if end else _UNDATED - 1
+        high = datetime_to_long(end) if end else UNDATED - 1
         return {n for n, v in enumerate(self._published(s)) if low <= v <= high}
 
     def _published(self, s) -> list[int]:
@@ -195,33 +198,18 @@ class Searcher:
     @staticmethod
     def _hit(result, matcher, snippet_count: int) -> Hit:
         stored = result.fields()
-        meta = json.loads(stored.get("meta") or "{}")
-        return Hit(
-            id=stored["id"], title=stored.get("title", ""), score=round(float(result.score or 0.0), 4),
-            published=_iso(stored.get("published")), localities=meta.get("localities", []),
-            terms=meta.get("terms", []), url=stored.get("url"),
-            snippets=snippets(stored.get("body", ""), matcher, snippet_count),
-        )
+        return Hit(**_common(stored), score=round(float(result.score or 0.0), 4),
+                   snippets=snippets(stored.get("body", ""), matcher, snippet_count))
 
     @staticmethod
-    def _facets(s, main, restrict, mask) -> dict[str, dict[str, int]]:
+    def _facets(s, main, restrict: set[int] | None, mask) -> dict[str, dict[str, int]]:
         """Counts of matching articles by province, year and term."""
         docs = set(s.docs_for_query(main))
         if restrict is not None:
-            docs &= set(s.docs_for_query(restrict))
+            docs &= restrict
         if mask is not None:
             docs -= set(s.docs_for_query(mask))
-        reader = s.reader()
-        counts: dict[str, dict[str, int]] = {}
-        for name, fieldname in FACET_FIELDS.items():
-            bucket = {}
-            for term in reader.lexicon(fieldname):
-                term = term.decode("utf-8") if isinstance(term, bytes) else term
-                n = len(docs.intersection(reader.postings(fieldname, term).all_ids()))
-                if n:
-                    bucket[FACET_NAMES[name](term)] = n
-            counts[name] = dict(sorted(bucket.items(), key=lambda kv: (-kv[1], kv[0])))
-        return counts
+        return {name: key_counts(s.reader(), fieldname, docs) for name, fieldname in FACET_FIELDS.items()}
 
     def get(self, doc_id: str) -> ArticleView | None:
         """The stored article with this id, or None."""
@@ -229,9 +217,5 @@ class Searcher:
         if stored is None:
             return None
         meta = json.loads(stored.get("meta") or "{}")
-        return ArticleView(
-            id=stored["id"], title=stored.get("title", ""), body=stored.get("body", ""),
-            published=_iso(stored.get("published")), localities=meta.get("localities", []),
-            terms=meta.get("terms", []), author=meta.get("author"), source=meta.get("source"),
-            url=stored.get("url"), years_mentioned=meta.get("years_mentioned", []),
-        )
+        return ArticleView(**_common(stored), body=stored.get("body", ""), author=meta.get("author"),
+                           source=meta.get("source"), years_mentioned=meta.get("years_mentioned", []))

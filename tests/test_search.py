@@ -178,6 +178,10 @@ def test_facets_count_matches(searcher) -> None:
     assert facets["province"]["Bình Dương"] == 1 and facets["province"]["Hồ Chí Minh"] == 1
     assert sum(facets["year"].values()) == 4
     assert facets["term"]["2015-2020"] >= 2
+    # Facets count within the date window too.
+    windowed = searcher.search("đảng viên", since="2020-07-01", facets=True).facets
+    assert sum(windowed["year"].values()) == 2 and set(windowed["year"]) == {"2020", "2022"}
+    assert windowed["province"]["Phú Thọ"] == 1 and "Bình Dương" not in windowed["province"]
 
 
 def test_cli_json_shape(index_dir) -> None:
