@@ -118,9 +118,9 @@ def spelling_terms(tokens: list[analysis.Token]) -> list[str]:
 
     Only words with diacritics: a word without any reads the same accented or not.
     """
-    seen = {f"{t.folded}={'_'.join(analysis.normalize(t.text).split())}"
-            for t in tokens if t.folded != t.token.lower()}
-    return sorted(seen)
+    # Distinct spellings first: an article repeats its words, normalising is per spelling.
+    written = {(t.folded, t.text) for t in tokens if t.folded != t.token}
+    return sorted({f"{folded}={'_'.join(analysis.normalize(text).split())}" for folded, text in written})
 
 
 def name_key(name: str) -> str:
