@@ -1,0 +1,82 @@
+"""whoosh's W3 on-disk format, written with less per-term work.
+
+A news index is dominated by rare terms: most folded syllable pairs occur in one
+article of a segment. whoosh 2.7's W3 writer gives each of them a posting block of
+its own (two pickles and a zlib call), and at flush looks every posting's field
+length up in the freshly written length column, one small file read (or, for
+fields with no lengths, one ``stat``) per posting. The format already knows how
+to keep a short posting list inside the term's entry ("inlining"), but in
+whoosh-reloaded 2.7.5 the writer side of that calls a method that does not exist
+(``set_inline``), so the stock codec never inlines.
+
+This codec writes the same files the stock reader understands: single-posting
+terms are inlined, and field lengths are read a whole column at a time. A
+segment remembers the codec that wrote it (whoosh pickles it into the index's
+table of contents), so indexes built with the stock codec stay readable and mix
+freely with ours.
+"""
+
+from __future__ import annotations
+
+from whoosh.codec import whoosh3
+
+#: Posting lists this short are kept inside the term's entry.
+INLINE_LIMIT = 1
+
+
+class _InliningPostingsWriter(whoosh3.W3PostingsWriter):
+    def finish_postings(self):
+        if self.written() or len(self) > INLINE_LIMIT:
+            return super().finish_postings()
+        terminfo = self._terminfo
+        terminfo.add_block(self)
+        terminfo.set_inlined(self._ids, self._weights, self._values)
+        self._terminfo = None
+        return terminfo
+
+
+class _WholeColumnLengths(whoosh3.W3PerDocReader):
+    """Field lengths served from each length column read once, whole.
+
+    The writer asks for a length per posting when it flushes a segment, and the
+    scorer per matching document; both are millions of single-byte reads otherwise.
+    """
+
+    def __init__(self, storage, segment):
+        super().__init__(storage, segment)
+        self._length_bytes: dict[str, bytes | None] = {}
+
+    def _lengths(self, fieldname: str) -> bytes | None:
+        try:
+            return self._length_bytes[fieldname]
+        except KeyError:
+            pass
+        column = None
+        lenfield = whoosh3._lenfield(fieldname)
+        if self.has_column(lenfield):
+            # One byte per document (the column's "B" type), trailing defaults left off.
+            self.column_reader(lenfield, whoosh3.LENGTHS_COLUMN)
+            colfile, offset, length = self._colfiles[lenfield]
+            column = colfile.get(offset, length).ljust(self._doccount, b"\0")
+        self._length_bytes[fieldname] = column
+        return column
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        if docnum > self._doccount:
+            raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
+        column = self._lengths(fieldname)
+        if column is None:
+            return default
+        lbyte = column[docnum]
+        return whoosh3.byte_to_length(lbyte) if lbyte else None
+
+
+class NewsCodec(whoosh3.W3Codec):
+    """The W3 format with inlined rare terms and whole-column length reads."""
+
+    def postings_writer(self, dbfile, byteids=False):
+        return _InliningPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                       compression=self._compression, inlinelimit=INLINE_LIMIT)
+
+    def per_document_reader(self, storage, segment):
+        return _WholeColumnLengths(storage, segment)
