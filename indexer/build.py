@@ -29,9 +29,9 @@ from typing import Callable, Iterable, Iterator
 from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
-from .codec import NewsCodec
 from .reader import ReadError, decode, read_record, read_text
 from .schema import content_hash, document
+from .segment import segment_writer
 from .sources import Item, Problem, iter_entries
 from .store import open_index, open_or_create
 
@@ -88,7 +88,7 @@ def _exit_with(parent: int) -> None:
 def _worker(index_dir: str, tasks, results, limitmb: int) -> None:
     """A worker process: index batches into a segment of its own until told to stop."""
     threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
-    writer = SegmentWriter(open_index(index_dir), _lk=False, limitmb=limitmb, codec=NewsCodec())
+    writer = segment_writer(open_index(index_dir), limitmb=limitmb, lock=False)
     while True:
         batch = tasks.get()
         if batch is None:
@@ -191,7 +191,7 @@ def build_index(
         w.start()
     try:
         try:
-            writer = ix.writer(codec=NewsCodec())  # merges of small segments are rewritten
+            writer = segment_writer(ix, limitmb=limitmb)  # merges of small segments are rewritten
         except LockError:
             raise BuildError(f"{index_dir}: another build is writing to this index; try again when it ends") from None
         try:

@@ -1,4 +1,4 @@
-"""The index codec: whoosh's W3 files with rare terms inlined, read back exactly as the stock codec would."""
+"""The build's segment writer: our codec (rare terms inlined) and chunked sort runs, read back exactly as stock whoosh writes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer import build_index
 from indexer.codec import NewsCodec
+from indexer.segment import segment_writer
 from indexer.reader import read_record
 from indexer.schema import document
 from indexer.store import open_index, open_or_create
@@ -24,9 +25,9 @@ def _documents() -> list[dict]:
     return [document(read_record(r), f"hash{i}", r["id"]) for i, r in enumerate(records)]
 
 
-def _build(path: Path, codec, docs: list[dict]):
+def _build(path: Path, codec, docs: list[dict], limitmb: int = 128):
     ix = open_or_create(path)
-    writer = SegmentWriter(ix, codec=codec)
+    writer = SegmentWriter(ix, codec=codec) if codec else segment_writer(ix, limitmb=limitmb)
     for doc in docs:
         writer.add_document(**doc)
     writer.commit()
@@ -40,8 +41,18 @@ def pair(tmp_path_factory):
     return _build(root / "stock", W3Codec(), docs), _build(root / "news", NewsCodec(), docs)
 
 
-def test_postings_lengths_and_scores_match_the_stock_codec(pair):
-    stock, news = pair
+@pytest.fixture(scope="module")
+def spilled(tmp_path_factory, pair):
+    """Built by the build's writer with a 1 MB sort buffer: many runs spilled to disk and merged."""
+    stock, _ = pair
+    ix = _build(tmp_path_factory.mktemp("spilled") / "ix", None, _documents(), limitmb=1)
+    assert len(ix._segments()) == 1
+    return stock, ix
+
+
+@pytest.mark.parametrize("which", ["pair", "spilled"])
+def test_postings_lengths_and_scores_match_the_stock_writer(which, request):
+    stock, news = request.getfixturevalue(which)
     with stock.searcher() as s1, news.searcher() as s2:
         r1, r2 = s1.reader(), s2.reader()
         terms = list(r1.all_terms())
