@@ -308,7 +308,7 @@ def pairs(tokens: Sequence[Token]) -> Iterator[str]:
 # --- whoosh side -----------------------------------------------------------------
 
 
-class _ChainTokenizer(Tokenizer):
+class ChainTokenizer(Tokenizer):
     """Base for the whoosh tokenizers: subclasses choose which form of each token to index."""
 
     def _tokens(self, value) -> Iterable[tuple[str, int, int]]:
@@ -330,6 +330,10 @@ class _ChainTokenizer(Tokenizer):
                 t.endchar = start_char + end
             yield t
 
+    def terms(self, value) -> Iterator[str]:
+        """Just the indexed terms, for fields that only count them."""
+        return (term for term, _, _ in self._tokens(value))
+
     def __eq__(self, other):
         return type(self) is type(other)
 
@@ -337,21 +341,21 @@ class _ChainTokenizer(Tokenizer):
         return hash(type(self))
 
 
-class SyllableTokenizer(_ChainTokenizer):
+class SyllableTokenizer(ChainTokenizer):
     """Exact syllables: normalised, lower-cased, with original character offsets."""
 
     def _tokens(self, value):
         return ((t.token, t.start, t.end) for t in syllables(value))
 
 
-class FoldedSyllableTokenizer(_ChainTokenizer):
+class FoldedSyllableTokenizer(ChainTokenizer):
     """Syllables without diacritics, for queries typed without them."""
 
     def _tokens(self, value):
         return ((t.folded, t.start, t.end) for t in syllables(value))
 
 
-class PairTokenizer(_ChainTokenizer):
+class PairTokenizer(ChainTokenizer):
     """Folded adjacent-syllable pairs: cheap adjacency for ranking, no positions needed."""
 
     def _tokens(self, value):
@@ -359,7 +363,7 @@ class PairTokenizer(_ChainTokenizer):
         return ((pair, left.start, right.end) for pair, left, right in zip(pairs(tokens), tokens, tokens[1:]))
 
 
-class WordTokenizer(_ChainTokenizer):
+class WordTokenizer(ChainTokenizer):
     """underthesea words. Also takes a list of already-segmented terms, so the
     indexer can segment in worker processes and hand the words over ready-made."""
 

@@ -18,7 +18,12 @@ freely with ours.
 
 from __future__ import annotations
 
+import struct
+from itertools import chain, groupby
+from operator import itemgetter
+
 from whoosh.codec import whoosh3
+from whoosh.system import emptybytes, pack_ushort
 
 #: Posting lists this short are kept inside the term's entry.
 INLINE_LIMIT = 1
@@ -33,6 +38,54 @@ class _InliningPostingsWriter(whoosh3.W3PostingsWriter):
         terminfo.set_inlined(self._ids, self._weights, self._values)
         self._terminfo = None
         return terminfo
+
+
+_TERM = itemgetter(0, 1)
+_FLOAT32 = struct.Struct("f")
+
+
+def _float32(value: float) -> float:
+    """The value as the W3 block's ``array("f")`` holds it."""
+    return _FLOAT32.unpack(_FLOAT32.pack(value))[0]
+
+
+class _FieldWriter(whoosh3.W3FieldWriter):
+    """Writes a term with a single posting straight into the term table.
+
+    whoosh's loop takes every posting through start_term/add/finish_term and a
+    fresh block buffer; for the one-posting terms that make up most of a segment
+    that machinery is most of the flush. The entry written is the one the
+    postings writer would make, inlined.
+    """
+
+    def add_postings(self, schema, lengths, items):
+        length_of = lengths.doc_field_length if lengths else (lambda docnum, fieldname: 0)
+        current = None
+        # docnum -1 marks spelling-graph words, which W3 never writes.
+        for (fieldname, btext), group in groupby((p for p in items if p[2] != -1), key=_TERM):
+            if fieldname != current:
+                if current is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                current = fieldname
+            first = next(group)
+            second = next(group, None)
+            if second is None and INLINE_LIMIT >= 1:
+                _, _, docnum, weight, value = first
+                self._add_single(btext, docnum, weight, value, length_of(docnum, fieldname))
+                continue
+            self.start_term(btext)
+            for _, _, docnum, weight, value in chain((first,) if second is None else (first, second), group):
+                self.add(docnum, weight, value or emptybytes, length_of(docnum, fieldname))
+            self.finish_term()
+        if current is not None:
+            self.finish_field()
+
+    def _add_single(self, btext: bytes, docnum: int, weight: float, value: bytes | None, length: int) -> None:
+        stored = _float32(weight)
+        info = whoosh3.W3TermInfo(stored, 1, length or None, length or 0, max(weight, 0), docnum, docnum)
+        info.set_inlined((docnum,), (stored,), (value,) if value else ())
+        self._tindex.add(pack_ushort(self._fieldid) + btext, info.to_bytes())
 
 
 class _WholeColumnLengths(whoosh3.W3PerDocReader):
@@ -73,6 +126,9 @@ class _WholeColumnLengths(whoosh3.W3PerDocReader):
 
 class NewsCodec(whoosh3.W3Codec):
     """The W3 format with inlined rare terms and whole-column length reads."""
+
+    def field_writer(self, storage, segment):
+        return _FieldWriter(self, storage, segment)
 
     def postings_writer(self, dbfile, byteids=False):
         return _InliningPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,

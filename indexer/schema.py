@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
 from whoosh.util.times import datetime_to_long
 
 from . import analysis
@@ -36,6 +39,24 @@ UNDATED = datetime_to_long(datetime.max)
 PIPELINE_VERSION = f"analysis-{analysis.VERSION}/schema-2"
 
 
+class CountedText(TEXT):
+    """A TEXT field without positions that counts its terms in one pass.
+
+    whoosh's default indexing makes a token object per occurrence and tallies
+    them; for the position-free syllable fields, which hold most of an article's
+    postings, counting the chain's terms directly gives the same postings
+    (frequency, weight = frequency × field boost) at a fraction of the cost.
+    """
+
+    def index(self, value, **kwargs):
+        if not (isinstance(value, str) and type(self.format) is Frequency
+                and isinstance(self.analyzer, analysis.ChainTokenizer)):
+            return super().index(value, **kwargs)
+        boost = self.format.field_boost
+        return ((term.encode("utf-8"), n, n * boost, pack_uint(n))
+                for term, n in Counter(self.analyzer.terms(value)).items())
+
+
 def make_schema() -> Schema:
     exact, folded, pair = analysis.SyllableTokenizer(), analysis.FoldedSyllableTokenizer(), analysis.PairTokenizer()
     keys = dict(commas=True, lowercase=False, scorable=False)
@@ -44,12 +65,12 @@ def make_schema() -> Schema:
         hash=ID(stored=False, sortable=True),
         title=TEXT(analyzer=exact, stored=True, field_boost=TITLE_BOOST),
         title_fold=TEXT(analyzer=folded, field_boost=TITLE_BOOST),
-        title_pair=TEXT(analyzer=pair, phrase=False, field_boost=TITLE_BOOST),
+        title_pair=CountedText(analyzer=pair, phrase=False, field_boost=TITLE_BOOST),
         # No positions in the body fields: phrases go through the pair fields, and
         # positions would cost a third of the posting writer's time and index size.
-        body=TEXT(analyzer=exact, stored=True, phrase=False),
-        body_fold=TEXT(analyzer=folded, phrase=False),
-        body_pair=TEXT(analyzer=pair, phrase=False),
+        body=CountedText(analyzer=exact, stored=True, phrase=False),
+        body_fold=CountedText(analyzer=folded, phrase=False),
+        body_pair=CountedText(analyzer=pair, phrase=False),
         spell=KEYWORD(analyzer=analysis.WordTokenizer()),
         published=DATETIME(stored=True, sortable=True),
         year=KEYWORD(**keys),

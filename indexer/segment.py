@@ -13,6 +13,7 @@ fraction of that.
 from __future__ import annotations
 
 import marshal
+import struct
 from itertools import islice
 from typing import Iterable, Iterator
 
@@ -23,24 +24,25 @@ from .codec import NewsCodec
 
 #: Postings per marshalled chunk of a run: one chunk per run is in memory at flush.
 CHUNK = 4096
+_SIZE = struct.Struct("<Q")
 
 
 class _ChunkedPostingPool(PostingPool):
+    # Each chunk is its byte length, then the marshalled list: marshal.load()
+    # straight from a file reads it item by item, loads() from bytes does not.
     def _write_run(self, f, items: Iterable[tuple]) -> None:
         items = iter(items)
         while chunk := list(islice(items, CHUNK)):
-            marshal.dump(chunk, f)
+            data = marshal.dumps(chunk)
+            f.write(_SIZE.pack(len(data)))
+            f.write(data)
         f.close()
 
     def _read_run(self, path: str) -> Iterator[tuple]:
         f = self._open_run(path)
         try:
-            while True:
-                try:
-                    chunk = marshal.load(f)
-                except EOFError:
-                    return
-                yield from chunk
+            while header := f.read(_SIZE.size):
+                yield from marshal.loads(f.read(_SIZE.unpack(header)[0]))
         finally:
             f.close()
             self._remove_run(path)

@@ -97,3 +97,17 @@ def test_an_index_written_by_the_stock_codec_takes_new_articles(tmp_path):
         assert searcher.doc_count() == len(docs)
         ids = {searcher.stored_fields(n)["id"] for n in searcher.reader().all_doc_ids()}
     assert ids == {d["id"] for d in docs}
+
+
+def test_counted_fields_give_the_postings_whoosh_would():
+    from whoosh.fields import TEXT
+
+    from indexer.schema import make_schema
+
+    schema = make_schema()
+    text = _documents()[0]["body"] + " Hoà hòa HÒA hoà"
+    for name in ("body", "body_fold", "body_pair", "title_pair"):
+        field = schema[name]
+        stock = TEXT(analyzer=field.analyzer, phrase=False, field_boost=field.format.field_boost)
+        assert sorted(field.index(text)) == sorted(stock.index(text))
+        assert len(list(field.index(text))) > 100
