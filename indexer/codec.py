@@ -1,19 +1,19 @@
-"""whoosh's W3 on-disk format, written with less per-term work.
+"""whoosh's W3 on-disk format, written with less work per term.
 
 A news index is dominated by rare terms: most folded syllable pairs occur in one
-article of a segment. whoosh 2.7's W3 writer gives each of them a posting block of
-its own (two pickles and a zlib call), and at flush looks every posting's field
-length up in the freshly written length column, one small file read (or, for
-fields with no lengths, one ``stat``) per posting. The format already knows how
-to keep a short posting list inside the term's entry ("inlining"), but in
-whoosh-reloaded 2.7.5 the writer side of that calls a method that does not exist
-(``set_inline``), so the stock codec never inlines.
+article of a segment. whoosh 2.7's W3 writer takes each of them through a
+posting block of its own (a buffer, two pickles, a zlib call), and at flush
+looks every posting's field length up in the freshly written length column,
+one small file read (or, for fields with no lengths, one ``stat``) per posting.
+The format already knows how to keep a short posting list inside the term's
+entry ("inlining"), but in whoosh-reloaded 2.7.5 the writer side of that calls
+a method that does not exist (``set_inline``), so the stock codec never inlines.
 
-This codec writes the same files the stock reader understands: single-posting
-terms are inlined, and field lengths are read a whole column at a time. A
-segment remembers the codec that wrote it (whoosh pickles it into the index's
-table of contents), so indexes built with the stock codec stay readable and mix
-freely with ours.
+This codec writes files the stock reader understands: a term with one posting
+goes straight into the term table, inlined, and field lengths are read a whole
+column at a time. A segment remembers the codec that wrote it (whoosh pickles it
+into the index's table of contents), so indexes built with the stock codec stay
+readable and mix freely with ours.
 """
 
 from __future__ import annotations
@@ -24,21 +24,6 @@ from operator import itemgetter
 
 from whoosh.codec import whoosh3
 from whoosh.system import emptybytes, pack_ushort
-
-#: Posting lists this short are kept inside the term's entry.
-INLINE_LIMIT = 1
-
-
-class _InliningPostingsWriter(whoosh3.W3PostingsWriter):
-    def finish_postings(self):
-        if self.written() or len(self) > INLINE_LIMIT:
-            return super().finish_postings()
-        terminfo = self._terminfo
-        terminfo.add_block(self)
-        terminfo.set_inlined(self._ids, self._weights, self._values)
-        self._terminfo = None
-        return terminfo
-
 
 _TERM = itemgetter(0, 1)
 _FLOAT32 = struct.Struct("f")
@@ -54,8 +39,8 @@ class _FieldWriter(whoosh3.W3FieldWriter):
 
     whoosh's loop takes every posting through start_term/add/finish_term and a
     fresh block buffer; for the one-posting terms that make up most of a segment
-    that machinery is most of the flush. The entry written is the one the
-    postings writer would make, inlined.
+    that machinery is most of the flush. The entry written holds the statistics
+    the postings writer would compute, with the posting inlined.
     """
 
     def add_postings(self, schema, lengths, items):
@@ -70,7 +55,7 @@ class _FieldWriter(whoosh3.W3FieldWriter):
                 current = fieldname
             first = next(group)
             second = next(group, None)
-            if second is None and INLINE_LIMIT >= 1:
+            if second is None:
                 _, _, docnum, weight, value = first
                 self._add_single(btext, docnum, weight, value, length_of(docnum, fieldname))
                 continue
@@ -125,14 +110,10 @@ class _WholeColumnLengths(whoosh3.W3PerDocReader):
 
 
 class NewsCodec(whoosh3.W3Codec):
-    """The W3 format with inlined rare terms and whole-column length reads."""
+    """The W3 format with one-posting terms inlined and whole-column length reads."""
 
     def field_writer(self, storage, segment):
         return _FieldWriter(self, storage, segment)
-
-    def postings_writer(self, dbfile, byteids=False):
-        return _InliningPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
-                                       compression=self._compression, inlinelimit=INLINE_LIMIT)
 
     def per_document_reader(self, storage, segment):
         return _WholeColumnLengths(storage, segment)
