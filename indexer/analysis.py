@@ -13,9 +13,9 @@ and vocabulary layer.
   with a space: a query never depends on where a segmenter would put word
   boundaries, and underthesea (which cannot segment text without diacritics)
   is never needed at query time.
-* Each syllable is indexed twice (exact and folded) with positions, and each
-  adjacent pair once more as a folded bigram ("dang_vien"), so adjacency lifts
-  ranking without slow positional phrase queries.
+* Each syllable is indexed twice (exact and folded), and each adjacent pair
+  once more as a folded bigram ("dang_vien"), so adjacency lifts ranking
+  without slow positional phrase queries.
 * ``words()`` runs underthesea's segmenter; its compound words ("đảng_viên",
   "thủ_dầu_một") are indexed in a field of their own. The query side meets them
   by joining adjacent query syllables and looking the joins up in that field's

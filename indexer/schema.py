@@ -1,9 +1,9 @@
 """The index's fields, and how an article becomes one whoosh document.
 
-Title and body each appear three times: exact syllables (positions, for phrases
-and for matches typed with diacritics), folded syllables (for matches typed
-without), and folded adjacent pairs (adjacency as plain terms, far cheaper than
-positional phrase queries). The segmenter's words feed ``spell``: one
+Title and body each appear three times: exact syllables (for matches typed with
+diacritics), folded syllables (for matches typed without), and folded adjacent
+pairs (adjacency as plain terms, far cheaper than positional phrase queries).
+Only the two title syllable fields keep positions, for the headline phrase boost. The segmenter's words feed ``spell``: one
 "folded=written" term per distinct word of an article ("thu_dau_mot=Thủ_Dầu_Một"),
 so did-you-mean finds the accented, cased readings of an unaccented query with a
 lexicon prefix scan and ranks them by document frequency.
