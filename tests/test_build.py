@@ -187,3 +187,26 @@ def test_kill_mid_build_leaves_previous_index_searchable(tmp_path) -> None:
     summary = build_index([big], ix, jobs=2)
     assert summary.indexed == copies and summary.skipped == 0
     assert len(doc_ids(ix)) == 5 + copies
+
+
+def test_a_second_build_is_refused_in_one_line_and_changes_nothing(tmp_path) -> None:
+    from indexer.store import open_index
+
+    ix = tmp_path / "ix"
+    build_index([CORPUS], ix, jobs=1)
+    before = doc_ids(ix)
+    more = tmp_path / "more.jsonl"
+    more.write_text(json.dumps({"id": "extra", "text": "Xã Phú Thuận tổ chức đại hội đảng bộ nhiệm kỳ 2020-2025."},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    held = open_index(ix).lock("WRITELOCK")  # what a running build holds
+    assert held.acquire()
+    try:
+        result = CliRunner().invoke(main, ["index", str(more), "--index", str(ix), "-q"])
+        assert result.exit_code == 1
+        assert "another build is writing" in result.output and str(ix) in result.output
+        assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+        assert doc_ids(ix) == before
+    finally:
+        held.release()
+    assert build_index([more], ix, jobs=1).indexed == 1
+    assert doc_ids(ix) == before | {"extra"}
