@@ -210,3 +210,40 @@ def test_a_second_build_is_refused_in_one_line_and_changes_nothing(tmp_path) -> 
         held.release()
     assert build_index([more], ix, jobs=1).indexed == 1
     assert doc_ids(ix) == before | {"extra"}
+
+
+def _run_on_terminal(args: list[str]) -> str:
+    """Run the CLI with stdout and stderr on a pseudo-terminal; what it wrote there."""
+    import os
+    import pty
+
+    try:
+        master, slave = pty.openpty()
+    except OSError as e:
+        pytest.skip(f"no pseudo-terminal here: {e}")
+    proc = subprocess.Popen([sys.executable, "-m", "search.cli", *args], stdin=subprocess.DEVNULL,
+                            stdout=slave, stderr=slave)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        out += chunk
+    proc.wait(timeout=120)
+    os.close(master)
+    return out.decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_only(folder, tmp_path) -> None:
+    shown = _run_on_terminal(["index", str(folder), "--index", str(tmp_path / "a"), "-j", "1"])
+    assert "Indexing" in shown and "5/5" in shown and "articles/s" in shown
+    assert "5 indexed" in shown
+    quiet = _run_on_terminal(["index", str(folder), "--index", str(tmp_path / "b"), "-j", "1", "-q"])
+    assert "Indexing" not in quiet and "indexed" not in quiet
+    piped = subprocess.run([sys.executable, "-m", "search.cli", "index", str(folder), "--index", str(tmp_path / "c"),
+                            "-j", "1"], capture_output=True, text=True, timeout=120)
+    assert "Indexing" not in piped.stderr and "5 indexed" in piped.stdout
