@@ -7,6 +7,10 @@ second, the speed-up, peak memory of the process tree, index bytes per article,
 the time of a second (incremental, unchanged) run, and indexing throughput over
 bare segmentation throughput: a multiprocessing pool of the same size running
 ``underthesea.word_tokenize`` over the same article texts.
+
+``--steps N`` instead times where one worker's time goes on the first N
+articles, in one process, step by step through the build's own pieces, each as
+a share of bare segmentation of the same texts.
 """
 
 from __future__ import annotations
@@ -119,6 +123,54 @@ def run(articles: int = 2000, jobs: int | None = None, data: list[Path] | None =
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def steps(articles: int = 300, data: list[Path] | None = None) -> dict[str, float]:
+    """Seconds per step of one worker's work on ``articles`` articles, and bare segmentation.
+
+    The chain's segmentation runs twice here (alone, and inside ``document``) so
+    its cost can be told apart; "document" is reported without it.
+    """
+    from underthesea import word_tokenize
+
+    from indexer import analysis
+    from indexer.reader import read_record
+    from indexer.schema import content_hash, document
+    from indexer.segment import segment_writer
+    from indexer.store import open_or_create
+
+    records = list(collection(data or devset_paths(), articles))
+    word_tokenize("khởi động")  # model loading is not a step
+    out: dict[str, float] = {}
+
+    def timed(name: str, work):
+        with Stopwatch() as sw:
+            result = work()
+        out[name] = sw.seconds
+        return result
+
+    timed("bare word_tokenize", lambda: [word_tokenize(f"{r['title']}\n{r['body']}") for r in records])
+    read = timed("reading", lambda: [read_record(r) for r in records])
+    timed("segmentation in the chain (words)", lambda: [analysis.words(f"{a.title}\n\n{a.body}") for a in read])
+    docs = timed("document", lambda: [document(a, content_hash(a.body.encode()), r["id"]) for a, r in zip(read, records)])
+    out["document"] -= out["segmentation in the chain (words)"]
+    workdir = Path(tempfile.mkdtemp(prefix="vnsearch-steps-"))
+    try:
+        writer = segment_writer(open_or_create(workdir), limitmb=128)
+        timed("whoosh add_document", lambda: [writer.add_document(**d) for d in docs])
+        timed("segment flush (commit)", writer.commit)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return out
+
+
+def steps_table(seconds: dict[str, float], articles: int) -> str:
+    bare = seconds["bare word_tokenize"]
+    rows = [f"| {name} | {s:.1f} | {s / bare:.2f} |" for name, s in seconds.items()]
+    indexing = sum(s for name, s in seconds.items() if name != "bare word_tokenize")
+    rows.append(f"| **indexing, all steps** | {indexing:.1f} | {indexing / bare:.2f} (throughput ratio {bare / indexing:.2f}) |")
+    return "\n".join([f"{articles:,} articles, one process.", "", "| step | seconds | share of bare segmentation |",
+                      "|---|---|---|", *rows])
+
+
 def table(f: dict) -> str:
     lines = [f"{f['articles']:,} articles, {f['chars_per_article']:,.0f} characters each on average; {f['cores']} cores.", ""]
     header = "| | articles/s | seconds | peak memory MB | ratio to bare segmentation |"
@@ -155,7 +207,12 @@ def main(argv=None):
     ap.add_argument("--data", type=Path, nargs="+", help="JSONL files (default: the devset)")
     ap.add_argument("--seg-articles", type=int, help="time bare segmentation on the first N articles only (it is a rate)")
     ap.add_argument("--keep", type=Path, help="leave the all-cores index here (bench/query.py --index reuses it)")
+    ap.add_argument("--steps", type=int, metavar="N", help="instead: where one worker's time goes on N articles")
     args = ap.parse_args(argv)
+    if args.steps:
+        seconds = steps(args.steps, args.data)
+        print(steps_table(seconds, args.steps))
+        return seconds
     figures = run(args.articles, args.jobs, args.data, args.seg_articles, args.keep)
     print()
     print(table(figures))
