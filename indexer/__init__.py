@@ -4,6 +4,14 @@
 analysis chain both sides share, the article reader, and the schema.
 """
 
-from .build import BuildError, BuildSummary, build_index
-
 __all__ = ["BuildError", "BuildSummary", "build_index"]
+
+
+def __getattr__(name: str):
+    # Loaded on first use: searching imports parts of this package (the analysis
+    # chain, the schema) and should not pay for the build's machinery.
+    if name in __all__:
+        from . import build
+
+        return getattr(build, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -34,9 +34,6 @@ from unidecode import unidecode
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
 
-#: Bump when the terms this module makes change, so incremental builds re-analyse.
-VERSION = "1"
-
 _VOWELS = "aăâeêioôơuưy"
 _TONED = {
     # base vowel -> its five toned forms (grave, acute, hook, tilde, dot)

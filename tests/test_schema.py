@@ -1,0 +1,36 @@
+"""What an article's content hash covers: the code and data that made its document."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from indexer import schema
+
+PACKAGE = Path(schema.__file__).parent
+
+
+def test_every_module_that_makes_a_document_is_in_the_pipeline_version() -> None:
+    # In a fresh interpreter: which of our modules does making a document load?
+    code = ("import json, sys, indexer.reader, indexer.schema;"
+            "print(json.dumps(sorted(m.__file__ for n, m in sys.modules.items() if n.startswith('indexer.'))))")
+    loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                       cwd=PACKAGE.parent).stdout)
+    names = {Path(f).relative_to(PACKAGE).as_posix() for f in loaded}
+    assert "reader.py" in names and "places.py" in names
+    assert names <= set(schema.PIPELINE_FILES)
+    assert "data/gazetteer.tsv.gz" in schema.PIPELINE_FILES  # the places' data, read lazily
+
+
+def test_the_pipeline_version_changes_with_any_of_its_files(tmp_path, monkeypatch) -> None:
+    copy = tmp_path / "indexer"
+    for name in schema.PIPELINE_FILES:
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        (copy / name).write_bytes((PACKAGE / name).read_bytes())
+    monkeypatch.setattr(schema, "__file__", str(copy / "schema.py"))
+    assert schema._pipeline_version() == schema.PIPELINE_VERSION
+    reader = copy / "reader.py"
+    reader.write_text(reader.read_text(encoding="utf-8") + "\n# a new reading rule\n", encoding="utf-8")
+    assert schema._pipeline_version() != schema.PIPELINE_VERSION
