@@ -16,11 +16,10 @@ and vocabulary layer.
 * Each syllable is indexed twice (exact and folded), and each adjacent pair
   once more as a folded bigram ("dang_vien"), so adjacency lifts ranking
   without slow positional phrase queries.
-* ``words()`` runs underthesea's segmenter; its compound words ("đảng_viên",
-  "thủ_dầu_một") are indexed in a field of their own. The query side meets them
-  by joining adjacent query syllables and looking the joins up in that field's
-  vocabulary (segmenting the query against the index), which also feeds
-  did-you-mean.
+* ``words()`` runs underthesea's segmenter, at indexing time only; its words
+  written with diacritics ("thủ_dầu_một") become the index's ``spell``
+  vocabulary, which did-you-mean scans to put the accents back on a query
+  typed without them.
 """
 
 from __future__ import annotations
@@ -132,7 +131,6 @@ _DOC_CODE = rf"\d+(?:/\d{{2,4}})?[-/][{_CAP}][{_CAP}0-9]*(?:[-/][{_CAP}][{_CAP}0
 _YEAR_RANGE = r"(?<!\d)(?:1[89]|20)\d\d[ \t]*[-–—][ \t]*(?:1[89]|20)\d\d(?!\d)"
 _PROTECTED = re.compile(f"(?:{_DOC_CODE}|{_YEAR_RANGE})(?![\\w/])")
 _SYLLABLE = re.compile(f"{_DOC_CODE}(?![\\w/])|{_YEAR_RANGE}|\\d+(?:[.,:]\\d+)+|[^\\W_]+")
-_SPACES = re.compile(r"\s+")
 # An abbreviation glued to a capitalised name ("TP.Thủ Dầu Một", "Tp.Thủ"): the
 # segmenter reads "TP.Thủ" as one word, so it sees a space there instead.
 _GLUED_ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:TP|Tp|tp|TX|Tx|TT|Tt)\.(?=[^\W\d_][^\W\d_A-ZĐ])")
@@ -234,13 +232,6 @@ def _segment(text: str) -> list[str]:
     return word_tokenize(text, use_token_normalize=False)
 
 
-_WORDLIKE = re.compile(r"[^\W_]")
-
-
-def _is_wordlike(ch: str) -> bool:
-    return ch.isalnum()
-
-
 def words(text: str) -> list[Token]:
     """Segment into words with underthesea and map each back to the original text.
 
@@ -249,7 +240,7 @@ def words(text: str) -> list[Token]:
     """
     prepared = _Prepared(text)
     norm = prepared.text
-    if not _WORDLIKE.search(norm):
+    if not any(map(str.isalnum, norm)):
         return []
     seg_input = _GLUED_ABBREVIATION.sub(lambda m: m.group(0)[:-1] + " ", norm)
     spans = _walk(seg_input, _segment(seg_input))
@@ -269,9 +260,9 @@ def words(text: str) -> list[Token]:
                 i += 1
                 end = max(end, spans[i][1])
         i += 1
-        while start < end and not _is_wordlike(norm[start]):
+        while start < end and not norm[start].isalnum():
             start += 1
-        while end > start and not _is_wordlike(norm[end - 1]):
+        while end > start and not norm[end - 1].isalnum():
             end -= 1
         if start < end:
             tokens.append(prepared.token(start, end, len(tokens)))
@@ -361,10 +352,12 @@ class PairTokenizer(ChainTokenizer):
 
 
 class WordTokenizer(ChainTokenizer):
-    """underthesea words. Also takes a list of already-segmented terms, so the
-    indexer can segment in worker processes and hand the words over ready-made."""
+    """underthesea words, as the ``spell`` field's analyzer.
+
+    The indexer hands that field a ready list of terms (``schema.spelling_terms``),
+    which whoosh indexes without calling the analyzer; the class stays the field's
+    analyzer because every existing index's pickled schema names it.
+    """
 
     def _tokens(self, value):
-        if isinstance(value, (list, tuple)):
-            return ((term, 0, 0) for term in value)
         return ((t.token, t.start, t.end) for t in words(value))

@@ -74,7 +74,6 @@ class Layout:
 
     title: int | None = None
     date: int | None = None
-    byline: int | None = None
     author: str | None = None
     body: list[int] = field(default_factory=list)
 
@@ -222,7 +221,7 @@ def _byline(lines: list[str], order: list[int], run: list[int]) -> tuple[int | N
             if ok:
                 return before[-1], author, before[0]
     # A signature one line before the run's end: what follows it is a notice, not the article.
-    tail = [i for i in run if i in in_run][-2:]
+    tail = run[-2:]
     if len(tail) == 2 and not is_credit_line(lines[tail[0]]):
         author, ok = parse_byline(lines[tail[0]])
         if ok:
@@ -260,10 +259,9 @@ def layout(lines: list[str], lenient: bool = False) -> Layout:
     prose = {i for i in order if is_prose(lines[i])}
     dates = {}
     for i in order:
-        if len(lines[i]) <= 80:
-            value = parse_date_line(lines[i])
-            if value is not None:
-                dates[i] = value
+        value = parse_date_line(lines[i])
+        if value is not None:
+            dates[i] = value
     prose -= set(dates)
     if not prose:
         return Layout()
@@ -288,7 +286,7 @@ def layout(lines: list[str], lenient: bool = False) -> Layout:
     if byline is not None:
         body.extend(_footnotes(lines, order, byline, stop, set(body)))
         body = sorted(set(body))
-    return Layout(title=title, date=date, byline=byline, author=author, body=body)
+    return Layout(title=title, date=date, author=author, body=body)
 
 
 def _footnotes(lines: list[str], order: list[int], byline: int, stop: int, taken: set[int]) -> list[int]:

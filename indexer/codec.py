@@ -60,7 +60,7 @@ class _FieldWriter(whoosh3.W3FieldWriter):
                 self._add_single(btext, docnum, weight, value, length_of(docnum, fieldname))
                 continue
             self.start_term(btext)
-            for _, _, docnum, weight, value in chain((first,) if second is None else (first, second), group):
+            for _, _, docnum, weight, value in chain((first, second), group):
                 self.add(docnum, weight, value or emptybytes, length_of(docnum, fieldname))
             self.finish_term()
         if current is not None:

@@ -6,8 +6,8 @@ runs from 2015, each province with the 2025 province it now belongs to.
 
 How a text is read, and why:
 
-* Names are looked up as runs of syllables (``analysis.syllables``, so tone marks and
-  NFC agree with the gazetteer) in one dict keyed by the syllable tuple; only a
+* Names are looked up as runs of words (letters and digits, in NFC with one
+  tone-mark convention, as the gazetteer is written) in one dict keyed by the tuple; only a
   capitalised syllable can start a name, so most tokens cost one set lookup.
   Vietnamese capitalises every syllable of a place name; requiring that keeps
   common words ("tân thành" = "newly founded") out.
@@ -150,7 +150,8 @@ def _gazetteer() -> _Gazetteer:
 
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-# Syllables as analysis.syllables() splits them ("TP.Thủ" -> "TP", "Thủ"; "M’gar" -> "M", "gar").
+# Runs of letters and digits ("TP.Thủ" -> "TP", "Thủ"; "M’gar" -> "M", "gar"); unlike
+# analysis.syllables(), codes and numbers like "1.000" are not kept whole.
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -167,7 +168,7 @@ def province_name(key: str) -> str:
 
 
 _PREFIXES_ACCENTED = ("thành phố", "thị xã", "thị trấn", "tỉnh", "quận", "huyện", "xã", "phường")
-_PREFIXES_PLAIN = ("thanh pho", "thi xa", "thi tran", "tinh", "quan", "huyen", "xa", "phuong")
+_PREFIXES_PLAIN = tuple(fold(p) for p in _PREFIXES_ACCENTED)
 _ABBREVIATION = re.compile(r"^(?:tp|tx|tt)(?:\.\s*|\s+)|^[hqp]\.\s*", re.IGNORECASE)
 
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from . import boilerplate
 from .analysis import fold, normalize
-from .dates import VIETNAM, parse_date, parse_date_line, years_mentioned
+from .dates import parse_date, parse_date_line, years_mentioned
+from .places import Locality, find_localities
 from .terms import find_terms
 
 #: Characters of input read at most; a news article is far shorter (the devset's longest is 14,000).
@@ -41,7 +42,7 @@ class Article:
     body: str
     published: datetime | None
     years_mentioned: list[int]
-    localities: list[Any]  # places.Locality, primary first
+    localities: list[Locality]  # primary first
     terms: list[str]
     author: str | None
     source: str | None = None
@@ -128,14 +129,6 @@ def _strip_glued_title(line: str, title: str) -> str:
     return line
 
 
-def _localities(title: str, body: str, source: str | None) -> list[Any]:
-    try:
-        from .places import find_localities  # imported late: the gazetteer is large
-    except ImportError:
-        return []
-    return find_localities(title, body, source)
-
-
 def _article(title: str, body: str, published: datetime | None, author: str | None,
              source: str | None, url: str | None, id: str | None) -> Article:
     both = f"{title}\n\n{body}" if title else body
@@ -144,7 +137,7 @@ def _article(title: str, body: str, published: datetime | None, author: str | No
         body=body,
         published=published,
         years_mentioned=years_mentioned(both),
-        localities=_localities(title, body, source) if both.strip() else [],
+        localities=find_localities(title, body, source) if both.strip() else [],
         terms=find_terms(both),
         author=author,
         source=source,
@@ -220,9 +213,8 @@ def _title_from_slug(slug: list[str], body: str) -> str:
                  for p in where.get(slug[i], ())}
         out.append(forms.pop() if len(forms) == 1 else slug[i])
         i += 1
-    # Lower-case copied sentence starts, then capitalise the headline's first letter.
-    words = [w if w.isupper() or k == 0 else w for k, w in enumerate(out)]
-    title = " ".join(words)
+    # Capitalise the headline's first letter.
+    title = " ".join(out)
     return title[:1].upper() + title[1:]
 
 
@@ -288,4 +280,4 @@ def _matches_slug(line: str, slug: list[str]) -> bool:
     return common >= 0.8 * max(len(set(slug)), 1) and common >= 0.8 * len(set(words))
 
 
-__all__ = ["Article", "ReadError", "decode", "read_record", "read_text", "VIETNAM"]
+__all__ = ["Article", "ReadError", "decode", "read_record", "read_text"]

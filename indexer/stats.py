@@ -20,7 +20,6 @@ from .terms import normalize_term
 KEY_NAMES: dict[str, Callable[[str], str]] = {
     "province": province_name,
     "terms": lambda key: normalize_term(key) or key,
-    "year": str,
 }
 
 
@@ -32,7 +31,8 @@ def key_counts(reader, fieldname: str, docs: set[int]) -> dict[str, int]:
         term = term.decode("utf-8") if isinstance(term, bytes) else term
         n = len(docs.intersection(reader.postings(fieldname, term).all_ids()))
         if n:
-            found[name(term)] = found.get(name(term), 0) + n
+            written = name(term)
+            found[written] = found.get(written, 0) + n
     return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
 
 

@@ -107,14 +107,19 @@ def _number(token: str) -> int | None:
     return roman_to_int(token)
 
 
+def _period(a: int, b: int) -> str | None:
+    """The canonical period "a-b" (a term runs forward, five years, ten at most), or None."""
+    return f"{a}-{b}" if a < b <= a + 10 else None
+
+
 def find_terms(text: str) -> list[str]:
     """Canonical terms in ``text``, in order of first appearance, without duplicates."""
     text = normalize(text)
     found: list[tuple[int, str]] = []
     for match in _PERIOD.finditer(text):
-        a, b = int(match.group("a")), int(match.group("b"))
-        if a < b <= a + 10:
-            found.append((match.start(), f"{a}-{b}"))
+        period = _period(int(match.group("a")), int(match.group("b")))
+        if period:
+            found.append((match.start(), period))
     for match in _KHOA.finditer(text):
         owner = _owner(text, match.start())
         if owner not in ("party", "assembly"):
@@ -133,19 +138,16 @@ def find_terms(text: str) -> list[str]:
 
 
 def term_years(term: str) -> list[int]:
-    """The years a canonical term covers, both ends included ("khóa XII" → 2016..2021); [] if unknown."""
-    match = re.fullmatch(r"((?:19|20)\d\d)-((?:19|20)\d\d)", term.strip())
-    if match:
-        a, b = int(match.group(1)), int(match.group(2))
-        return list(range(a, b + 1)) if a <= b <= a + 10 else []
-    match = re.fullmatch(r"(quốc hội )?khóa ([ivxl]+|\d{1,2})", " ".join(normalize(term).lower().split()))
-    if match:
-        n = _number(match.group(2).upper())
-        table = ASSEMBLY_TERMS if match.group(1) else PARTY_TERMS
-        if n in table:
-            a, b = table[n]
-            return list(range(a, b + 1))
-    return []
+    """The years a term covers, both ends included ("khóa XII" → 2016..2021); [] if unknown."""
+    canonical = normalize_term(term)
+    if canonical is None:
+        return []
+    if canonical[0].isdigit():
+        a, b = map(int, canonical.split("-"))
+        return list(range(a, b + 1))
+    table = ASSEMBLY_TERMS if canonical.startswith("Quốc hội") else PARTY_TERMS
+    span = table.get(roman_to_int(canonical.rsplit(" ", 1)[1]))
+    return list(range(span[0], span[1] + 1)) if span else []
 
 
 _QUERY_PERIOD = re.compile(r"(?:(?:nhiem ky|giai doan|thoi ky)\s*)?((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)")
@@ -161,8 +163,7 @@ def normalize_term(user_text: str) -> str | None:
     text = " ".join(fold(normalize(user_text)).split())
     match = _QUERY_PERIOD.fullmatch(text)
     if match:
-        a, b = int(match.group(1)), int(match.group(2))
-        return f"{a}-{b}" if a < b <= a + 10 else None
+        return _period(int(match.group(1)), int(match.group(2)))
     match = _QUERY_KHOA.fullmatch(text)
     if match:
         n = _number(match.group(2).upper())

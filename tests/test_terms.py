@@ -51,6 +51,9 @@ def test_term_years():
     assert term_years("2015-2020") == [2015, 2016, 2017, 2018, 2019, 2020]
     assert 2018 in term_years("khóa XII") and 2018 in term_years("2015-2020")
     assert term_years("khóa XCIX") == [] and term_years("rubbish") == []
+    # One rule for periods everywhere: a term runs forward; typed forms read as their canonical term.
+    assert term_years("2020-2020") == [] and normalize_term("2020-2020") is None
+    assert term_years("khoa xii") == term_years("khóa XII") and term_years("nhiệm kỳ 2015 - 2020") == term_years("2015-2020")
 
 
 @pytest.mark.parametrize("typed, canonical", [
