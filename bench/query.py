@@ -15,6 +15,7 @@ import argparse
 import json
 import random
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -90,15 +91,23 @@ def default_index_dir(articles: int) -> Path:
 def ensure_index(articles: int, index_dir: Path, data: list[Path] | None, build_index) -> tuple[Path, float, bool]:
     """The index and its source (``<index_dir>.jsonl``). A previous run's index (of
     this script, or of bench/index.py with ``--keep``) of the same articles is
-    reused: build_index then only checks that nothing changed."""
-    index_dir.mkdir(parents=True, exist_ok=True)
+    reused: build_index then only checks that nothing changed. Otherwise the folder
+    is emptied first, so no article of an earlier, different run stays in the
+    index being timed."""
+    from indexer.store import index_exists
+
     source = index_dir.parent / f"{index_dir.name}.jsonl"
     marker = index_dir / MARKER
     paths = data or devset_paths()
     want = built_marker(articles, paths)
     reused = marker.exists() and source.exists() and json.loads(marker.read_text()) == want
     if not reused:
+        if index_dir.exists():
+            if any(index_dir.iterdir()) and not (marker.exists() or index_exists(index_dir)):
+                raise SystemExit(f"{index_dir} holds files that are not a benchmark index: give another --index")
+            shutil.rmtree(index_dir)
         write_jsonl(collection(paths, articles), source)
+    index_dir.mkdir(parents=True, exist_ok=True)
     with Stopwatch() as sw:
         build_index([source], index_dir)
     marker.write_text(json.dumps(want))

@@ -360,3 +360,39 @@ def test_ours_adapter_on_the_tiny_collection(tmp_path):
         assert ranking and set(ranking) <= {a["id"] for a in ARTICLES}
     finally:
         system.close()
+
+
+def test_query_index_is_rebuilt_from_empty_when_the_marker_differs(tmp_path):
+    from bench import query
+
+    data = tmp_path / "a.jsonl"
+    common.write_jsonl(ARTICLES, data)
+    index_dir = tmp_path / "ix"
+    seen = []
+
+    def fake_build(sources, folder):  # records what the folder held, then adds one file per build
+        seen.append(sorted(p.name for p in Path(folder).iterdir()))
+        (Path(folder) / f"segment{len(seen)}").write_text("x")
+
+    source, _, reused = query.ensure_index(3, index_dir, [data], fake_build)
+    assert not reused and seen == [[]]
+    assert [r["id"] for r in common.read_jsonl(source)] == ["thue", "hoa-binh", "thanh-hoa"]
+    _, _, reused = query.ensure_index(3, index_dir, [data], fake_build)  # same articles: reused as it is
+    assert reused and seen[1] == [common.MARKER, "segment1"]
+    _, _, reused = query.ensure_index(2, index_dir, [data], fake_build)  # other articles: nothing stays
+    assert not reused and seen[2] == []
+    assert [r["id"] for r in common.read_jsonl(source)] == ["thue", "hoa-binh"]
+    assert sorted(p.name for p in index_dir.iterdir()) == [common.MARKER, "segment3"]
+
+
+def test_query_index_refuses_a_folder_that_is_not_an_index(tmp_path):
+    from bench import query
+
+    data = tmp_path / "a.jsonl"
+    common.write_jsonl(ARTICLES, data)
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me")
+    with pytest.raises(SystemExit, match="not a benchmark index"):
+        query.ensure_index(3, folder, [data], lambda sources, folder: None)
+    assert (folder / "notes.txt").read_text() == "keep me"
