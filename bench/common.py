@@ -268,10 +268,6 @@ def built_marker(articles: int, paths: Iterable[str | Path]) -> dict:
 MARKER = "bench-articles.json"
 
 
-def dir_size(path: str | Path) -> int:
-    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
-
-
 def ours():
     """``(build_index, Searcher)`` from the project, or ``(None, reason)`` when the
     indexer or the query module is not there yet."""

@@ -26,7 +26,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import MARKER, PeakMemory, built_marker, Stopwatch, collection, cores, devset_paths, dir_size, ours, read_jsonl, write_jsonl
+from bench.common import MARKER, PeakMemory, built_marker, Stopwatch, collection, cores, devset_paths, ours, read_jsonl, write_jsonl
 
 
 def _tokenize(text: str) -> list[str]:
@@ -97,13 +97,15 @@ def run(articles: int = 2000, jobs: int | None = None, data: list[Path] | None =
             out["skipped"] = reason
             return out
         build_index, _ = available
+        from indexer.store import size_on_disk
+
         for p in levels:
             say(f"  build_index jobs={p} ...", end="", flush=True)
             out[f"build_{p}"] = r = timed_build(build_index, source, workdir / f"index-{p}", p)
             say(f" {r['seconds']:.1f} s, {r['articles_per_s']:.1f} articles/s, peak {r['peak_mb']:.0f} MB")
             r["ratio_to_segmentation"] = r["articles_per_s"] / out[f"segmentation_{p}"]["articles_per_s"]
         last = workdir / f"index-{jobs}"
-        out["index_bytes"] = size = dir_size(last)
+        out["index_bytes"] = size = size_on_disk(last)
         out["index_bytes_per_article"] = size / n
         if jobs > 1:
             out["speedup"] = out[f"build_{jobs}"]["articles_per_s"] / out["build_1"]["articles_per_s"]

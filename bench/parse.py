@@ -11,19 +11,18 @@ part of the figure; the analysis chain (segmentation) is not.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
+from itertools import islice
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import CORPUS, DEVSET, read_jsonl  # noqa: E402
 from indexer.reader import decode, read_record, read_text  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO / "corpus"
-DEVSET = REPO.parent / "shared" / "devset" / "articles.jsonl"
+ARTICLES = DEVSET / "articles.jsonl"
 
 
 def _rate(fn, items: list, rounds: int) -> tuple[float, float]:
@@ -52,16 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"seeds     {len(pages)} pages × 20, {total_chars / len(pages) / 1000:.1f} kB each: "
           f"{best:8.1f} articles/s (worst round {worst:.1f})")
 
-    if not DEVSET.exists():
-        print(f"devset    {DEVSET} not found: skipped")
+    if not ARTICLES.exists():
+        print(f"devset    {ARTICLES} not found: skipped")
         return 0
-    records = []
-    with open(DEVSET, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                records.append(json.loads(line))
-            if args.limit and len(records) >= args.limit:
-                break
+    records = list(islice(read_jsonl(ARTICLES), args.limit or None))
     best, worst = _rate(read_record, records, args.rounds)
     mean = sum(len(r.get("body") or "") for r in records) / max(len(records), 1)
     print(f"devset    {len(records)} records, {mean / 1000:.1f} kB each: "

@@ -68,7 +68,7 @@ if __package__ in (None, ""):
 
 from unidecode import unidecode
 
-from bench.common import DEVSET, analysis, Stopwatch, cores, latency_ms, markdown_table, ours, sample, take, write_jsonl
+from bench.common import DEVSET, FIELDS, analysis, Stopwatch, cores, devset_paths, latency_ms, markdown_table, ours, sample, take, write_jsonl
 
 KINDS = ("title", "slug", "slug5", "passage", "unaccented", "nfd", "other_tone", "locality")
 KIND_LABELS = {
@@ -443,7 +443,7 @@ class Ours:
     def build(self, records: list[dict], workdir: Path) -> float:
         (build_index, Searcher), _ = ours()
         source = workdir / "ours-articles.jsonl"
-        write_jsonl(({k: r[k] for k in ("id", "title", "body", "published", "url", "source")} for r in records), source)
+        write_jsonl(({k: r[k] for k in FIELDS} for r in records), source)
         with Stopwatch() as sw:
             summary = build_index([source], workdir / "ours", jobs=self.jobs)
         if summary.errors:
@@ -515,13 +515,9 @@ def evaluate(system, queries: list[Query]) -> dict:
     return out
 
 
-def default_paths() -> list[Path]:
-    return [DEVSET / name for name in QUALITY_FILES if (DEVSET / name).exists()]
-
-
 def run(data: list[Path] | None = None, articles: int | None = 2000, queries: int = 300, seed: int = 0,
         only: list[str] | None = None, with_urls: bool = False, verbose: bool = True) -> dict:
-    paths = data or default_paths()
+    paths = data or devset_paths(QUALITY_FILES)
     if not paths:
         raise SystemExit(f"no collection: give --data FILE.jsonl or put the devset at {DEVSET}")
     records = [r for r in take(paths, articles) if r["body"].strip() or r["title"].strip()]

@@ -25,19 +25,18 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import MARKER, Stopwatch, built_marker, collection, devset_paths, latency_ms, one_core, ours, read_jsonl, sample, write_jsonl
-from bench.quality import unaccented
+from bench.quality import _LETTERS, unaccented
 
 FAMILIES = ("accented", "unaccented", "phrase", "filtered")
 PROVINCES = ("Hà Nội", "TP.HCM", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Thanh Hóa", "Nghệ An", "Quảng Ninh",
              "Khánh Hòa", "Bình Dương", "Đồng Nai", "Lâm Đồng")
 TERMS = ("2015-2020", "2020-2025", "khóa XII", "khóa XIII")
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _windows(text: str, n: int) -> list[str]:
     out = []
     for sentence in re.split(r"[.!?;:,\"“”()\n]+", text):
-        toks = list(_WORD.finditer(sentence))
+        toks = list(_LETTERS.finditer(sentence))
         for i in range(len(toks) - n + 1):
             out.append(sentence[toks[i].start() : toks[i + n - 1].end()])
     return out
