@@ -57,6 +57,9 @@ class Clause:
 
 @dataclass
 class ParsedQuery:
+    #: The query as parsed (NFC, control characters blanked, cut to MAX_QUERY_CHARS):
+    #: every token's start and end point into it, so a suggestion can rewrite words in place.
+    text: str = ""
     clauses: list[Clause] = field(default_factory=list)
     filters: dict[str, str] = field(default_factory=dict)
 
@@ -69,6 +72,7 @@ class ParsedQuery:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_BRACKETS = re.compile(r"[()\[\]{}]")
 _PIECE = re.compile(
     r'(?P<neg>-)?(?:(?P<field>[a-z]+):)?(?:"(?P<quoted>[^"]*)"?|(?P<bare>[^\s"]+))', re.IGNORECASE)
 
@@ -76,33 +80,39 @@ _PIECE = re.compile(
 def parse(text: str, filters: dict[str, str | None] | None = None) -> ParsedQuery:
     """Split a query into clauses and fielded filters; never raises on odd syntax."""
     text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text))[:MAX_QUERY_CHARS]
-    text = re.sub(r"[()\[\]{}]", " ", text)
-    parsed = ParsedQuery(filters={k: v for k, v in (filters or {}).items() if v not in (None, "")})
+    # Brackets group nothing here; blanking them (same length) keeps offsets valid in ``text``.
+    scan = _BRACKETS.sub(" ", text)
+    parsed = ParsedQuery(text, filters={k: v for k, v in (filters or {}).items() if v not in (None, "")})
     pending_or = False
     budget = MAX_SYLLABLES
-    for m in _PIECE.finditer(text):
-        value = m.group("quoted") if m.group("quoted") is not None else m.group("bare") or ""
+    for m in _PIECE.finditer(scan):
+        content = "quoted" if m.group("quoted") is not None else "bare"
+        value = m.group(content)
         name = (m.group("field") or "").lower()
         if name in FILTER_NAMES:
             parsed.filters.setdefault(name, value)
             continue
-        if name:  # "http:" or "giờ:" is text, not a field
-            value = f"{m.group('field')}:{value}"
-        if m.group("quoted") is None and value == "OR":
+        if not name and content == "bare" and value == "OR":
             pending_or = bool(parsed.clauses)
             continue
-        if m.group("quoted") is None and value == "AND":
+        if not name and content == "bare" and value == "AND":
             continue
-        tokens = list(syllables(value))[:budget]
+        # "http:" or "giờ:" is text, not a field: its syllables are searched too.
+        tokens = _tokens_at(scan, m.start("field") if name else m.start(content), m.end(content))[:budget]
         if not tokens:
             continue
         budget -= len(tokens)
-        parsed.clauses.append(Clause(tokens, phrase=m.group("quoted") is not None and len(tokens) > 1,
+        parsed.clauses.append(Clause(tokens, phrase=content == "quoted" and len(tokens) > 1,
                                      negated=bool(m.group("neg")), alternative=pending_or))
         pending_or = False
         if budget <= 0:
             break
     return parsed
+
+
+def _tokens_at(text: str, start: int, end: int) -> list[Token]:
+    """The syllables of ``text[start:end]``, with offsets into the whole ``text``."""
+    return [t._replace(start=t.start + start, end=t.end + start) for t in syllables(text[start:end])]
 
 
 def _either(field_pair: tuple[str, str], term: str, boost: float = 1.0) -> list[Q.Query]:

@@ -175,7 +175,7 @@ class Searcher:
         # total is whoosh's estimate unless the search happened to count exactly.
         exact = results.has_exact_length()
         total = len(results) if exact else max(results.estimated_length(), len(results.top_n))
-        return SearchResult(query, total, suggest(s, parsed.syllables()), hits, counts, exact)
+        return SearchResult(query, total, suggest(s, parsed.text, parsed.syllables()), hits, counts, exact)
 
     def _restriction(self, s, window) -> set[int] | None:
         """The document numbers a date window allows, or None when there is none."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from whoosh.searching import Searcher as WhooshSearcher
 
-from indexer.analysis import Token, has_diacritics, syllables
+from indexer.analysis import Token, fold, has_diacritics
 
 LONGEST_WORD = 4  # syllables
 MAX_WORD_CHARS = 12  # the longest Vietnamese syllable is 7 letters; past this it is not a misspelling
@@ -27,31 +27,42 @@ def _best_written(searcher: WhooshSearcher, folded: str) -> str | None:
     return best[len(prefix):].replace("_", " ") if best else None
 
 
-def _accented_reading(searcher: WhooshSearcher, tokens: list[Token]) -> list[str]:
-    """Greedy longest match of the folded syllables against the index's words."""
-    out: list[str] = []
+def _accented_reading(searcher: WhooshSearcher, tokens: list[Token], text: str) -> list[tuple[int, int, str]]:
+    """Greedy longest match of the folded syllables against the index's words.
+
+    Returns (start, end, written) spans of ``text``. A word only joins syllables
+    with nothing but spaces between them, so an exclusion or a quote typed between
+    two syllables is never swallowed by the word that replaces them.
+    """
+    out: list[tuple[int, int, str]] = []
     i = 0
     while i < len(tokens):
-        for n in range(min(LONGEST_WORD, len(tokens) - i), 0, -1):
+        run = 1
+        while (run < LONGEST_WORD and i + run < len(tokens)
+               and text[tokens[i + run - 1].end:tokens[i + run].start].isspace()):
+            run += 1
+        for n in range(run, 0, -1):
             written = _best_written(searcher, "_".join(t.folded for t in tokens[i:i + n]))
             if written:
-                out.append(written)
+                out.append((tokens[i].start, tokens[i + n - 1].end, written))
                 i += n
                 break
         else:
-            out.append(tokens[i].text)
+            out.append((tokens[i].start, tokens[i].end, tokens[i].text))
             i += 1
     return out
 
 
-def _corrected(searcher: WhooshSearcher, token: Token) -> str:
+def _corrected(searcher: WhooshSearcher, token: Token) -> Token:
     """The token, or the closest word in the index when the token is not in it."""
     field, term = ("body", token.token) if has_diacritics(token.text) else ("body_fold", token.folded)
     # Short syllables are a distance of one from many real ones: only correct longer words.
     if not token.token.isalpha() or not 4 <= len(term) <= MAX_WORD_CHARS or searcher.reader().doc_frequency(field, term):
-        return token.text
+        return token
     found = searcher.corrector(field).suggest(term, limit=1, maxdist=1)
-    return _cased_like(token.text, found[0]) if found else token.text
+    if not found:
+        return token
+    return token._replace(text=_cased_like(token.text, found[0]), token=found[0], folded=fold(found[0]))
 
 
 def _cased_like(typed: str, word: str) -> str:
@@ -60,14 +71,28 @@ def _cased_like(typed: str, word: str) -> str:
     return word[:1].upper() + word[1:] if typed[:1].isupper() else word
 
 
-def suggest(searcher: WhooshSearcher, tokens: list[Token]) -> str | None:
-    """A better query for these syllables, or None when the query is fine as typed."""
+def _rewritten(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` with each (start, end, replacement) span, in text order, replaced."""
+    out, last = [], 0
+    for start, end, replacement in spans:
+        out += [text[last:start], replacement]
+        last = end
+    return "".join(out + [text[last:]])
+
+
+def suggest(searcher: WhooshSearcher, text: str, tokens: list[Token]) -> str | None:
+    """A better query, or None when the query is fine as typed.
+
+    Only the searched syllables are rewritten, in place in ``text`` (their offsets
+    point into it), so exclusions, quotes, OR and filters stay as the user typed them.
+    """
     if not tokens:
         return None
     corrected = [_corrected(searcher, t) for t in tokens]
-    changed = corrected != [t.text for t in tokens]
-    if not any(has_diacritics(t.text) for t in tokens):
-        reading = _accented_reading(searcher, list(syllables(" ".join(corrected))))
-        text = " ".join(reading)
-        return text if text.lower() != " ".join(t.text for t in tokens).lower() else None
-    return " ".join(corrected) if changed else None
+    if any(has_diacritics(t.text) for t in tokens):
+        # Accents typed are the user's choice: only a misspelling is worth a suggestion.
+        spans = [(t.start, t.end, t.text) for t in corrected]
+    else:
+        spans = _accented_reading(searcher, corrected, text)
+    better = _rewritten(text, spans)
+    return better if better.lower() != text.lower() else None

@@ -157,6 +157,15 @@ def test_misspelling_is_corrected(searcher) -> None:
     assert result.suggestion == "Bình Liêu"
 
 
+def test_suggestion_rewrites_only_the_searched_words(searcher) -> None:
+    # Exclusions, quotes, OR and filters stay exactly as typed; only searched syllables change.
+    assert searcher.search("hoi nghi -tinh uy").suggestion == "hội nghị -tinh ủy"
+    assert searcher.search('thu dau mot -"binh lieu"').suggestion == 'Thủ Dầu Một -"binh lieu"'
+    assert (searcher.search('"dang vien" OR "thu dau mot" province:"binh duong"').suggestion
+            == '"đảng viên" OR "Thủ Dầu Một" province:"binh duong"')
+    assert searcher.search('Bình Liêuu -"xã Đồng Văn"').suggestion == 'Bình Liêu -"xã Đồng Văn"'
+
+
 @pytest.mark.parametrize("query", ['"unbalanced', "(brackets]", "-", "AND AND", "OR", "x" * 5000,
                                    "đảng\x00viên\x1b[31m", '""', "-\"\"", "province:", "::::", "a" * 100 + " " + "b " * 3000])
 def test_odd_queries_never_raise(searcher, query) -> None:
