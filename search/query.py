@@ -6,7 +6,8 @@ must still give a sensible search, never a syntax error.
 
 Per syllable: typed with diacritics, it matches that exact syllable (after tone
 normalisation, so "khoá" finds "khóa"); typed without, it matches every accented
-form through the folded field. Adjacent syllables add a folded-pair term, which
+form through the folded field (a number, with nothing to fold, counts as typed
+exactly: see ``typed_exact``). Adjacent syllables add a folded-pair term, which
 is what lifts passages and headlines typed as written.
 """
 
@@ -119,8 +120,19 @@ def _either(field_pair: tuple[str, str], term: str, boost: float = 1.0) -> list[
     return [Q.Term(f, term, boost=boost) for f in field_pair]
 
 
+def typed_exact(token: Token) -> bool:
+    """Whether a syllable searches the exact fields rather than the folded ones.
+
+    Typed with diacritics, it means that exact syllable. A syllable with no letter
+    (a number, "1.885") reads the same either way, so it is exact too: it then
+    scores at full weight, and a headline of exact words and numbers is matched
+    on the exact title.
+    """
+    return has_diacritics(token.text) or not any(c.isalpha() for c in token.token)
+
+
 def _syllable_terms(token: Token) -> list[Q.Query]:
-    if has_diacritics(token.text):
+    if typed_exact(token):
         return _either(("body", "title"), token.token)
     return _either(("body_fold", "title_fold"), token.folded, FOLDED_WEIGHT)
 
@@ -133,7 +145,7 @@ def _phrase(tokens: list[Token], boost: float = 1.0) -> Q.Query:
     with diacritics must also be there exactly as typed.
     """
     parts = [Q.Or(_either(("body_pair", "title_pair"), p)) for p in pairs(tokens)]
-    parts += [Q.Or(_either(("body", "title"), t.token)) for t in tokens if has_diacritics(t.text)]
+    parts += [Q.Or(_either(("body", "title"), t.token)) for t in tokens if typed_exact(t)]
     return Q.And(parts, boost=boost)
 
 
@@ -159,7 +171,7 @@ def _free_text(tokens: list[Token], common: Callable[[str, str], bool] | None) -
     for pair in pairs(tokens):
         subs += _either(("body_pair", "title_pair"), pair, PAIR_WEIGHT)
     if len(tokens) >= 3:
-        if all(has_diacritics(t.text) or not t.token.isalpha() for t in tokens):
+        if all(typed_exact(t) for t in tokens):
             subs.append(Q.Phrase("title", [t.token for t in tokens], slop=1, boost=HEADLINE_WEIGHT))
         else:
             subs.append(Q.Phrase("title_fold", [t.folded for t in tokens], slop=1, boost=HEADLINE_WEIGHT))
@@ -273,7 +285,7 @@ def highlight_terms(parsed: ParsedQuery) -> tuple[set[str], set[str]]:
     exact: set[str] = set()
     folded: set[str] = set()
     for t in parsed.syllables():
-        if has_diacritics(t.text):
+        if typed_exact(t):
             exact.add(t.token)
         else:
             folded.add(t.folded)

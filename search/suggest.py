@@ -12,6 +12,8 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from indexer.analysis import Token, fold, has_diacritics
 
+from .query import typed_exact
+
 LONGEST_WORD = 4  # syllables
 MAX_WORD_CHARS = 12  # the longest Vietnamese syllable is 7 letters; past this it is not a misspelling
 
@@ -55,7 +57,7 @@ def _accented_reading(searcher: WhooshSearcher, tokens: list[Token], text: str) 
 
 def _corrected(searcher: WhooshSearcher, token: Token) -> Token:
     """The token, or the closest word in the index when the token is not in it."""
-    field, term = ("body", token.token) if has_diacritics(token.text) else ("body_fold", token.folded)
+    field, term = ("body", token.token) if typed_exact(token) else ("body_fold", token.folded)
     # Short syllables are a distance of one from many real ones: only correct longer words.
     if not token.token.isalpha() or not 4 <= len(term) <= MAX_WORD_CHARS or searcher.reader().doc_frequency(field, term):
         return token

@@ -13,6 +13,7 @@ from indexer import build_index
 from indexer.analysis import fold
 from search import QueryError, Searcher
 from search.cli import main
+from search.query import build, parse
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SEED = {
@@ -129,6 +130,16 @@ def test_snippets_quote_the_original_text_and_mark_matches(searcher) -> None:
     assert marked
     assert all(set(fold(m).split()) <= {"dang", "vien"} for m in marked)
     assert any(m.lower() == "đảng viên" for m in marked)
+
+
+@pytest.mark.parametrize("query", ["nghị quyết 2020 đảng", "nghi quyet 2020 dang"])
+def test_a_number_is_searched_as_typed_whatever_the_words_around_it(searcher, query) -> None:
+    # A number has no accents to fold: it scores on the exact fields at full weight.
+    terms = set(build(parse(query)).iter_all_terms())
+    assert ("body", "2020") in terms and ("body_fold", "2020") not in terms
+    number = searcher.search("2020", limit=50)
+    assert {h.id for h in number.hits} == {SEED["phu_thuan"], SEED["binh_lieu"]}
+    assert all(s.text[a:b] == "2020" for h in number.hits for s in h.snippets for a, b in s.highlights)
 
 
 def test_exact_diacritics_do_not_drown_in_lookalikes(tmp_path) -> None:
