@@ -170,11 +170,14 @@ class Searcher:
             kwargs.update(sortedby="published", reverse=True)
         results = s.search(main, **kwargs)
         hits = [self._hit(r, matcher, snippet_count) for r in results[offset:offset + limit]]
-        counts = self._facets(s, main, restrict, mask) if facets else None
-        # Counting every match of a long OR would cost a second full pass, so the
-        # total is whoosh's estimate unless the search happened to count exactly.
-        exact = results.has_exact_length()
-        total = len(results) if exact else max(results.estimated_length(), len(results.top_n))
+        if facets:  # facets count every match, so the total comes exact with them
+            total, counts = self._facets(s, main, restrict, mask)
+            exact = True
+        else:
+            # Counting every match of a long OR would cost a second full pass, so the
+            # total is whoosh's estimate unless the search happened to count exactly.
+            counts, exact = None, results.has_exact_length()
+            total = len(results) if exact else max(results.estimated_length(), len(results.top_n))
         return SearchResult(query, total, suggest(s, parsed.text, parsed.syllables()), hits, counts, exact)
 
     def _restriction(self, s, window) -> set[int] | None:
@@ -202,14 +205,14 @@ class Searcher:
                    snippets=snippets(stored.get("body", ""), matcher, snippet_count))
 
     @staticmethod
-    def _facets(s, main, restrict: set[int] | None, mask) -> dict[str, dict[str, int]]:
-        """Counts of matching articles by province, year and term."""
+    def _facets(s, main, restrict: set[int] | None, mask) -> tuple[int, dict[str, dict[str, int]]]:
+        """How many articles match, and their counts by province, year and term."""
         docs = set(s.docs_for_query(main))
         if restrict is not None:
             docs &= restrict
         if mask is not None:
             docs -= set(s.docs_for_query(mask))
-        return {name: key_counts(s.reader(), fieldname, docs) for name, fieldname in FACET_FIELDS.items()}
+        return len(docs), {name: key_counts(s.reader(), fieldname, docs) for name, fieldname in FACET_FIELDS.items()}
 
     def get(self, doc_id: str) -> ArticleView | None:
         """The stored article with this id, or None."""

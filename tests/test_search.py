@@ -204,6 +204,23 @@ def test_facets_count_matches(searcher) -> None:
     assert windowed["province"]["Phú Thọ"] == 1 and "Bình Dương" not in windowed["province"]
 
 
+@pytest.mark.parametrize("query, filters", [
+    ("đảng viên", {}), ('dang vien -"Bình Liêu"', {}), ("2020", {}), ("đảng viên", {"since": "2020-07-01"}),
+    ("đảng viên", {"province": "Quảng Ninh"}),
+])
+def test_facets_make_the_total_exact(searcher, query, filters) -> None:
+    # Facets count every match anyway, so the total they come with is that count.
+    matching = ids(searcher, query, **filters)
+    result = searcher.search(query, limit=1, facets=True, **filters)
+    assert result.total_exact and result.total == len(matching)
+    assert sum(result.facets["year"].values()) <= result.total
+
+
+def test_without_facets_a_short_page_gives_an_estimate(searcher) -> None:
+    result = searcher.search("đảng viên", limit=1)
+    assert not result.total_exact and result.total >= 5
+
+
 def test_cli_json_shape(index_dir) -> None:
     out = CliRunner().invoke(main, ["search", "dang vien", "--index", str(index_dir), "--json", "--facets"])
     assert out.exit_code == 0, out.output
