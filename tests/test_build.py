@@ -8,12 +8,12 @@ import signal
 import subprocess
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from helpers import windows_1258
 from indexer import build_index
 from indexer.stats import index_stats
 from search import Searcher
@@ -27,17 +27,6 @@ def folder(tmp_path) -> Path:
     target = tmp_path / "articles"
     shutil.copytree(CORPUS, target / "seeds")
     return target
-
-
-def windows_1258(text: str) -> bytes:
-    """Windows-1258 as Vietnamese Windows software writes it: base letters precomposed, tones combining."""
-    tones = "\u0300\u0301\u0303\u0309\u0323"
-    out = []
-    for ch in text:
-        parts = unicodedata.normalize("NFD", ch)
-        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-                   + "".join(c for c in parts if c in tones))
-    return "".join(out).encode("cp1258")
 
 
 def _children(pid: int) -> list[int]:

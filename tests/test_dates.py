@@ -1,14 +1,11 @@
 """Page dates: every format news sites print, day first, Vietnam time; years a text speaks of."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
+from helpers import vn
 from indexer.dates import VIETNAM, find_dates, parse_date, parse_date_line, years_mentioned
-
-
-def vn(*args) -> datetime:
-    return datetime(*args, tzinfo=VIETNAM)
 
 
 @pytest.mark.parametrize("line, expected", [

@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 import pickle
 import time
-import unicodedata
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from indexer.dates import VIETNAM
+from helpers import vn, windows_1258
 from indexer.reader import Article, ReadError, decode, read_record, read_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,10 +25,6 @@ def seed(prefix: str) -> Article:
 
 def paragraphs(article: Article) -> list[str]:
     return article.body.split("\n\n")
-
-
-def vn(*args) -> datetime:
-    return datetime(*args, tzinfo=VIETNAM)
 
 
 # --- the five seeds -----------------------------------------------------------------
@@ -346,24 +340,11 @@ def test_binary_garbage_is_a_read_error(data):
     assert "\n" not in str(e.value)
 
 
-TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def to_cp1258(text: str) -> bytes:
-    """Encode as Windows-1258 does: precomposed â/ê/ô/ơ/ư/ă, tone marks as combining characters."""
-    out = []
-    for ch in text:
-        parts = unicodedata.normalize("NFD", ch)
-        tones = "".join(m for m in parts[1:] if m in TONES)
-        out.append(unicodedata.normalize("NFC", parts[0] + "".join(m for m in parts[1:] if m not in TONES)) + tones)
-    return "".join(out).encode("cp1258")
-
-
 def test_legacy_and_utf16_encodings():
     text = (CORPUS / next(p.name for p in CORPUS.glob("004_*.txt"))).read_text(encoding="utf-8")
     expected = read_text(text)
     # Windows-1258 writes most tones as combining marks: decode() must give NFC text back.
-    cp1258 = to_cp1258(text)
+    cp1258 = windows_1258(text)
     assert decode(cp1258) == text
     assert read_text(decode(cp1258)) == expected
     for encoding in ("utf-16", "utf-16-le", "utf-16-be"):
