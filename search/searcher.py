@@ -13,13 +13,13 @@ import os
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from whoosh import query as W
 from whoosh.scoring import BM25F
 from whoosh.util.times import datetime_to_long
 
 from indexer.analysis import syllable_matcher
+from indexer.dates import VIETNAM
 from indexer.schema import UNDATED
 from indexer.stats import key_counts
 from indexer.store import default_index_dir, open_index
@@ -28,7 +28,6 @@ from . import query as Q
 from .highlight import Snippet, snippets
 from .suggest import suggest
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: A body syllable in more than this share of the articles is scored through its pairs only.
 COMMON_SHARE = 0.25
 FACET_FIELDS = {"province": "province", "year": "year", "term": "terms"}
@@ -91,9 +90,13 @@ def _iso(value: datetime | None) -> str | None:
     return value.replace(tzinfo=VIETNAM).isoformat() if value else None
 
 
-def _common(stored: dict) -> dict:
-    """The fields a hit and a shown article share, from a document's stored fields."""
-    meta = json.loads(stored.get("meta") or "{}")
+def _meta(stored: dict) -> dict:
+    """The JSON ``meta`` stored field: what has no field of its own (localities, terms, author...)."""
+    return json.loads(stored.get("meta") or "{}")
+
+
+def _common(stored: dict, meta: dict) -> dict:
+    """The fields a hit and a shown article share, from a document's stored fields and meta."""
     return {"id": stored["id"], "title": stored.get("title", ""), "published": _iso(stored.get("published")),
             "localities": meta.get("localities", []), "terms": meta.get("terms", []), "url": stored.get("url")}
 
@@ -201,7 +204,7 @@ class Searcher:
     @staticmethod
     def _hit(result, matcher, snippet_count: int) -> Hit:
         stored = result.fields()
-        return Hit(**_common(stored), score=round(float(result.score or 0.0), 4),
+        return Hit(**_common(stored, _meta(stored)), score=round(float(result.score or 0.0), 4),
                    snippets=snippets(stored.get("body", ""), matcher, snippet_count))
 
     @staticmethod
@@ -219,6 +222,6 @@ class Searcher:
         stored = self._searcher().document(id=doc_id)
         if stored is None:
             return None
-        meta = json.loads(stored.get("meta") or "{}")
-        return ArticleView(**_common(stored), body=stored.get("body", ""), author=meta.get("author"),
+        meta = _meta(stored)
+        return ArticleView(**_common(stored, meta), body=stored.get("body", ""), author=meta.get("author"),
                            source=meta.get("source"), years_mentioned=meta.get("years_mentioned", []))
