@@ -30,14 +30,15 @@ for command in INDEXER_COMMANDS:
 def _open(index_dir: str | None) -> Searcher:
     """Open the index; the default one is built from the bundled corpus on first use."""
     target = index_dir or default_index_dir()
-    if not index_exists(target):
-        if index_dir:
-            raise click.ClickException(f"no index in {index_dir} (build one with 'vnsearch index SOURCE --index {index_dir}')")
+    if not index_dir and not index_exists(target):
         click.echo(f"vnsearch: first use: building {target} from the bundled corpus…", err=True)
         summary = build_index([bundled_corpus()], target,
                               report=lambda line: click.echo(f"vnsearch: {line}", err=True))
         click.echo(f"vnsearch: {summary.indexed} articles indexed in {summary.seconds:.1f} s", err=True)
-    return Searcher(target)
+    try:
+        return Searcher(target)
+    except FileNotFoundError as e:  # a named index that is not there: the message says how to build it
+        raise click.ClickException(str(e)) from None
 
 
 @main.command("search")

@@ -29,13 +29,18 @@ def _where(localities: list[dict]) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def _how_many(result: SearchResult) -> str:
+    """The count as every format states it: "about 12 articles", "1 article"."""
+    about = "" if result.total_exact else "about "
+    return f"{about}{result.total} article{'s' if result.total != 1 else ''}"
+
+
 def render_text(result: SearchResult, color: bool) -> str:
     mark = (lambda s: click.style(s, fg="yellow", bold=True)) if color else (lambda s: f"[{s}]")
     lines = []
     if result.suggestion:
         lines.append(f"Did you mean: {result.suggestion}")
-    about = "" if result.total_exact else "about "
-    lines.append(f"{about}{result.total} article{'s' if result.total != 1 else ''} for {result.query!r}")
+    lines.append(f"{_how_many(result)} for {result.query!r}")
     for i, hit in enumerate(result.hits, 1):
         title = click.style(hit.title, bold=True) if color else hit.title
         details = " · ".join(x for x in [(hit.published or "")[:10], _where(hit.localities),
@@ -51,7 +56,7 @@ def render_text(result: SearchResult, color: bool) -> str:
 
 def render_html(result: SearchResult) -> str:
     e = html.escape
-    parts = [f"<section class=\"vnsearch\"><p>{result.total} articles for <q>{e(result.query)}</q></p>"]
+    parts = [f"<section class=\"vnsearch\"><p>{_how_many(result)} for <q>{e(result.query)}</q></p>"]
     if result.suggestion:
         parts.append(f"<p>Did you mean: <em>{e(result.suggestion)}</em></p>")
     parts.append("<ol>")

@@ -238,6 +238,18 @@ def test_cli_html_and_text(index_dir) -> None:
     assert "<mark>Bình Liêu</mark>" in html.output
     text = CliRunner().invoke(main, ["search", "Bình Liêu", "--index", str(index_dir)])
     assert "[Bình Liêu]" in text.output and text.exit_code == 0
+    # Both state the count the same way: singular, and "about" only for an estimate.
+    assert "<p>1 article for <q>Bình Liêu</q></p>" in html.output and "1 article for 'Bình Liêu'" in text.output
+    estimate = CliRunner().invoke(main, ["search", "đảng viên", "-n", "1", "--index", str(index_dir), "--format", "html"])
+    assert "<p>about 5 articles for" in estimate.output
+
+
+def test_cli_names_a_missing_index_and_how_to_build_it(tmp_path) -> None:
+    missing = tmp_path / "nowhere"
+    out = CliRunner().invoke(main, ["search", "x", "--index", str(missing)])
+    assert out.exit_code == 1 and "Traceback" not in out.output
+    assert f"no index in {missing}" in out.output and "vnsearch index SOURCE" in out.output
+    assert not missing.exists()
 
 
 def test_cli_show_and_bad_input(index_dir) -> None:
