@@ -9,6 +9,7 @@ as one span, so a word is marked whole.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from indexer.analysis import fold
@@ -74,12 +75,19 @@ def snippets(text: str, matcher: re.Pattern | None, count: int = 3) -> list[Snip
     spans = matched_spans(text, matcher)
     if not spans:
         return [Snippet(text[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(text) > SNIPPET_CHARS else text)] if text else []
+    # Spans are in text order and do not overlap, so starts and ends both ascend:
+    # the spans inside a window are one slice, found by bisection.
+    starts, ends = [s[0] for s in spans], [s[1] for s in spans]
+
+    def inside(lo: int, hi: int) -> list[tuple[int, int, str]]:
+        return spans[bisect_left(starts, lo):bisect_right(ends, hi)]
+
     candidates = []
     for i, (start, end, _) in enumerate(spans):
         lo, hi = _window(text, start, end)
-        inside = [s for s in spans if s[0] >= lo and s[1] <= hi]
-        distinct = {w for s in inside for w in s[2].split()}
-        candidates.append((len(distinct), len(inside), -i, lo, hi))
+        inside_window = inside(lo, hi)
+        distinct = {w for s in inside_window for w in s[2].split()}
+        candidates.append((len(distinct), len(inside_window), -i, lo, hi))
     candidates.sort(reverse=True)
     chosen: list[tuple[int, int]] = []
     for *_, lo, hi in candidates:
@@ -89,6 +97,6 @@ def snippets(text: str, matcher: re.Pattern | None, count: int = 3) -> list[Snip
             break
     result = []
     for lo, hi in sorted(chosen):
-        marks = [(s - lo, e - lo) for s, e, _ in spans if s >= lo and e <= hi]
+        marks = [(s - lo, e - lo) for s, e, _ in inside(lo, hi)]
         result.append(Snippet(text[lo:hi], marks))
     return result

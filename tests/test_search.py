@@ -153,6 +153,21 @@ def test_stored_bodies_are_normalised_so_the_highlighter_can_match_them_as_they_
         assert "khoa xii" in marked
 
 
+def test_snippets_of_a_long_text_mark_every_match_inside_them() -> None:
+    from indexer.analysis import syllable_matcher
+    from search.highlight import matched_spans, snippets
+
+    text = " ".join(["Đảng viên ở xã Đồng Văn tham gia sinh hoạt chi bộ.", "Các hộ dân đăng ký làm nhà."] * 400)
+    matcher = syllable_matcher({"đảng"}, {"vien", "xa"})
+    spans = matched_spans(text, matcher)
+    chosen = snippets(text, matcher, 3)
+    assert len(chosen) == 3
+    for snippet in chosen:
+        lo = text.index(snippet.text)
+        inside = [(s - lo, e - lo) for s, e, _ in spans if s >= lo and e <= lo + len(snippet.text)]
+        assert snippet.highlights == inside and inside
+
+
 def test_exact_diacritics_do_not_drown_in_lookalikes(tmp_path) -> None:
     records = [
         {"id": "dang", "title": "Đang học bài", "body": "Các em đang học bài ở trường và đang chờ kết quả."},
