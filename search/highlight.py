@@ -23,9 +23,6 @@ class Snippet:
     text: str
     highlights: list[tuple[int, int]] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        return {"text": self.text, "highlights": [list(h) for h in self.highlights]}
-
 
 def matched_spans(text: str, matcher: re.Pattern | None) -> list[tuple[int, int, str]]:
     """(start, end, key) of each run of matched syllables; key: their folded forms.

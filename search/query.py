@@ -188,8 +188,9 @@ def build(parsed: ParsedQuery, common: Callable[[str, str], bool] | None = None)
     required: list[Q.Query] = []
     free: list[Token] = []
     alternatives: list[Q.Query] = []
-    for i, clause in enumerate(parsed.positive):
-        nxt = parsed.positive[i + 1] if i + 1 < len(parsed.positive) else None
+    positive = parsed.positive
+    for i, clause in enumerate(positive):
+        nxt = positive[i + 1] if i + 1 < len(positive) else None
         in_or = clause.alternative or (nxt is not None and nxt.alternative)
         if in_or:
             alternatives.append(_clause_query(clause))
@@ -218,7 +219,7 @@ def exclusions(parsed: ParsedQuery) -> Q.Query | None:
     (whoosh 2.7's AndNot matcher lets excluded documents through, so excluded
     clauses go to the mask, which removes them by document number.)
     """
-    negated = [_clause_query(Clause(c.tokens, phrase=c.phrase)) for c in parsed.clauses if c.negated]
+    negated = [_clause_query(c) for c in parsed.clauses if c.negated]
     return Q.Or(negated) if negated else None
 
 

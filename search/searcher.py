@@ -45,9 +45,8 @@ class Hit:
     snippets: list[Snippet] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data["snippets"] = [s.to_dict() for s in self.snippets]
-        return data
+        """Plain data for JSON (``asdict`` turns the snippets into dicts too)."""
+        return asdict(self)
 
 
 @dataclass
