@@ -20,7 +20,9 @@ from search import Searcher
 SAMPLE = Path(__file__).parent / "fixtures" / "devset-sample.jsonl"
 
 
-def _documents() -> list[dict]:
+@pytest.fixture(scope="module")
+def documents() -> list[dict]:
+    """The sample's records as documents, read and segmented once for the module."""
     records = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
     return [document(read_record(r), f"hash{i}", r["id"]) for i, r in enumerate(records)]
 
@@ -35,17 +37,16 @@ def _build(path: Path, codec, docs: list[dict], limitmb: int = 128):
 
 
 @pytest.fixture(scope="module")
-def pair(tmp_path_factory):
-    docs = _documents()
+def pair(tmp_path_factory, documents):
     root = tmp_path_factory.mktemp("codec")
-    return _build(root / "stock", W3Codec(), docs), _build(root / "news", NewsCodec(), docs)
+    return _build(root / "stock", W3Codec(), documents), _build(root / "news", NewsCodec(), documents)
 
 
 @pytest.fixture(scope="module")
-def spilled(tmp_path_factory, pair):
+def spilled(tmp_path_factory, pair, documents):
     """Built by the build's writer with a 1 MB sort buffer: many runs spilled to disk and merged."""
     stock, _ = pair
-    ix = _build(tmp_path_factory.mktemp("spilled") / "ix", None, _documents(), limitmb=1)
+    ix = _build(tmp_path_factory.mktemp("spilled") / "ix", None, documents, limitmb=1)
     assert len(ix._segments()) == 1
     return stock, ix
 
@@ -76,16 +77,17 @@ def test_most_terms_of_real_articles_are_inlined(pair):
     assert all(info.doc_frequency() == 1 for info in infos if info.is_inlined())
 
 
-def test_search_ranks_alike_on_both_codecs(pair, tmp_path):
+def test_search_ranks_alike_on_both_codecs(pair):
     stock, news = pair
-    for query in ("thuế doanh nghiệp", "doanh nghiep giai the", '"thất thu"'):
-        hits = [[h.id for h in Searcher(ix.storage.folder).search(query, limit=10).hits] for ix in (stock, news)]
-        assert hits[0] == hits[1]
-        assert hits[0]
+    with Searcher(stock.storage.folder) as s1, Searcher(news.storage.folder) as s2:
+        for query in ("thuế doanh nghiệp", "doanh nghiep giai the", '"thất thu"'):
+            hits = [[h.id for h in s.search(query, limit=10).hits] for s in (s1, s2)]
+            assert hits[0] == hits[1]
+            assert hits[0]
 
 
-def test_an_index_written_by_the_stock_codec_takes_new_articles(tmp_path):
-    docs = _documents()
+def test_an_index_written_by_the_stock_codec_takes_new_articles(tmp_path, documents):
+    docs = documents
     target = tmp_path / "index"
     _build(target, W3Codec(), docs[:6])
     source = tmp_path / "more.jsonl"
@@ -99,13 +101,13 @@ def test_an_index_written_by_the_stock_codec_takes_new_articles(tmp_path):
     assert ids == {d["id"] for d in docs}
 
 
-def test_counted_fields_give_the_postings_whoosh_would():
+def test_counted_fields_give_the_postings_whoosh_would(documents):
     from whoosh.fields import TEXT
 
     from indexer.schema import make_schema
 
     schema = make_schema()
-    text = _documents()[0]["body"] + " Hoà hòa HÒA hoà"
+    text = documents[0]["body"] + " Hoà hòa HÒA hoà"
     for name in ("body", "body_fold", "body_pair", "title_pair"):
         field = schema[name]
         stock = TEXT(analyzer=field.analyzer, phrase=False, field_boost=field.format.field_boost)
