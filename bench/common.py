@@ -199,7 +199,8 @@ def _proc_tree_rss() -> int | None:
 class PeakMemory:
     """Peak resident memory of this process and all its children while the block runs.
 
-    A thread samples the whole process tree every 50 ms and sums it: with psutil
+    A thread samples the whole process tree every ``interval`` seconds (50 ms
+    by default) and sums it: with psutil
     when installed, else from /proc (Linux). Elsewhere the fallback is getrusage's
     maxrss of this process plus that of the largest finished child (an
     approximation, and monotonic over the life of the process).
@@ -213,6 +214,7 @@ class PeakMemory:
         self._thread: threading.Thread | None = None
 
     def __enter__(self):
+        every = f"{self.interval * 1000:g} ms"
         try:
             import psutil
 
@@ -227,13 +229,13 @@ class PeakMemory:
                         pass
                 return total
 
-            self.method = "process tree RSS sampled every 50 ms (psutil)"
+            self.method = f"process tree RSS sampled every {every} (psutil)"
         except ImportError:
             if _proc_tree_rss() is None:
                 self.method = "getrusage maxrss (self + largest child)"
                 return self
             tree_rss = _proc_tree_rss
-            self.method = "process tree RSS sampled every 50 ms (/proc)"
+            self.method = f"process tree RSS sampled every {every} (/proc)"
 
         def run():
             while not self._stop.is_set():

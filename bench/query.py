@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -48,6 +49,11 @@ def make_queries(records: list[dict], per_family: int = 100, seed: int = 0) -> l
     picked = sample(records, per_family * 3, seed)
     dates = sorted({r["published"] for r in records if r.get("published")})
     queries: list[tuple[str, str, dict]] = []
+    made: Counter[str] = Counter()
+
+    def add(family: str, text: str, filters: dict) -> None:
+        queries.append((family, text, filters))
+        made[family] += 1
 
     def snippet(r: dict, n: int) -> str | None:
         text = r["title"] or r["body"][:2000]
@@ -55,19 +61,20 @@ def make_queries(records: list[dict], per_family: int = 100, seed: int = 0) -> l
         return rng.choice(ws) if ws else None
 
     for r in picked:
-        if sum(f == "accented" for f, _, _ in queries) >= per_family:
+        if made["accented"] >= per_family:
             break
         q = snippet(r, rng.randint(2, 4))
         if q:
-            queries += [("accented", q, {}), ("unaccented", unaccented(q), {})]
+            add("accented", q, {})
+            add("unaccented", unaccented(q), {})
     for r in picked[per_family:]:
-        if sum(f == "phrase" for f, _, _ in queries) >= per_family:
+        if made["phrase"] >= per_family:
             break
         q = snippet(r, 3)
         if q:
-            queries.append(("phrase", f'"{q}"', {}))
+            add("phrase", f'"{q}"', {})
     for i, r in enumerate(picked[2 * per_family :]):
-        if sum(f == "filtered" for f, _, _ in queries) >= per_family:
+        if made["filtered"] >= per_family:
             break
         q = snippet(r, rng.randint(1, 2))
         if not q:
@@ -79,7 +86,7 @@ def make_queries(records: list[dict], per_family: int = 100, seed: int = 0) -> l
             filters = {"since": dates[len(dates) // 2 + rng.randrange(max(1, len(dates) // 2))]}
         else:
             filters = {"term": rng.choice(TERMS)}
-        queries.append(("filtered", q, filters))
+        add("filtered", q, filters)
     return queries
 
 

@@ -63,10 +63,9 @@ def report(figures: dict, command: str) -> str:
         "index": ("Indexing (issue 4)", index.table),
         "query": ("Query latency (issue 5)", query.table),
     }
-    for name in ("quality", "analysis", "index", "query"):
+    for name, (title, render) in titles.items():
         if name not in figures:
             continue
-        title, render = titles[name]
         parts += ["", f"## {title}", ""]
         f = figures[name]
         parts.append(f"Not measured: {f['failed']}" if "failed" in f else render(f))
