@@ -216,15 +216,6 @@ def syllable_matcher(exact: Iterable[str], folded: Iterable[str]) -> re.Pattern 
     return re.compile(f"(?<![^\\W_])(?:{'|'.join(alternatives)})(?![^\\W_])", re.IGNORECASE)
 
 
-def matching_syllables(text: str, matcher: re.Pattern) -> Iterator[tuple[int, int]]:
-    """Original-text spans of what ``matcher`` (see ``syllable_matcher``) finds."""
-    prepared = _Prepared(text)
-    offsets = prepared._offsets
-    for m in matcher.finditer(prepared.text):
-        start, end = m.span()
-        yield (start, end) if offsets is None else (offsets[start], offsets[end])
-
-
 def _segment(text: str) -> list[str]:
     # Imported here: loading the CRF model costs half a second that queries never pay.
     from underthesea import word_tokenize

@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Iterator
 from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
-from .reader import ReadError, decode, read_record, read_text
+from .reader import ReadError, read_item
 from .schema import content_hash, document
 from .segment import segment_writer
 from .sources import Item, Problem, iter_entries
@@ -60,17 +60,11 @@ class BuildSummary:
 def _prepare(item: Item) -> dict | str:
     """One article's whoosh fields, or a one-line reason it cannot be indexed."""
     try:
-        if item.record is None:
-            article = read_text(decode(item.payload), id=item.id)
-        else:
-            article = read_record(item.record)
-        if not article.body.strip() and not article.title.strip():
-            return "no article text after removing the page's boilerplate"
-        return document(article, item.digest, item.id)
+        return document(read_item(item), item.digest, item.id)
     except ReadError as e:
         return str(e)
-    except Exception as e:  # a reader bug must cost one article, not the batch
-        return f"could not be read ({type(e).__name__}: {e})"
+    except Exception as e:  # a schema bug must cost one article, not the batch
+        return f"could not be indexed ({type(e).__name__}: {e})"
 
 
 def _exit_with(parent: int) -> None:

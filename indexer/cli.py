@@ -10,7 +10,8 @@ import click
 
 from .analysis import words
 from .build import BuildError, build_index
-from .sources import count_entries
+from .reader import ReadError, read_item
+from .sources import Problem, count_entries, iter_entries
 from .stats import index_stats
 from .store import default_index_dir
 
@@ -23,7 +24,10 @@ def _text_argument(text: str) -> str:
 @click.argument("text")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of token objects.")
 def analyze(text: str, as_json: bool) -> None:
-    """Show the tokens the analysis chain makes of TEXT ('-' reads standard input)."""
+    """Show the words underthesea segments TEXT into, with offsets and folded forms ('-' reads standard input).
+
+    These feed the index's did-you-mean vocabulary; searching itself matches syllables.
+    """
     tokens = words(_text_argument(text))
     if as_json:
         keys = ("text", "token", "folded", "start", "end")
@@ -109,94 +113,53 @@ def stats(index_dir: str | None, as_json: bool) -> None:
         click.echo(f"{label:<10} {top or '-'}")
 
 
-COMMANDS = [analyze, index_command, stats]
-
-
-# --- issue 3: what the reader makes of files -----------------------------------------
-
-
-def _parse_inputs(path: str):
-    """(label, Article | None, problem | None) for each article in one file."""
-    from .reader import ReadError, decode, read_record, read_text
-
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        yield path, None, e.strerror or str(e)
-        return
-    try:
-        text = decode(data)
-    except ReadError as e:
-        yield path, None, str(e)
-        return
-    if not path.endswith(".jsonl"):
-        try:
-            article = read_text(text, id=path)
-        except Exception as e:  # a reader bug costs one file and a line, never a traceback
-            yield path, None, f"could not be read ({type(e).__name__}: {e})"
-            return
-        if article.title or article.body:
-            yield path, article, None
-        else:
-            yield path, None, "no article text after removing the page's boilerplate"
-        return
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        label = f"{path}:{n}"
-        try:
-            record = json.loads(line)
-            yield label, read_record(record), None
-        except json.JSONDecodeError as e:
-            yield label, None, f"not JSON ({e.msg} at column {e.colno})"
-        except ReadError as e:
-            yield label, None, str(e)
-        except Exception as e:  # a reader bug costs one record and a line, never a traceback
-            yield label, None, f"could not be read ({type(e).__name__}: {e})"
-
-
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("sources", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per article (JSON lines).")
 @click.option("--lines", "body_lines", type=click.IntRange(0), default=3, show_default=True,
               help="Body paragraphs to show (text output).")
-def parse(files: tuple[str, ...], as_json: bool, body_lines: int) -> None:
-    """Show what the article reader makes of FILES (.txt pages, or .jsonl records, one a line).
+def parse(sources: tuple[str, ...], as_json: bool, body_lines: int) -> None:
+    """Show what the article reader makes of SOURCES, read as `vnsearch index` reads them.
 
     A file or record that cannot be read is reported on standard error and
     skipped; the exit status is then 1.
     """
     skipped = 0
-    for path in files:
-        for label, article, problem in _parse_inputs(path):
-            if article is None:
-                skipped += 1
-                click.echo(f"vnsearch: {label}: {problem}", err=True)
-                continue
-            if as_json:
-                data = article.to_dict()
-                click.echo(json.dumps({k: data[k] for k in ("title", "published", "localities", "terms", "author",
-                                                            "body")}, ensure_ascii=False))
-                continue
-            places = "; ".join(
-                ", ".join(x for x in (loc.commune, loc.district, loc.province) if x)
-                + (f" (2025: {loc.province_2025})" if loc.province_2025 != loc.province else "")
-                for loc in article.localities)
-            click.echo(f"== {label}")
-            click.echo(f"title      {article.title or '-'}")
-            click.echo(f"published  {article.published.isoformat() if article.published else '-'}")
-            click.echo(f"localities {places or '-'}")
-            click.echo(f"terms      {', '.join(article.terms) or '-'}")
-            click.echo(f"years      {', '.join(map(str, article.years_mentioned)) or '-'}")
-            click.echo(f"author     {article.author or '-'}")
-            paragraphs = [p for p in article.body.split("\n\n") if p]
-            for p in paragraphs[:body_lines]:
-                click.echo(f"  | {p[:160]}{'…' if len(p) > 160 else ''}")
-            if len(paragraphs) > body_lines:
-                click.echo(f"  | … {len(paragraphs) - body_lines} more paragraphs")
+    for entry in iter_entries(sources):
+        problem = entry if isinstance(entry, Problem) else None
+        if problem is None:
+            try:
+                article = read_item(entry)
+            except ReadError as e:
+                problem = Problem(entry.origin, str(e))
+        if problem is not None:
+            skipped += 1
+            click.echo(f"vnsearch: {problem}", err=True)
+            continue
+        label = entry.origin
+        if as_json:
+            data = article.to_dict()
+            click.echo(json.dumps({k: data[k] for k in ("title", "published", "localities", "terms", "author",
+                                                        "body")}, ensure_ascii=False))
+            continue
+        places = "; ".join(
+            ", ".join(x for x in (loc.commune, loc.district, loc.province) if x)
+            + (f" (2025: {loc.province_2025})" if loc.province_2025 != loc.province else "")
+            for loc in article.localities)
+        click.echo(f"== {label}")
+        click.echo(f"title      {article.title or '-'}")
+        click.echo(f"published  {article.published.isoformat() if article.published else '-'}")
+        click.echo(f"localities {places or '-'}")
+        click.echo(f"terms      {', '.join(article.terms) or '-'}")
+        click.echo(f"years      {', '.join(map(str, article.years_mentioned)) or '-'}")
+        click.echo(f"author     {article.author or '-'}")
+        paragraphs = [p for p in article.body.split("\n\n") if p]
+        for p in paragraphs[:body_lines]:
+            click.echo(f"  | {p[:160]}{'…' if len(p) > 160 else ''}")
+        if len(paragraphs) > body_lines:
+            click.echo(f"  | … {len(paragraphs) - body_lines} more paragraphs")
     if skipped:
         sys.exit(1)
 
 
-COMMANDS.append(parse)
+COMMANDS = [analyze, index_command, stats, parse]

@@ -18,13 +18,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import boilerplate
 from .analysis import fold, normalize
 from .dates import parse_date, parse_date_line, years_mentioned
 from .places import Locality, find_localities
 from .terms import find_terms
+
+if TYPE_CHECKING:
+    from .sources import Item
 
 #: Characters of input read at most; a news article is far shorter (the devset's longest is 14,000).
 MAX_CHARS = 300_000
@@ -272,6 +275,25 @@ def read_record(record: dict) -> Article:
     return _article(title, body, published, author, source, url, rid)
 
 
+def read_item(item: Item) -> Article:
+    """The article in one input entry (a page's bytes or a parsed record).
+
+    The one way the build and ``vnsearch parse`` read an entry, so both accept and
+    refuse the same inputs. Raises ReadError, in one line, when there is no article:
+    undecodable bytes, nothing left after the boilerplate, or a reader bug, which
+    must cost one article rather than a batch.
+    """
+    try:
+        article = read_record(item.record) if item.record is not None else read_text(decode(item.payload), id=item.id)
+    except ReadError:
+        raise
+    except Exception as e:
+        raise ReadError(f"could not be read ({type(e).__name__}: {e})") from e
+    if not article.body.strip() and not article.title.strip():
+        raise ReadError("no article text after removing the page's boilerplate")
+    return article
+
+
 def _matches_slug(line: str, slug: list[str]) -> bool:
     words = [fold(w) for w in re.findall(r"[^\W_]+", line)]
     if not words:
@@ -280,4 +302,4 @@ def _matches_slug(line: str, slug: list[str]) -> bool:
     return common >= 0.8 * max(len(set(slug)), 1) and common >= 0.8 * len(set(words))
 
 
-__all__ = ["Article", "ReadError", "decode", "read_record", "read_text"]
+__all__ = ["Article", "ReadError", "decode", "read_item", "read_record", "read_text"]

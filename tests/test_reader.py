@@ -401,9 +401,9 @@ def test_parse_command_json_lines_and_bad_files(tmp_path):
     assert objects[0]["published"] == "2017-10-23T17:01:00+07:00" and objects[0]["author"] == "Trúc Linh"
     errors = result.stderr.splitlines()
     assert errors == [f"vnsearch: {garbage}: " + errors[0].split(": ", 2)[2],
-                      f"vnsearch: {empty}: empty: no bytes",
-                      f"vnsearch: {records}:2: not JSON (Expecting value at column 1)",
-                      f"vnsearch: {records}:3: no text: the record has neither 'body' nor 'text' nor 'title'"]
+                      f"vnsearch: {empty}: empty file",  # the same words as `vnsearch index`
+                      f"vnsearch: {records}:2: malformed JSON (Expecting value)",
+                      f"vnsearch: {records}:3: record has no text ('body' or 'text')"]
     assert "not text" in errors[0] and "Traceback" not in result.stderr
 
 
