@@ -209,17 +209,19 @@ class Query:
     relevant: frozenset = field(default_factory=frozenset)
 
 
-def known_item_queries(records: list[dict], n: int, seed: int = 0, unique_passages: bool = True) -> list[Query]:
+def known_item_queries(records: list[dict], n: int, seed: int = 0, unique_passages: bool = True,
+                       texts: dict[str, str] | None = None) -> list[Query]:
     """Kinds (a)–(g): up to ``n`` sampled articles per kind family. Passages that
-    another article also contains (syndicated copies, boilerplate) are not used."""
+    another article also contains (syndicated copies, boilerplate) are not used.
+    ``texts``: the records' ``normalised_texts``, when the caller has them already."""
     queries: list[Query] = []
     is_unique = None
     if unique_passages:
-        texts = [_norm(r["title"] + "\n" + r["body"]) for r in records]
+        every = list((texts if texts is not None else normalised_texts(records)).values())
 
         def is_unique(passage: str) -> bool:
             p = _norm(passage)
-            return sum(p in t for t in texts) <= 1
+            return sum(p in t for t in every) <= 1
 
     titled = [r for r in records if r["title"].strip()]
     for r in sample(titled, n, seed):
@@ -246,13 +248,20 @@ def _norm(text: str) -> str:
     return analysis().normalize(text).lower()
 
 
+def normalised_texts(records: list[dict]) -> dict[str, str]:
+    """Each record's title and body, normalised and lower case, by id (ids are unique)."""
+    return {r["id"]: _norm(r["title"] + "\n" + r["body"]) for r in records}
+
+
 def _phrase_pattern(phrase: str) -> re.Pattern:
     parts = [re.escape(p) for p in re.split(r"\s*[-–]\s*|\s+", _norm(phrase).strip()) if p]
     return re.compile(r"(?<!\w)" + r"[\s\-–]+".join(parts) + r"(?!\w)")
 
 
-def locality_queries(records: list[dict], per_province: int = 2, seed: int = 0, max_share: float = 0.03) -> list[Query]:
-    """Kind (h): "<province> <topic word>" without diacritics, relevance = a set (see the module doc)."""
+def locality_queries(records: list[dict], per_province: int = 2, seed: int = 0, max_share: float = 0.03,
+                     texts: dict[str, str] | None = None) -> list[Query]:
+    """Kind (h): "<province> <topic word>" without diacritics, relevance = a set (see the module doc).
+    ``texts``: the records' ``normalised_texts``, when the caller has them already."""
     fold, words = analysis().fold, analysis().words
     by_province: dict[str, list[dict]] = {}
     for r in records:
@@ -260,7 +269,8 @@ def locality_queries(records: list[dict], per_province: int = 2, seed: int = 0, 
             by_province.setdefault(r["province_of_source"], []).append(r)
     if not by_province:
         return []
-    texts = {r["id"]: _norm(r["title"] + "\n" + r["body"]) for r in records}
+    if texts is None:
+        texts = normalised_texts(records)
     cap = max(3, int(max_share * len(records)))
     queries: list[Query] = []
     seen = set()
@@ -306,8 +316,9 @@ def locality_queries(records: list[dict], per_province: int = 2, seed: int = 0, 
 
 
 def build_queries(records: list[dict], n: int, seed: int = 0) -> list[Query]:
-    """Every kind, (a)–(h)."""
-    return known_item_queries(records, n, seed) + locality_queries(records, seed=seed)
+    """Every kind, (a)–(h); the records' texts are normalised once for both."""
+    texts = normalised_texts(records)
+    return known_item_queries(records, n, seed, texts=texts) + locality_queries(records, seed=seed, texts=texts)
 
 
 # --- systems -----------------------------------------------------------------------
