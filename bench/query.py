@@ -100,8 +100,6 @@ def ensure_index(articles: int, index_dir: Path, data: list[Path] | None, build_
     reused: build_index then only checks that nothing changed. Otherwise the folder
     is emptied first, so no article of an earlier, different run stays in the
     index being timed."""
-    from indexer.store import index_exists
-
     source = index_dir.parent / f"{index_dir.name}.jsonl"
     marker = index_dir / MARKER
     paths = data or devset_paths()
@@ -109,7 +107,8 @@ def ensure_index(articles: int, index_dir: Path, data: list[Path] | None, build_
     reused = marker.exists() and source.exists() and json.loads(marker.read_text()) == want
     if not reused:
         if index_dir.exists():
-            if any(index_dir.iterdir()) and not (marker.exists() or index_exists(index_dir)):
+            # Only a folder this benchmark made is emptied: never someone's own index.
+            if any(index_dir.iterdir()) and not marker.exists():
                 raise SystemExit(f"{index_dir} holds files that are not a benchmark index: give another --index")
             shutil.rmtree(index_dir)
         write_jsonl(collection(paths, articles), source)
