@@ -10,6 +10,7 @@ import os
 import platform
 import random
 import statistics
+import shutil
 import sys
 import threading
 import time
@@ -268,6 +269,19 @@ def built_marker(articles: int, paths: Iterable[str | Path]) -> dict:
 
 
 MARKER = "bench-articles.json"
+
+
+def clear_bench_dir(path: Path) -> None:
+    """Remove a folder a benchmark made before (it holds MARKER), or an empty one.
+
+    Anything else is someone's data, an index of theirs passed by mistake
+    included: refused, never deleted.
+    """
+    if not path.exists():
+        return
+    if any(path.iterdir()) and not (path / MARKER).exists():
+        raise SystemExit(f"{path} holds files that are not a benchmark index: give another folder")
+    shutil.rmtree(path)
 
 
 def ours():

@@ -26,7 +26,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import MARKER, PeakMemory, built_marker, Stopwatch, collection, cores, devset_paths, ours, read_jsonl, write_jsonl
+from bench.common import clear_bench_dir, MARKER, PeakMemory, built_marker, Stopwatch, collection, cores, devset_paths, ours, read_jsonl, write_jsonl
 
 
 def _tokenize(text: str) -> list[str]:
@@ -77,6 +77,8 @@ def run(articles: int = 2000, jobs: int | None = None, data: list[Path] | None =
     say = print if verbose else (lambda *a, **k: None)
     jobs = jobs or cores()
     paths = data or devset_paths()
+    if keep is not None:
+        clear_bench_dir(keep)  # before the long run: a folder that is not ours is refused at once
     workdir = Path(tempfile.mkdtemp(prefix="vnsearch-index-bench-"))
     try:
         source = workdir / "articles.jsonl"
@@ -121,7 +123,6 @@ def run(articles: int = 2000, jobs: int | None = None, data: list[Path] | None =
         r["fraction_of_first"] = r["seconds"] / out[f"build_{jobs}"]["seconds"]
         say(f" {r['seconds']:.1f} s ({r['unchanged']} unchanged)")
         if keep is not None:
-            shutil.rmtree(keep, ignore_errors=True)
             keep.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(last), str(keep))
             shutil.move(str(source), str(keep.parent / f"{keep.name}.jsonl"))

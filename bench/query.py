@@ -15,7 +15,6 @@ import argparse
 import json
 import random
 import re
-import shutil
 import sys
 import tempfile
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import MARKER, Stopwatch, built_marker, collection, devset_paths, latency_ms, one_core, ours, read_jsonl, sample, write_jsonl
+from bench.common import clear_bench_dir, MARKER, Stopwatch, built_marker, collection, devset_paths, latency_ms, one_core, ours, read_jsonl, sample, write_jsonl
 from bench.quality import _LETTERS, unaccented
 
 FAMILIES = ("accented", "unaccented", "phrase", "filtered")
@@ -106,11 +105,7 @@ def ensure_index(articles: int, index_dir: Path, data: list[Path] | None, build_
     want = built_marker(articles, paths)
     reused = marker.exists() and source.exists() and json.loads(marker.read_text()) == want
     if not reused:
-        if index_dir.exists():
-            # Only a folder this benchmark made is emptied: never someone's own index.
-            if any(index_dir.iterdir()) and not marker.exists():
-                raise SystemExit(f"{index_dir} holds files that are not a benchmark index: give another --index")
-            shutil.rmtree(index_dir)
+        clear_bench_dir(index_dir)
         write_jsonl(collection(paths, articles), source)
     index_dir.mkdir(parents=True, exist_ok=True)
     with Stopwatch() as sw:
