@@ -82,16 +82,18 @@ def normalize_tones(text: str) -> str:
     return _TONE_SWAP.sub(_swap, text)
 
 
-def _nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
+def _nfc_with_offsets(text: str) -> tuple[str, list[tuple[int, int]] | None]:
     """NFC the text and say where each normalised character came from.
 
-    Returns the normalised text and, when NFC changed the length, a list that maps
-    each normalised offset (and one past the end) to an offset in ``text``.
+    Returns the normalised text and, when it is not the text as given, for each
+    normalised character the span of ``text`` it came from: its whole cluster
+    (a base letter and its combining marks), since NFC may make one character of
+    several or, for a few scripts, several of one.
     """
     if unicodedata.is_normalized("NFC", text):
         return text, None
     out: list[str] = []
-    offsets: list[int] = []
+    spans: list[tuple[int, int]] = []
     start = 0
     n = len(text)
     while start < n:
@@ -100,10 +102,9 @@ def _nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
             end += 1
         piece = unicodedata.normalize("NFC", text[start:end])
         out.append(piece)
-        offsets.extend([start] * len(piece))
+        spans.extend([(start, end)] * len(piece))
         start = end
-    offsets.append(n)
-    return "".join(out), offsets
+    return "".join(out), spans
 
 
 def normalize(text: str) -> str:
@@ -160,19 +161,19 @@ class Token(NamedTuple):
 class _Prepared:
     """A text normalised for analysis, with the way back to original offsets."""
 
-    __slots__ = ("original", "text", "_offsets")
+    __slots__ = ("original", "text", "_spans")
 
     def __init__(self, original: str):
-        nfc, self._offsets = _nfc_with_offsets(original)
+        nfc, self._spans = _nfc_with_offsets(original)
         self.original = original
         self.text = normalize_tones(nfc)
 
     def token(self, start: int, end: int, pos: int) -> Token:
         piece = self.text[start:end]
         term = _term(piece)
-        if self._offsets is None:
+        if self._spans is None:
             return Token(self.original[start:end], term, fold(term), start, end, pos)
-        ostart, oend = self._offsets[start], self._offsets[end]
+        ostart, oend = self._spans[start][0], self._spans[end - 1][1]
         return Token(self.original[ostart:oend], term, fold(term), ostart, oend, pos)
 
 
