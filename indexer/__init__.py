@@ -4,7 +4,7 @@
 analysis chain both sides share, the article reader, and the schema.
 """
 
-__all__ = ["BuildError", "BuildSummary", "build_index"]
+__all__ = ["BuildError", "BuildSummary", "NothingToIndex", "build_index", "ensure_default_index"]
 
 
 def __getattr__(name: str):

@@ -21,11 +21,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
@@ -33,7 +36,9 @@ from .reader import ReadError, read_item
 from .schema import content_hash, document
 from .segment import segment_writer
 from .sources import Item, Problem, iter_entries
-from .store import open_index, open_or_create
+from .store import (bundled_corpus, create_index, denied, index_exists, open_index, remove_index,
+                    replace_index)
+from .whoosh_internals import commit_segments, finish_worker_segment
 
 BATCH = 8  # articles per task: enough to amortise queueing, small enough to balance
 POLL_SECONDS = 1.0
@@ -41,6 +46,10 @@ POLL_SECONDS = 1.0
 
 class BuildError(RuntimeError):
     """The build could not run at all (the index is busy or unwritable); nothing was changed."""
+
+
+class NothingToIndex(BuildError):
+    """A build of a new index read nothing it could index; no index was created."""
 
 
 @dataclass
@@ -81,6 +90,9 @@ def _exit_with(parent: int) -> None:
 
 def _worker(index_dir: str, tasks, results, limitmb: int) -> None:
     """A worker process: index batches into a segment of its own until told to stop."""
+    # Ctrl-C reaches the whole process group; stopping is the parent's decision
+    # (it terminates us), so a worker neither dies mid-write nor prints a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     writer = segment_writer(open_index(index_dir), limitmb=limitmb, lock=False)
     while True:
@@ -96,13 +108,55 @@ def _worker(index_dir: str, tasks, results, limitmb: int) -> None:
             else:
                 outcome.append((item, prepared))
         results.put(("done", outcome))
-    # No cancel() or _finish() here: those destroy the temporary folder that every
-    # writer of this index shares; the parent's commit cleans up after all of us.
-    if writer._added:
-        results.put(("segment", writer._finalize_segment()))
-    else:
-        writer._close_segment()
-        results.put(("segment", None))
+    results.put(("segment", finish_worker_segment(writer)))
+
+
+class _Workers:
+    """The worker processes and the two queues that link them to the parent.
+
+    Started before the parent takes the index lock, so no worker ever holds it;
+    stopped (terminated if need be) however the build ends, so none outlives it.
+    """
+
+    def __init__(self, index_dir: str, jobs: int, limitmb: int) -> None:
+        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
+        self.tasks = ctx.Queue(jobs * 4)  # bounded: raw input in flight stays small
+        self.results = ctx.Queue()
+        # A build that stops early must not wait for queue feeder threads to
+        # flush into pipes that no worker will read again.
+        self.tasks.cancel_join_thread()
+        self.results.cancel_join_thread()
+        self.processes = [ctx.Process(target=_worker, args=(index_dir, self.tasks, self.results, limitmb),
+                                      daemon=True) for _ in range(jobs)]
+
+    def __enter__(self) -> "_Workers":
+        for p in self.processes:
+            p.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for p in self.processes:
+            if p.is_alive():
+                p.terminate()
+        for p in self.processes:
+            p.join()
+
+    def check(self) -> None:
+        """Raise BuildError if a worker died before handing in its segment."""
+        if not all(p.is_alive() or p.exitcode == 0 for p in self.processes):
+            raise BuildError("a worker process died; the index was left as it was")
+
+    def segments(self) -> list:
+        """Tell every worker to finish; the segments they wrote."""
+        for _ in self.processes:
+            self.tasks.put(None)
+        found = []
+        while len(found) < len(self.processes):
+            try:
+                found.append(self.results.get(timeout=POLL_SECONDS)[1])
+            except queue.Empty:
+                self.check()
+        return [s for s in found if s is not None]
 
 
 def _existing(ix) -> dict[str, str]:
@@ -116,22 +170,47 @@ def _existing(ix) -> dict[str, str]:
 
 
 class _Feed:
-    """Counts what the feeder thread sent, and whether (and how) it ended."""
+    """The feeder thread: walks the inputs and fills the bounded task queue.
 
-    def __init__(self) -> None:
+    What needs no worker (problems, unchanged articles) goes to ``events``
+    instead: a Problem, or None for an unchanged article.
+    """
+
+    def __init__(self, sources: Iterable[str | os.PathLike], existing: dict[str, str]) -> None:
+        self.sources, self.existing = sources, existing
+        self.seen: dict[str, str] = {}  # id → origin, for every entry with an id
+        self.events: "queue.SimpleQueue[Problem | None]" = queue.SimpleQueue()
         self.sent = 0
         self.finished = threading.Event()
         self.error: BaseException | None = None
 
-    def run(self, batches: Iterator[list[Item]], tasks) -> None:
+    def start(self, tasks) -> None:
+        threading.Thread(target=self._run, args=(tasks,), daemon=True).start()
+
+    def _run(self, tasks) -> None:
         try:
-            for batch in batches:
+            for batch in _batches(self._todo()):
                 tasks.put(batch)
                 self.sent += len(batch)
         except BaseException as e:  # re-raised by the main thread
             self.error = e
         finally:
             self.finished.set()
+
+    def _todo(self) -> Iterator[Item]:
+        for entry in iter_entries(self.sources):
+            if isinstance(entry, Problem):
+                self.events.put(entry)
+            elif entry.id in self.seen:
+                self.events.put(Problem(entry.origin, f"duplicate id {entry.id!r} (first at {self.seen[entry.id]})"))
+            else:
+                self.seen[entry.id] = entry.origin
+                digest = content_hash(entry.payload)
+                if self.existing.get(entry.id) == digest:
+                    self.events.put(None)
+                else:
+                    # Hashed once, here; a record's raw line is not needed past this point.
+                    yield replace(entry, digest=digest, payload=entry.payload if entry.record is None else b"")
 
 
 def _batches(items: Iterator[Item]) -> Iterator[list[Item]]:
@@ -145,12 +224,92 @@ def _batches(items: Iterator[Item]) -> Iterator[list[Item]]:
         yield batch
 
 
+class _Tally:
+    """The build's summary as outcomes arrive, and the callbacks that hear of them."""
+
+    def __init__(self, progress: Callable[[int], None] | None, report: Callable[[str], None] | None) -> None:
+        self.summary = BuildSummary()
+        self.progress, self.report = progress, report
+
+    def problem(self, problem: Problem) -> None:
+        self.summary.skipped += 1
+        self.summary.errors.append(str(problem))
+        if self.report:
+            self.report(str(problem))
+        self.step()
+
+    def step(self) -> None:
+        if self.progress:
+            self.progress(1)
+
+
+def _collect(feed: _Feed, workers: _Workers, writer: SegmentWriter, tally: _Tally) -> None:
+    """Take in outcomes until every entry the feeder saw is accounted for."""
+    received = 0
+    while not (feed.finished.is_set() and received >= feed.sent and feed.events.empty()):
+        while not feed.events.empty():
+            event = feed.events.get()
+            if event is None:
+                tally.summary.unchanged += 1
+                tally.step()
+            else:
+                tally.problem(event)
+        try:
+            _, outcome = workers.results.get(timeout=0.1)
+        except queue.Empty:
+            workers.check()
+            continue
+        for item, problem in outcome:
+            received += 1
+            if problem:
+                tally.problem(Problem(item.origin, problem))
+                continue
+            if item.id in feed.existing:
+                writer.delete_by_term("id", item.id)
+                tally.summary.replaced += 1
+            else:
+                tally.summary.indexed += 1
+            tally.step()
+    if feed.error:
+        raise feed.error
+
+
+def _lock(ix, index_dir, limitmb: int) -> SegmentWriter:
+    """The parent's writer, holding the index lock (its merges rewrite small segments)."""
+    try:
+        return segment_writer(ix, limitmb=limitmb)
+    except LockError:
+        raise BuildError(f"{index_dir}: another build is writing to this index; try again when it ends") from None
+
+
+def _update(ix, index_dir: Path, sources, jobs: int, prune: bool, tally: _Tally, limitmb: int) -> None:
+    """Start workers, feed them the inputs, collect their outcomes, commit one new table of contents."""
+    feed = _Feed(sources, _existing(ix))
+    with _Workers(str(index_dir), jobs, limitmb) as workers:
+        writer = _lock(ix, index_dir, limitmb)
+        try:
+            feed.start(workers.tasks)
+            _collect(feed, workers, writer, tally)
+            segments = workers.segments()
+            if prune:
+                for gone in feed.existing.keys() - feed.seen.keys():
+                    writer.delete_by_term("id", gone)
+                    tally.summary.removed += 1
+            # Committed even when nothing changed: the new table of contents is the
+            # same, and committing clears files left by empty workers or killed builds.
+            commit_segments(writer, segments)
+        except BaseException:
+            writer.cancel()
+            raise
+
+
 def build_index(
     sources: Iterable[str | os.PathLike],
     index_dir: str | os.PathLike,
     *,
     jobs: int | None = None,
     prune: bool = False,
+    rebuild: bool = False,
     progress: Callable[[int], None] | None = None,
     report: Callable[[str], None] | None = None,
     limitmb: int = 128,
@@ -158,123 +317,65 @@ def build_index(
     """Add, replace and (with ``prune``) remove articles so the index matches the sources.
 
     ``jobs`` worker processes read, segment and index (default: every core).
-    ``progress`` is called with the number of entries just handled; ``report``
-    with each problem, as one line naming the file (and line). Raises BuildError
-    when another build holds the index.
+    ``rebuild`` builds a fresh index from the sources beside the old one and
+    puts it in its place once complete, whatever state the old one is in (a
+    damaged index is rebuilt this way). ``progress`` is called with the number
+    of entries just handled; ``report`` with each problem, as one line naming
+    the file (and line). Raises BuildError when another build holds the index,
+    NothingToIndex when a new index would hold nothing, IndexDamaged (from
+    ``store``) when the index cannot be read and ``rebuild`` is not set.
     """
     started = time.monotonic()
-    jobs = jobs or os.cpu_count() or 1
-    summary = BuildSummary()
-    ix = open_or_create(index_dir)
-    existing = _existing(ix)
-    seen: dict[str, str] = {}  # id → origin, for every entry with an id
-
-    def note(problem: Problem) -> None:
-        summary.skipped += 1
-        summary.errors.append(str(problem))
-        if report:
-            report(str(problem))
-
-    ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
-    tasks = ctx.Queue(jobs * 4)  # bounded: raw input in flight stays small
-    results = ctx.Queue()
-    # Workers start before the lock is taken, so none of them ever holds it.
-    workers = [ctx.Process(target=_worker, args=(str(index_dir), tasks, results, limitmb), daemon=True)
-               for _ in range(jobs)]
-    for w in workers:
-        w.start()
+    target = Path(index_dir)
+    tally = _Tally(progress, report)
+    fresh = rebuild or not index_exists(target)
+    # A rebuild is made beside the index and swapped in whole; a new index is
+    # made in place but removed again if the build fails or finds nothing.
+    where = target.with_name(f".{target.name}.rebuild") if rebuild else target
+    had_folder = where.is_dir() and not rebuild
     try:
+        if rebuild:
+            remove_index(where)  # left by a killed rebuild
+        ix = create_index(where) if fresh else open_index(target)
         try:
-            writer = segment_writer(ix, limitmb=limitmb)  # merges of small segments are rewritten
-        except LockError:
-            raise BuildError(f"{index_dir}: another build is writing to this index; try again when it ends") from None
-        try:
-            # The feeder thread walks the inputs and fills the bounded task queue; what
-            # needs no worker (problems, unchanged articles) comes back as events.
-            events: "queue.SimpleQueue[Problem | None]" = queue.SimpleQueue()
-            feed = _Feed()
-
-            def todo() -> Iterator[Item]:
-                for entry in iter_entries(sources):
-                    if isinstance(entry, Problem):
-                        events.put(entry)
-                    elif entry.id in seen:
-                        events.put(Problem(entry.origin, f"duplicate id {entry.id!r} (first at {seen[entry.id]})"))
-                    else:
-                        seen[entry.id] = entry.origin
-                        digest = content_hash(entry.payload)
-                        if existing.get(entry.id) == digest:
-                            events.put(None)
-                        else:
-                            # Hashed once, here; a record's raw line is not needed past this point.
-                            yield replace(entry, digest=digest, payload=entry.payload if entry.record is None else b"")
-
-            threading.Thread(target=feed.run, args=(_batches(todo()), tasks), daemon=True).start()
-            received = 0
-            while not (feed.finished.is_set() and received >= feed.sent and events.empty()):
-                while not events.empty():
-                    event = events.get()
-                    if event is None:
-                        summary.unchanged += 1
-                    else:
-                        note(event)
-                    if progress:
-                        progress(1)
-                try:
-                    _, outcome = results.get(timeout=0.1)
-                except queue.Empty:
-                    if not all(w.is_alive() for w in workers):
-                        raise BuildError("a worker process died; the index was left as it was") from None
-                    continue
-                for item, problem in outcome:
-                    received += 1
-                    if problem:
-                        note(Problem(item.origin, problem))
-                    elif item.id in existing:
-                        writer.delete_by_term("id", item.id)
-                        summary.replaced += 1
-                    else:
-                        summary.indexed += 1
-                    if progress:
-                        progress(1)
-            if feed.error:
-                raise feed.error
-            for _ in workers:
-                tasks.put(None)
-            segments = []
-            while len(segments) < len(workers):
-                try:
-                    segments.append(results.get(timeout=POLL_SECONDS)[1])
-                except queue.Empty:
-                    if not all(w.is_alive() or w.exitcode == 0 for w in workers):
-                        raise BuildError("a worker process died; the index was left as it was") from None
-            segments = [s for s in segments if s is not None]
-            if prune:
-                for gone in existing.keys() - seen.keys():
-                    writer.delete_by_term("id", gone)
-                    summary.removed += 1
-            # Committed even when nothing changed: the new table of contents is the
-            # same, and committing clears files left by empty workers or killed builds.
-            _commit(writer, segments)
+            _update(ix, where, sources, jobs or os.cpu_count() or 1, prune, tally, limitmb)
+            if fresh and not (tally.summary.indexed or tally.summary.unchanged):
+                raise NothingToIndex(f"{target}: nothing in the sources could be indexed; "
+                                     + ("the index was left as it was" if rebuild else "no index was created"))
         except BaseException:
-            writer.cancel()
+            if fresh:
+                remove_index(where, keep_folder=had_folder)
             raise
+        if rebuild:
+            replace_index(where, target)
+    except PermissionError as e:
+        raise denied(where, e) from None
+    tally.summary.seconds = round(time.monotonic() - started, 3)
+    return tally.summary
+
+
+def ensure_default_index(index_dir: str | os.PathLike, *, report: Callable[[str], None] | None = None,
+                         starting: Callable[[], None] | None = None) -> BuildSummary | None:
+    """Build the index from the bundled corpus unless it exists; the summary when this call built it.
+
+    Processes that start at once take turns on a lock beside the index: one
+    builds, the others wait and then find it. The index appears only complete
+    (built beside and moved into place), so a reader never sees it half-filled.
+    """
+    target = Path(index_dir)
+    if index_exists(target):
+        return None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileStorage(str(target.parent)).lock(f".{target.name}.first-use")
+        lock.acquire(blocking=True)
+    except PermissionError as e:
+        raise denied(target.parent, e) from None
+    try:
+        if index_exists(target):
+            return None
+        if starting:
+            starting()
+        return build_index([bundled_corpus()], target, rebuild=True, report=report)
     finally:
-        for w in workers:
-            if w.is_alive():
-                w.terminate()
-            w.join()
-    summary.seconds = round(time.monotonic() - started, 3)
-    return summary
-
-
-def _commit(writer: SegmentWriter, new_segments: list) -> None:
-    """The parent's half of a multi-process commit, as whoosh's MpWriter does it."""
-    final = writer._merge_segments(None, None, None)
-    final += new_segments
-    if writer._added:
-        final.append(writer._finalize_segment())
-    else:
-        writer._close_segment()
-    writer._commit_toc(final)
-    writer._finish()
+        lock.release()

@@ -23,7 +23,9 @@ from itertools import chain, groupby
 from operator import itemgetter
 
 from whoosh.codec import whoosh3
-from whoosh.system import emptybytes, pack_ushort
+from whoosh.system import emptybytes
+
+from . import whoosh_internals as wi
 
 _TERM = itemgetter(0, 1)
 _FLOAT32 = struct.Struct("f")
@@ -34,7 +36,7 @@ def _float32(value: float) -> float:
     return _FLOAT32.unpack(_FLOAT32.pack(value))[0]
 
 
-class _FieldWriter(whoosh3.W3FieldWriter):
+class _FieldWriter(wi.W3FieldWriter):
     """Writes a term with a single posting straight into the term table.
 
     whoosh's loop takes every posting through start_term/add/finish_term and a
@@ -68,12 +70,12 @@ class _FieldWriter(whoosh3.W3FieldWriter):
 
     def _add_single(self, btext: bytes, docnum: int, weight: float, value: bytes | None, length: int) -> None:
         stored = _float32(weight)
-        info = whoosh3.W3TermInfo(stored, 1, length or None, length or 0, max(weight, 0), docnum, docnum)
+        info = wi.W3TermInfo(stored, 1, length or None, length or 0, max(weight, 0), docnum, docnum)
         info.set_inlined((docnum,), (stored,), (value,) if value else ())
-        self._tindex.add(pack_ushort(self._fieldid) + btext, info.to_bytes())
+        wi.add_term_entry(self, btext, info)
 
 
-class _WholeColumnLengths(whoosh3.W3PerDocReader):
+class _WholeColumnLengths(wi.W3PerDocReader):
     """Field lengths served from each length column read once, whole.
 
     The writer asks for a length per posting when it flushes a segment, and the
@@ -89,24 +91,17 @@ class _WholeColumnLengths(whoosh3.W3PerDocReader):
             return self._length_bytes[fieldname]
         except KeyError:
             pass
-        column = None
-        lenfield = whoosh3._lenfield(fieldname)
-        if self.has_column(lenfield):
-            # One byte per document (the column's "B" type), trailing defaults left off.
-            self.column_reader(lenfield, whoosh3.LENGTHS_COLUMN)
-            colfile, offset, length = self._colfiles[lenfield]
-            column = colfile.get(offset, length).ljust(self._doccount, b"\0")
-        self._length_bytes[fieldname] = column
+        column = self._length_bytes[fieldname] = wi.length_column(self, fieldname)
         return column
 
     def doc_field_length(self, docnum, fieldname, default=0):
-        if docnum > self._doccount:
-            raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
+        if docnum > wi.segment_doc_count(self):
+            raise IndexError(f"Asked for docnum {docnum!r} of {wi.segment_doc_count(self)}")
         column = self._lengths(fieldname)
         if column is None:
             return default
         lbyte = column[docnum]
-        return whoosh3.byte_to_length(lbyte) if lbyte else None
+        return wi.byte_to_length(lbyte) if lbyte else None
 
 
 class NewsCodec(whoosh3.W3Codec):

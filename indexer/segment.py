@@ -18,19 +18,20 @@ from itertools import islice
 from typing import Iterable, Iterator
 
 from whoosh.index import Index
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 from .codec import NewsCodec
+from .whoosh_internals import RunFormatPool, new_segment_writer
 
 #: Postings per marshalled chunk of a run: one chunk per run is in memory at flush.
 CHUNK = 4096
 _SIZE = struct.Struct("<Q")
 
 
-class _ChunkedPostingPool(PostingPool):
+class _ChunkedPostingPool(RunFormatPool):
     # Each chunk is its byte length, then the marshalled list: marshal.load()
     # straight from a file reads it item by item, loads() from bytes does not.
-    def _write_run(self, f, items: Iterable[tuple]) -> None:
+    def write_run(self, f, items: Iterable[tuple]) -> None:
         items = iter(items)
         while chunk := list(islice(items, CHUNK)):
             data = marshal.dumps(chunk)
@@ -38,14 +39,9 @@ class _ChunkedPostingPool(PostingPool):
             f.write(data)
         f.close()
 
-    def _read_run(self, path: str) -> Iterator[tuple]:
-        f = self._open_run(path)
-        try:
-            while header := f.read(_SIZE.size):
-                yield from marshal.loads(f.read(_SIZE.unpack(header)[0]))
-        finally:
-            f.close()
-            self._remove_run(path)
+    def read_run(self, f) -> Iterator[tuple]:
+        while header := f.read(_SIZE.size):
+            yield from marshal.loads(f.read(_SIZE.unpack(header)[0]))
 
 
 def segment_writer(ix: Index, *, limitmb: int, lock: bool = True) -> SegmentWriter:
@@ -53,6 +49,4 @@ def segment_writer(ix: Index, *, limitmb: int, lock: bool = True) -> SegmentWrit
 
     ``lock=False`` is for build workers: the parent holds the index lock for them.
     """
-    writer = SegmentWriter(ix, _lk=lock, limitmb=limitmb, codec=NewsCodec())
-    writer.pool = _ChunkedPostingPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
-    return writer
+    return new_segment_writer(ix, lock=lock, limitmb=limitmb, codec=NewsCodec(), pool=_ChunkedPostingPool)

@@ -4,15 +4,67 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 from pathlib import Path
 
 from platformdirs import user_data_dir
 from whoosh import index as whoosh_index
-from whoosh.index import Index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex, Index
 
 from .schema import make_schema
 
 INDEX_NAME = "articles"
+
+
+class IndexUnusable(RuntimeError):
+    """The index cannot be opened or written (permissions, damage); the message is one line."""
+
+
+class IndexDamaged(IndexUnusable):
+    """The index's files cannot be read back: cut short, emptied, garbage, or from an incompatible version."""
+
+
+def _damaged(index_dir, error: Exception) -> IndexDamaged:
+    return IndexDamaged(f"{index_dir}: the index is damaged ({type(error).__name__}); rebuild it with "
+                        f"'vnsearch index SOURCES --index {index_dir} --rebuild'")
+
+
+def denied(path, error: OSError) -> IndexUnusable:
+    """The one line for an index folder the user may not read or write."""
+    return IndexUnusable(f"{error.filename or path}: {error.strerror or 'permission denied'} "
+                         f"(check the folder's permissions or choose another with --index)")
+
+
+class _CheckedIndex(FileIndex):
+    """A whoosh index whose table of contents and segments, when unreadable, raise IndexDamaged.
+
+    Every reader, searcher, refresh and writer reads through these two methods,
+    so damage found at any of them surfaces as the same one-line error.
+    """
+
+    def __init__(self, index_dir) -> None:
+        self._dir = index_dir
+        super().__init__(FileStorage(str(index_dir)), indexname=INDEX_NAME)
+
+    def _read_toc(self):
+        return _guarded(self._dir, super()._read_toc)
+
+    def reader(self, reuse=None):
+        return _guarded(self._dir, lambda: super(_CheckedIndex, self).reader(reuse=reuse))
+
+
+def _guarded(index_dir, read):
+    try:
+        return read()
+    except PermissionError as e:
+        raise denied(index_dir, e) from None
+    except FileNotFoundError:
+        raise  # a build committed and cleaned up between listing and opening: whoosh retries
+    except IndexUnusable:
+        raise
+    except Exception as e:  # unpickling and struct errors of a cut or garbage file, a moved class
+        raise _damaged(index_dir, e) from None
 
 
 def default_index_dir() -> Path:
@@ -40,21 +92,73 @@ def bundled_corpus() -> Path:
 
 
 def index_exists(index_dir: str | os.PathLike) -> bool:
-    return Path(index_dir).is_dir() and whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
+    """Whether the folder holds an index (a table of contents), damaged or not.
+
+    Raises IndexUnusable when the folder cannot be looked into at all.
+    """
+    try:
+        names = os.listdir(index_dir)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except PermissionError as e:
+        raise denied(index_dir, e) from None
+    return any(n.startswith(f"_{INDEX_NAME}_") and n.endswith(".toc") for n in names)
 
 
 def open_index(index_dir: str | os.PathLike) -> Index:
-    """Open an existing index; raises FileNotFoundError with a clear message when there is none."""
+    """Open an existing index.
+
+    Raises FileNotFoundError with a clear message when there is none,
+    IndexDamaged when it cannot be read back, IndexUnusable when it may not be read.
+    """
     if not index_exists(index_dir):
         raise FileNotFoundError(f"no index in {index_dir} (build one with 'vnsearch index SOURCE --index {index_dir}')")
-    return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    return _guarded(index_dir, lambda: _CheckedIndex(index_dir))
+
+
+def create_index(index_dir: str | os.PathLike) -> Index:
+    """A new, empty index in the folder (made if need be)."""
+    try:
+        Path(index_dir).mkdir(parents=True, exist_ok=True)
+        whoosh_index.create_in(str(index_dir), make_schema(), indexname=INDEX_NAME)
+    except PermissionError as e:
+        raise denied(index_dir, e) from None
+    return open_index(index_dir)
 
 
 def open_or_create(index_dir: str | os.PathLike) -> Index:
-    if index_exists(index_dir):
-        return open_index(index_dir)
-    Path(index_dir).mkdir(parents=True, exist_ok=True)
-    return whoosh_index.create_in(str(index_dir), make_schema(), indexname=INDEX_NAME)
+    return open_index(index_dir) if index_exists(index_dir) else create_index(index_dir)
+
+
+def remove_index(index_dir: str | os.PathLike, *, keep_folder: bool = False) -> None:
+    """Delete an index a build made and did not finish: its files, and its folder if nothing else is there."""
+    folder = Path(index_dir)
+    if not folder.is_dir():
+        return
+    names = os.listdir(folder)
+    for name in filter(_index_file, names):
+        path = folder / name
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    if not keep_folder and all(_index_file(n) for n in names):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _index_file(name: str) -> bool:
+    return name.startswith((INDEX_NAME, f"_{INDEX_NAME}"))
+
+
+def replace_index(new_dir: str | os.PathLike, index_dir: str | os.PathLike) -> None:
+    """Put a finished index in the place of another, which is then deleted.
+
+    Two renames: readers that already opened the old index keep their files,
+    and the folder is never without a complete index longer than between them.
+    """
+    target, old = Path(index_dir), Path(index_dir).with_name(f".{Path(index_dir).name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.rename(target, old)
+    os.rename(new_dir, target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def size_on_disk(index_dir: str | os.PathLike) -> int:

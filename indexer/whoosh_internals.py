@@ -1,0 +1,134 @@
+"""Every private whoosh name the project relies on, in one place, for one pinned whoosh.
+
+The build runs whoosh's multi-process commit by hand (a lock-free segment
+writer per worker, the parent's merge and table-of-contents commit), the codec
+writes one-posting terms inlined and reads length columns whole, and the
+segment writer spills its sort runs in a cheaper format. Each of these reaches
+into whoosh 2.7.5's underscored attributes, which another release may rename or
+change in meaning without notice. So they are reached here only, and this
+module refuses to load against any whoosh but the pinned one: a mismatch fails
+at import, in one line, instead of as a wrong index later.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+import whoosh
+from whoosh.codec import whoosh3
+from whoosh.index import Index
+from whoosh.system import pack_ushort
+from whoosh.writing import PostingPool, SegmentWriter
+
+#: The whoosh-reloaded release whose internals this module was written against (pyproject pins it).
+PINNED = (2, 7, 5)
+
+
+class WhooshVersionError(ImportError):
+    """The installed whoosh is not the release whose internals the project uses."""
+
+
+def check_version(found: tuple = tuple(whoosh.__version__)) -> None:
+    """Refuse, in one line, any whoosh but the pinned one."""
+    if tuple(found[:3]) != PINNED:
+        have = ".".join(map(str, found))
+        want = ".".join(map(str, PINNED))
+        raise WhooshVersionError(f"vnsearch needs whoosh-reloaded {want} (found {have}): "
+                                 f"pip install 'whoosh-reloaded=={want}'")
+
+
+check_version()
+
+# --- the codec: W3 field writer and per-document reader -------------------------------------
+
+W3FieldWriter = whoosh3.W3FieldWriter
+W3PerDocReader = whoosh3.W3PerDocReader
+W3TermInfo = whoosh3.W3TermInfo
+byte_to_length = whoosh3.byte_to_length
+
+
+def add_term_entry(fieldwriter: W3FieldWriter, btext: bytes, info: W3TermInfo) -> None:
+    """Write a finished term entry (an inlined posting) into the field writer's term table."""
+    fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + btext, info.to_bytes())
+
+
+def segment_doc_count(perdoc: W3PerDocReader) -> int:
+    """Documents in the segment a per-document reader reads, deleted ones included."""
+    return perdoc._doccount
+
+
+def length_column(perdoc: W3PerDocReader, fieldname: str) -> bytes | None:
+    """A field's length column as raw bytes, one per document, or None when it has none."""
+    lenfield = whoosh3._lenfield(fieldname)
+    if not perdoc.has_column(lenfield):
+        return None
+    perdoc.column_reader(lenfield, whoosh3.LENGTHS_COLUMN)  # opens the column file
+    colfile, offset, length = perdoc._colfiles[lenfield]
+    # One byte per document (the column's "B" type), trailing defaults left off.
+    return colfile.get(offset, length).ljust(perdoc._doccount, b"\0")
+
+
+# --- the segment writer and its external sort ------------------------------------------------
+
+
+class RunFormatPool(PostingPool):
+    """whoosh's posting pool with the on-disk format of its sorted runs left to a subclass.
+
+    A subclass implements ``write_run(file, items)`` and ``read_run(file)``
+    on plain binary files; opening and removing runs stays whoosh's business.
+    """
+
+    def write_run(self, f, items: Iterable[tuple]) -> None:
+        raise NotImplementedError
+
+    def read_run(self, f) -> Iterator[tuple]:
+        raise NotImplementedError
+
+    def _write_run(self, f, items):
+        self.write_run(f, items)
+
+    def _read_run(self, path):
+        f = self._open_run(path)
+        try:
+            yield from self.read_run(f)
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
+def new_segment_writer(ix: Index, *, lock: bool, limitmb: int, codec, pool: type[RunFormatPool],
+                       compound: bool = True) -> SegmentWriter:
+    """A SegmentWriter in ``codec`` whose postings sort through ``pool``; ``lock=False`` takes no index lock.
+
+    ``compound`` packs each new segment's files into one ``.seg`` file (whoosh's default).
+    """
+    writer = SegmentWriter(ix, _lk=lock, limitmb=limitmb, codec=codec, compound=compound)
+    writer.pool = pool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
+    return writer
+
+
+# --- the multi-process commit, as whoosh's MpWriter does it ----------------------------------
+
+
+def finish_worker_segment(writer: SegmentWriter):
+    """A worker's finished segment (None if it added nothing), without cleaning up.
+
+    ``cancel()`` or ``_finish()`` would destroy the temporary folder every writer
+    of the index shares; the parent's commit cleans up after all of them.
+    """
+    if writer._added:
+        return writer._finalize_segment()
+    writer._close_segment()
+    return None
+
+
+def commit_segments(writer: SegmentWriter, new_segments: list) -> None:
+    """Commit the parent's writer with the workers' segments added to the table of contents."""
+    final = writer._merge_segments(None, None, None)
+    final += new_segments
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final)
+    writer._finish()
