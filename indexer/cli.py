@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from typing import Callable
 
 import click
 
@@ -13,7 +14,10 @@ from .build import BuildError, build_index
 from .reader import ReadError, read_item
 from .sources import Problem, count_entries, iter_entries
 from .stats import index_stats
-from .store import default_index_dir
+from .store import IndexUnusable, default_index_dir
+
+#: The exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
 
 
 def _text_argument(text: str) -> str:
@@ -47,25 +51,31 @@ def index_option(f):
 @index_option
 @click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes (default: all cores).")
 @click.option("--prune", is_flag=True, help="Remove articles whose source is gone.")
+@click.option("--rebuild", is_flag=True,
+              help="Build the index afresh from SOURCES (a damaged one too); the old one stays until the new is done.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def index_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | None, prune: bool,
+def index_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | None, prune: bool, rebuild: bool,
                   quiet: bool, as_json: bool) -> None:
     """Build or update an index from SOURCES: folders of .txt, .jsonl files, or '-' (JSON lines on stdin)."""
     target = index_dir or default_index_dir()
-    report = lambda line: click.echo(f"vnsearch: {line}", err=True)  # noqa: E731
-    total = count_entries(sources) if not quiet and not as_json and sys.stderr.isatty() else None
+    options = dict(jobs=jobs, prune=prune, rebuild=rebuild)
     try:
+        show_bar = not quiet and not as_json and sys.stderr.isatty()
+        total = count_entries(sources) if show_bar else None
         if total:  # a bar needs a length: none for standard input
             rate = _Rate()
             with click.progressbar(length=total, label="Indexing", show_pos=True, show_eta=True,
                                    item_show_func=rate.show, file=sys.stderr) as bar:
-                summary = build_index(sources, target, jobs=jobs, prune=prune, report=report,
-                                      progress=lambda n: bar.update(n, rate.add(n)))
+                summary = build_index(sources, target, report=_above(bar),
+                                      progress=lambda n: bar.update(n, rate.add(n)), **options)
         else:
-            summary = build_index(sources, target, jobs=jobs, prune=prune, report=report)
-    except BuildError as e:
+            summary = build_index(sources, target, report=_report, **options)
+    except (BuildError, IndexUnusable) as e:
         raise click.ClickException(str(e)) from None
+    except KeyboardInterrupt:
+        click.echo(f"\nvnsearch: interrupted; {target} was left as it was", err=True)
+        sys.exit(INTERRUPTED)
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
     elif not quiet:
@@ -75,6 +85,18 @@ def index_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | N
                    f"({rate:.1f} articles/s)")
     if summary.skipped:
         sys.exit(1)
+
+
+def _report(line: str) -> None:
+    click.echo(f"vnsearch: {line}", err=True)
+
+
+def _above(bar) -> Callable[[str], None]:
+    """A report that prints each problem on a line of its own above the progress bar, then redraws the bar."""
+    def report(line: str) -> None:
+        click.echo(f"\r\x1b[K{'vnsearch: '}{line}", err=True)
+        bar.render_progress()
+    return report
 
 
 class _Rate:
@@ -99,7 +121,7 @@ def stats(index_dir: str | None, as_json: bool) -> None:
     """What an index holds: articles, date span, provinces, terms, size on disk."""
     try:
         data = index_stats(index_dir or default_index_dir())
-    except FileNotFoundError as e:
+    except (FileNotFoundError, IndexUnusable) as e:
         raise click.ClickException(str(e)) from None
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))

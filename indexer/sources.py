@@ -53,11 +53,25 @@ def iter_entries(sources: Iterable[str | os.PathLike]) -> Iterator[Entry]:
         path = Path(source)
         if path.is_dir():
             for file in _walk(path):
-                yield from _file(file, file.relative_to(path).as_posix())
+                if isinstance(file, Problem):
+                    yield file
+                else:
+                    yield from _file(file, file.relative_to(path).as_posix())
         elif path.is_file():
             yield from _file(path, path.name)
         else:
-            yield Problem(str(path), "no such file or folder")
+            yield Problem(str(path), _missing(path))
+
+
+def _missing(path: Path) -> str:
+    """Why a source that is neither file nor folder cannot be read."""
+    try:
+        path.stat()
+    except PermissionError as e:
+        return f"cannot read: {e.strerror}"
+    except OSError:
+        return "no such file or folder"
+    return "not a file or folder"
 
 
 def count_entries(sources: Iterable[str | os.PathLike]) -> int | None:
@@ -69,17 +83,25 @@ def count_entries(sources: Iterable[str | os.PathLike]) -> int | None:
         path = Path(source)
         files = _walk(path) if path.is_dir() else [path] if path.is_file() else []
         for file in files:
-            if file.suffix.lower() in RECORD_SUFFIXES:
-                with open(file, "rb") as f:
-                    total += sum(1 for line in f if line.strip())
+            if isinstance(file, Path) and file.suffix.lower() in RECORD_SUFFIXES:
+                try:
+                    with open(file, "rb") as f:
+                        total += sum(1 for line in f if line.strip())
+                except OSError:
+                    total += 1  # reported as one problem
             else:
                 total += 1
     return total
 
 
-def _walk(root: Path) -> list[Path]:
-    found = []
-    for folder, dirs, files in os.walk(root):
+def _walk(root: Path) -> list[Path | Problem]:
+    """The folder's article files in a stable order, and a Problem for each folder that cannot be listed."""
+    found: list[Path | Problem] = []
+
+    def unreadable(error: OSError) -> None:
+        found.append(Problem(str(error.filename), f"cannot read folder: {error.strerror}"))
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             file = Path(folder, name)

@@ -26,7 +26,7 @@ class IndexDamaged(IndexUnusable):
 
 
 def _damaged(index_dir, error: Exception) -> IndexDamaged:
-    return IndexDamaged(f"{index_dir}: the index is damaged ({type(error).__name__}); rebuild it with "
+    return IndexDamaged(f"{index_dir}: the index is damaged (a file is cut short or unreadable); rebuild it with "
                         f"'vnsearch index SOURCES --index {index_dir} --rebuild'")
 
 

@@ -7,10 +7,10 @@ import sys
 
 import click
 
-from indexer import build_index
+from indexer import BuildError, ensure_default_index
 from indexer.cli import COMMANDS as INDEXER_COMMANDS
 from indexer.cli import index_option
-from indexer.store import bundled_corpus, default_index_dir, index_exists
+from indexer.store import IndexUnusable, default_index_dir
 
 from .format import render_article, render_html, render_text
 from .query import QueryError
@@ -30,14 +30,16 @@ for command in INDEXER_COMMANDS:
 def _open(index_dir: str | None) -> Searcher:
     """Open the index; the default one is built from the bundled corpus on first use."""
     target = index_dir or default_index_dir()
-    if not index_dir and not index_exists(target):
-        click.echo(f"vnsearch: first use: building {target} from the bundled corpus…", err=True)
-        summary = build_index([bundled_corpus()], target,
-                              report=lambda line: click.echo(f"vnsearch: {line}", err=True))
-        click.echo(f"vnsearch: {summary.indexed} articles indexed in {summary.seconds:.1f} s", err=True)
     try:
+        if not index_dir:
+            summary = ensure_default_index(target, report=lambda line: click.echo(f"vnsearch: {line}", err=True),
+                                           starting=lambda: click.echo(
+                                               f"vnsearch: first use: building {target} from the bundled corpus…",
+                                               err=True))
+            if summary:
+                click.echo(f"vnsearch: {summary.indexed} articles indexed in {summary.seconds:.1f} s", err=True)
         return Searcher(target)
-    except FileNotFoundError as e:  # a named index that is not there: the message says how to build it
+    except (FileNotFoundError, BuildError, IndexUnusable) as e:  # each message says what to do
         raise click.ClickException(str(e)) from None
 
 
@@ -65,7 +67,7 @@ def search_command(query: str, index_dir: str | None, limit: int, offset: int, a
     with _open(index_dir) as searcher:
         try:
             result = searcher.search(query, limit=limit, offset=offset, **options)
-        except QueryError as e:
+        except (QueryError, IndexUnusable) as e:
             raise click.ClickException(str(e)) from None
     if as_json or fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
@@ -82,7 +84,10 @@ def search_command(query: str, index_dir: str | None, limit: int, offset: int, a
 def show(doc_id: str, index_dir: str | None, as_json: bool) -> None:
     """Print one article, clean, with its fields."""
     with _open(index_dir) as searcher:
-        article = searcher.get(doc_id)
+        try:
+            article = searcher.get(doc_id)
+        except IndexUnusable as e:
+            raise click.ClickException(str(e)) from None
     if article is None:
         raise click.ClickException(f"no article with id {doc_id!r}")
     click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=1) if as_json else render_article(article))
