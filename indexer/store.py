@@ -26,7 +26,12 @@ class IndexDamaged(IndexUnusable):
 
 
 def _damaged(index_dir, error: Exception) -> IndexDamaged:
-    return IndexDamaged(f"{index_dir}: the index is damaged (a file is cut short or unreadable); rebuild it with "
+    # The table of contents pickles the classes of the project's tokenizers, fields
+    # and codec by module path: one that no longer imports means another version wrote it.
+    moved = isinstance(error, (ImportError, AttributeError))
+    why = "written by a version of vnsearch whose classes have moved" if moved else \
+        "damaged: a file is cut short or unreadable"
+    return IndexDamaged(f"{index_dir}: the index is {why}; rebuild it with "
                         f"'vnsearch index SOURCES --index {index_dir} --rebuild'")
 
 
