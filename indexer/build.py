@@ -282,7 +282,7 @@ def _lock(ix, index_dir, limitmb: int) -> SegmentWriter:
         raise BuildError(f"{index_dir}: another build is writing to this index; try again when it ends") from None
 
 
-def _update(ix, index_dir: Path, sources, jobs: int, prune: bool, tally: _Tally, limitmb: int) -> None:
+def _update(ix, index_dir: Path, *, sources, jobs: int, prune: bool, tally: _Tally, limitmb: int) -> None:
     """Start workers, feed them the inputs, collect their outcomes, commit one new table of contents."""
     feed = _Feed(sources, _existing(ix))
     with _Workers(str(index_dir), jobs, limitmb) as workers:
@@ -328,30 +328,35 @@ def build_index(
     started = time.monotonic()
     target = Path(index_dir)
     tally = _Tally(progress, report)
-    fresh = rebuild or not index_exists(target)
-    # A rebuild is made beside the index and swapped in whole; a new index is
-    # made in place but removed again if the build fails or finds nothing.
-    where = target.with_name(f".{target.name}.rebuild") if rebuild else target
-    had_folder = where.is_dir() and not rebuild
+    work = dict(sources=sources, jobs=jobs or os.cpu_count() or 1, prune=prune, tally=tally, limitmb=limitmb)
     try:
         if rebuild:
-            remove_index(where)  # left by a killed rebuild
-        ix = create_index(where) if fresh else open_index(target)
-        try:
-            _update(ix, where, sources, jobs or os.cpu_count() or 1, prune, tally, limitmb)
-            if fresh and not (tally.summary.indexed or tally.summary.unchanged):
-                raise NothingToIndex(f"{target}: nothing in the sources could be indexed; "
-                                     + ("the index was left as it was" if rebuild else "no index was created"))
-        except BaseException:
-            if fresh:
-                remove_index(where, keep_folder=had_folder)
-            raise
-        if rebuild:
-            replace_index(where, target)
+            # Made beside the index and swapped in whole, whatever state the old one is in.
+            beside = target.with_name(f".{target.name}.rebuild")
+            remove_index(beside)  # left by a killed rebuild
+            _fresh(beside, target, keep_folder=False, **work)
+            replace_index(beside, target)
+        elif index_exists(target):
+            _update(open_index(target), target, **work)
+        else:
+            _fresh(target, target, keep_folder=target.is_dir(), **work)
     except PermissionError as e:
-        raise denied(where, e) from None
+        raise denied(target, e) from None
     tally.summary.seconds = round(time.monotonic() - started, 3)
     return tally.summary
+
+
+def _fresh(where: Path, target: Path, *, keep_folder: bool, tally: _Tally, **work) -> None:
+    """Build a new index in ``where`` for ``target``; removed again (``keep_folder``: its files only)
+    if the build fails or finds nothing to index, so no empty or partial index is left behind."""
+    try:
+        _update(create_index(where), where, tally=tally, **work)
+        if not tally.summary.indexed:
+            raise NothingToIndex(f"{target}: nothing in the sources could be indexed; "
+                                 + ("no index was created" if where == target else "the index was left as it was"))
+    except BaseException:
+        remove_index(where, keep_folder=keep_folder)
+        raise
 
 
 def ensure_default_index(index_dir: str | os.PathLike, *, report: Callable[[str], None] | None = None,

@@ -60,8 +60,9 @@ def index_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | N
     """Build or update an index from SOURCES: folders of .txt, .jsonl files, or '-' (JSON lines on stdin)."""
     target = index_dir or default_index_dir()
     options = dict(jobs=jobs, prune=prune, rebuild=rebuild)
+    show_bar = not quiet and not as_json and sys.stderr.isatty()
+    total = None
     try:
-        show_bar = not quiet and not as_json and sys.stderr.isatty()
         total = count_entries(sources) if show_bar else None
         if total:  # a bar needs a length: none for standard input
             rate = _Rate()
@@ -74,7 +75,9 @@ def index_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | N
     except (BuildError, IndexUnusable) as e:
         raise click.ClickException(str(e)) from None
     except KeyboardInterrupt:
-        click.echo(f"\nvnsearch: interrupted; {target} was left as it was", err=True)
+        # On a terminal the line starts below the echoed ^C (a bar ends its own line).
+        below = "\n" if sys.stderr.isatty() and not total else ""
+        click.echo(f"{below}vnsearch: interrupted; {target} was left as it was", err=True)
         sys.exit(INTERRUPTED)
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))

@@ -118,15 +118,21 @@ _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _visible(text: str) -> str:
-    """The text without invisible formatting characters and control characters."""
+def visible(text: str) -> str:
+    """The text without invisible formatting characters and control characters.
+
+    Every string an article keeps passes through here (its id too, in ``sources``),
+    so nothing stored or printed can ring a terminal's bell or end a C string early.
+    """
     return _CONTROLS.sub(" ", _INVISIBLE.sub("", text))
+
+
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 def _clean_lines(text: str) -> list[str]:
     """Normalised, stripped lines (blank lines kept as "")."""
-    text = normalize(_visible(text[:MAX_CHARS]))
+    text = normalize(visible(text[:MAX_CHARS]))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return [_SPACES.sub(" ", line[:MAX_LINE]).strip() for line in text.split("\n")]
 
@@ -250,13 +256,13 @@ def read_record(record: dict) -> Article:
     if not isinstance(text, str):
         raise ReadError("'body' is not a string")
     record_title = record.get("title") if isinstance(record.get("title"), str) else ""
-    record_title = " ".join(normalize(_visible(record_title[:2000])).split())
+    record_title = " ".join(normalize(visible(record_title[:2000])).split())
     if not text.strip() and not record_title:
         raise ReadError("no text: the record has neither 'body' nor 'text' nor 'title'")
-    str_or_none = lambda key: _visible(record[key]).strip() or None if isinstance(record.get(key), str) else None  # noqa: E731
+    str_or_none = lambda key: visible(record[key]).strip() or None if isinstance(record.get(key), str) else None  # noqa: E731
     source, url = str_or_none("source"), str_or_none("url")
     rid = record.get("id")
-    rid = str(rid) if rid is not None else None
+    rid = visible(str(rid)).strip() or None if rid is not None else None
 
     guessed_title, body, published, author = _read(text, lenient=True)
     slug = _slug(url)
@@ -310,4 +316,4 @@ def _matches_slug(line: str, slug: list[str]) -> bool:
     return common >= 0.8 * max(len(set(slug)), 1) and common >= 0.8 * len(set(words))
 
 
-__all__ = ["Article", "ReadError", "decode", "read_item", "read_record", "read_text"]
+__all__ = ["Article", "ReadError", "decode", "read_item", "read_record", "read_text", "visible"]

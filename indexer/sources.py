@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Union
 
+from .reader import visible
+
 TEXT_SUFFIXES = {".txt"}
 RECORD_SUFFIXES = {".jsonl", ".ndjson"}
 STDIN = "-"
@@ -126,7 +128,7 @@ def _file(path: Path, relative: str) -> Iterator[Entry]:
     if not data.strip():
         yield Problem(str(path), "empty file")
         return
-    yield Item(id=relative, origin=str(path), payload=data)
+    yield Item(id=_clean_id(relative), origin=str(path), payload=data)
 
 
 def _records(stream: BinaryIO, name: str, relative: str) -> Iterator[Entry]:
@@ -149,5 +151,10 @@ def _records(stream: BinaryIO, name: str, relative: str) -> Iterator[Entry]:
         if not isinstance(text, str) or not text.strip():
             yield Problem(origin, "record has no text ('body' or 'text')")
             continue
-        doc_id = record.get("id") or record.get("url") or f"{relative}:{lineno}"
-        yield Item(id=str(doc_id), origin=origin, payload=line.strip(), record=record)
+        doc_id = _clean_id(str(record.get("id") or record.get("url") or ""))
+        yield Item(id=doc_id or _clean_id(f"{relative}:{lineno}"), origin=origin, payload=line.strip(), record=record)
+
+
+def _clean_id(doc_id: str) -> str:
+    """An id as stored and shown: control characters (in a record's id, or a file's name) are no part of it."""
+    return visible(doc_id).strip()

@@ -30,15 +30,22 @@ def _damaged(index_dir, error: Exception) -> IndexDamaged:
     # and codec by module path: one that no longer imports means another version wrote it.
     moved = isinstance(error, (ImportError, AttributeError))
     why = "written by a version of vnsearch whose classes have moved" if moved else \
-        "damaged: a file is cut short or unreadable"
+        "damaged: a file is missing, cut short or unreadable"
     return IndexDamaged(f"{index_dir}: the index is {why}; rebuild it with "
                         f"'vnsearch index SOURCES --index {index_dir} --rebuild'")
 
 
 def denied(path, error: OSError) -> IndexUnusable:
-    """The one line for an index folder the user may not read or write."""
-    return IndexUnusable(f"{error.filename or path}: {error.strerror or 'permission denied'} "
-                         f"(check the folder's permissions or choose another with --index)")
+    """The one line for an index folder the user may not read or write.
+
+    It names the folder that refuses: for an index under a folder the user may
+    not enter, that folder, not the index path, which looks fine to them.
+    """
+    refused = Path(error.filename or path)
+    blocked = next((folder for folder in reversed(refused.parents)
+                    if folder.exists() and not os.access(folder, os.X_OK)), refused)
+    return IndexUnusable(f"{blocked}: {error.strerror or 'permission denied'} (check the folder's permissions "
+                         f"or choose another index with --index or VNSEARCH_INDEX)")
 
 
 class _CheckedIndex(FileIndex):
@@ -56,15 +63,19 @@ class _CheckedIndex(FileIndex):
         return _guarded(self._dir, super()._read_toc)
 
     def reader(self, reuse=None):
-        return _guarded(self._dir, lambda: super(_CheckedIndex, self).reader(reuse=reuse))
+        # whoosh retries a file gone missing (a build committing meanwhile) before it gives up:
+        # a file still missing then is one the table of contents names but the folder lacks.
+        return _guarded(self._dir, lambda: super(_CheckedIndex, self).reader(reuse=reuse), retried=True)
 
 
-def _guarded(index_dir, read):
+def _guarded(index_dir, read, retried: bool = False):
     try:
         return read()
     except PermissionError as e:
         raise denied(index_dir, e) from None
-    except FileNotFoundError:
+    except FileNotFoundError as e:
+        if retried:
+            raise _damaged(index_dir, e) from None
         raise  # a build committed and cleaned up between listing and opening: whoosh retries
     except IndexUnusable:
         raise
