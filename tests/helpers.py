@@ -3,8 +3,16 @@ the tests are not a package, so ``from helpers import ...`` works from any rootd
 
 from __future__ import annotations
 
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import unicodedata
 from datetime import datetime
+
+import pytest
 
 from indexer.dates import VIETNAM
 
@@ -25,3 +33,35 @@ def windows_1258(text: str) -> bytes:
         out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
                    + "".join(c for c in parts if c in TONES))
     return "".join(out).encode("cp1258")
+
+
+CLI = [sys.executable, "-m", "search.cli"]
+
+
+@functools.cache
+def _unprivileged_prefix() -> tuple[str, ...] | str:
+    """What to put before a command so file permissions bind it, or why that cannot be done here."""
+    if os.geteuid() != 0:
+        prefix: tuple[str, ...] = ()
+    elif shutil.which("setpriv"):
+        # Root keeps its uid (so an interpreter installed under /root still runs) but loses
+        # the two capabilities that let it read, write and enter any folder whatever its mode.
+        prefix = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--")
+    else:
+        return "running as root without setpriv: file permissions cannot be made to bind"
+    with tempfile.TemporaryDirectory() as probe:
+        os.chmod(probe, 0)
+        try:
+            run = subprocess.run([*prefix, sys.executable, "-c", "import os, sys; os.listdir(sys.argv[1])", probe],
+                                 capture_output=True, timeout=60)
+        finally:
+            os.chmod(probe, 0o700)
+    return prefix if run.returncode != 0 else "chmod 000 has no effect here (privileges could not be dropped)"
+
+
+def unprivileged_cli() -> list[str]:
+    """The command line of the CLI in a process bound by file permissions (skips the test where none can be)."""
+    prefix = _unprivileged_prefix()
+    if isinstance(prefix, str):
+        pytest.skip(prefix)
+    return [*prefix, *CLI]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -13,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import windows_1258
-from indexer import build_index
+from helpers import CLI, unprivileged_cli, windows_1258
+from indexer import NothingToIndex, build_index
 from indexer.stats import index_stats
 from search import Searcher
 from search.cli import main
@@ -138,44 +139,60 @@ def test_record_fields_win_over_guesses(tmp_path) -> None:
     assert article.url == record["url"]
 
 
-def test_kill_mid_build_leaves_previous_index_searchable(tmp_path) -> None:
+def _copies(folder: Path, n: int) -> Path:
+    """A JSON-lines batch of n seed copies: long enough to be stopped half-way."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    big = folder / "big.jsonl"
+    with big.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            f.write(json.dumps({"id": f"copy-{i}", "text": texts[i % 5] + f"\n\nBản sao {i}"}, ensure_ascii=False) + "\n")
+    return big
+
+
+@pytest.mark.parametrize("how", ["killed", "interrupted"])
+def test_a_build_stopped_mid_way_leaves_the_previous_index_searchable(tmp_path, how) -> None:
+    """SIGKILL of the build, or Ctrl-C (SIGINT to its whole process group, as a terminal sends it)."""
     ix = tmp_path / "ix"
     build_index([CORPUS], ix, jobs=1)
     before = doc_ids(ix)
-    # A batch big enough to be killed half-way: the seeds many times over.
-    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
-    big = tmp_path / "big.jsonl"
-    copies = 120
-    with big.open("w", encoding="utf-8") as f:
-        for i in range(copies):
-            f.write(json.dumps({"id": f"copy-{i}", "text": texts[i % 5] + f"\n\nBản sao {i}"}, ensure_ascii=False) + "\n")
-    cmd = [sys.executable, "-m", "search.cli", "index", str(big), "--index", str(ix), "-j", "2", "-q"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    # Wait until the workers are writing segment files, then a little more.
+    cmd = [*CLI, "index", str(_copies(tmp_path, 200)), "--index", str(ix), "-j", "2", "-q"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # Wait until both workers are writing their segments.
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(p.suffix == ".pst" for p in ix.iterdir()):
-        time.sleep(0.1)
-    time.sleep(1.5)
+    while time.monotonic() < deadline and (len(_children(proc.pid)) < 2 or
+                                           not any(p.suffix == ".pst" for p in ix.iterdir())):
+        time.sleep(0.05)
+    time.sleep(0.5)
     # Readers can search while the build runs, and see the previous index.
     with Searcher(ix) as s:
         assert s.search("Bình Liêu").hits[0].id == "004_3071c7396e23f874.txt"
-    assert proc.poll() is None, "the build finished before it could be killed"
+    assert proc.poll() is None, "the build finished before it could be stopped"
     workers = _children(proc.pid)
-    assert workers, "the build should be running worker processes"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    # Its workers notice and leave rather than linger as orphans.
+    assert len(workers) == 2, "the build should be running its worker processes"
+    stopped = time.monotonic()
+    if how == "killed":
+        proc.send_signal(signal.SIGKILL)
+    else:
+        os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    if how == "interrupted":
+        assert time.monotonic() - stopped < 3, "Ctrl-C must stop the build at once"
+        assert proc.returncode == 130
+        assert err.splitlines() == [f"vnsearch: interrupted; {ix} was left as it was"]
+    # Its workers leave with it (after a kill, within their watchdog's poll) rather than linger.
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
-        time.sleep(0.2)
+        time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers)
     assert doc_ids(ix) == before
     with Searcher(ix) as s:
         assert s.search("thu dau mot").hits[0].id == "000_13d84c9b41a19287.txt"
-    # The next run neither trips on a stale lock nor loses anything.
-    summary = build_index([big], ix, jobs=2)
-    assert summary.indexed == copies and summary.skipped == 0
-    assert len(doc_ids(ix)) == 5 + copies
+    # No stale lock: the next build (one small article) goes through and loses nothing.
+    one = tmp_path / "one.jsonl"
+    one.write_text('{"id": "r1", "title": "Tin xã Phú Thuận", "body": "Xã Phú Thuận tổ chức đại hội."}\n',
+                   encoding="utf-8")
+    assert build_index([one], ix, jobs=1).indexed == 1
+    assert doc_ids(ix) == before | {"r1"}
 
 
 def test_a_second_build_is_refused_in_one_line_and_changes_nothing(tmp_path) -> None:
@@ -236,3 +253,107 @@ def test_progress_bar_on_a_terminal_only(folder, tmp_path) -> None:
     piped = subprocess.run([sys.executable, "-m", "search.cli", "index", str(folder), "--index", str(tmp_path / "c"),
                             "-j", "1"], capture_output=True, text=True, timeout=120)
     assert "Indexing" not in piped.stderr and "5 indexed" in piped.stdout
+
+
+def test_unreadable_folder_and_files_are_reported_and_the_rest_goes_in(tmp_path) -> None:
+    cli = unprivileged_cli()
+    src = tmp_path / "src"
+    shutil.copytree(CORPUS, src / "ok")
+    locked = src / "locked"
+    locked.mkdir()
+    shutil.copy(CORPUS / "000_13d84c9b41a19287.txt", locked / "inside.txt")
+    secret = src / "ok" / "secret.txt"
+    secret.write_text("Tin xã Phú Thuận\n\nXã Phú Thuận tổ chức đại hội đảng bộ nhiệm kỳ 2020-2025.", encoding="utf-8")
+    records = src / "ok" / "records.jsonl"
+    records.write_text('{"id": "r1", "title": "Tin Bình Liêu", "body": "Huyện ủy Bình Liêu họp."}\n', encoding="utf-8")
+    for path in (locked, secret, records):
+        path.chmod(0)
+    try:
+        run = subprocess.run([*cli, "index", str(src), "--index", str(tmp_path / "ix"), "-j", "1", "--json"],
+                             capture_output=True, text=True, timeout=120)
+        alone = subprocess.run([*cli, "index", str(locked), "--index", str(tmp_path / "none"), "-j", "1"],
+                               capture_output=True, text=True, timeout=120)
+    finally:
+        for path in (locked, secret, records):
+            path.chmod(0o755)
+    assert run.returncode == 1
+    assert sorted(run.stderr.splitlines()) == [f"vnsearch: {locked}: cannot read folder: Permission denied",
+                                               f"vnsearch: {records}: cannot read: Permission denied",
+                                               f"vnsearch: {secret}: cannot read: Permission denied"]
+    summary = json.loads(run.stdout)
+    assert (summary["indexed"], summary["skipped"]) == (5, 3)
+    assert doc_ids(tmp_path / "ix") == {f"ok/{p.name}" for p in CORPUS.glob("*.txt")}
+    # A source that is wholly unreadable is an error, not an empty success.
+    assert alone.returncode == 1 and "Traceback" not in alone.stderr
+    assert f"{locked}: cannot read folder: Permission denied" in alone.stderr
+    assert not (tmp_path / "none").exists()
+
+
+@pytest.mark.parametrize("how", ["missing", "unreadable", "no article"])
+def test_no_index_is_made_from_no_readable_input(tmp_path, how) -> None:
+    source = tmp_path / "missing"
+    if how != "missing":
+        source.write_text("" if how == "unreadable" else '{"id": "x", "title": "Chỉ có tiêu đề"}\n', encoding="utf-8")
+    for target in (tmp_path / "new", tmp_path / "existing-empty-folder"):
+        if target.name.startswith("existing"):
+            target.mkdir()
+        result = CliRunner().invoke(main, ["index", str(source), "--index", str(target), "-q"])
+        assert result.exit_code == 1
+        assert f"{target}: nothing in the sources could be indexed; no index was created" in result.stderr
+        assert f"{source}" in result.stderr  # and why: the source's own line
+        assert (not target.exists()) if target.name == "new" else list(target.iterdir()) == []
+    with pytest.raises(NothingToIndex):
+        build_index([source], tmp_path / "lib", jobs=1)
+    assert not (tmp_path / "lib").exists()
+
+
+def test_control_characters_never_reach_stored_text_or_show(tmp_path) -> None:
+    controls = "\x00\x07\x08\x0b\x0c\x1b\x7f\x85"
+    page = (CORPUS / "004_3071c7396e23f874.txt").read_text(encoding="utf-8")
+    page = page.replace("Bình Liêu", "Bình\x00 Liêu\x1b", 2).replace("đảng viên", "đảng\x07viên", 1)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "page\x1b.txt").write_text(page, encoding="utf-8")
+    record = {"id": "ctl\x00-1", "title": "Hội nghị\x00 tổng kết\x1b", "source": "baoquangninh\x07.vn",
+              "body": "Huyện ủy Bình Liêu\x00 tổ chức hội nghị\x0b tổng kết\x7f công tác xây dựng Đảng.\x85\n\n"
+                      "Các đảng viên\x1f xã Đồng Văn\x0c tham dự."}
+    (tmp_path / "src" / "r.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert build_index([tmp_path / "src"], ix, jobs=1).indexed == 2
+    ids = doc_ids(ix)
+    assert ids == {"page .txt", "ctl -1"}
+    with Searcher(ix) as s:
+        assert {h.id for h in s.search("đảng viên Bình Liêu").hits} == ids
+        for doc_id in ids:
+            article = s.get(doc_id)
+            stored = json.dumps(article.to_dict(), ensure_ascii=True)
+            assert not any(f"\\u{ord(c):04x}" in stored for c in controls), stored
+            shown = CliRunner().invoke(main, ["show", doc_id, "--index", str(ix)])
+            assert shown.exit_code == 0 and "Bình Liêu" in shown.stdout
+            assert not set(controls) & set(shown.stdout)
+        assert s.get("ctl -1").title == "Hội nghị tổng kết"
+
+
+def test_problems_printed_during_a_build_on_a_terminal_have_lines_of_their_own(folder, tmp_path) -> None:
+    (folder / "broken.jsonl").write_text('{"id": "b1", "title": \n', encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    shown = _run_on_terminal(["index", str(folder), "--index", str(tmp_path / "ix"), "-j", "1"])
+    assert "Indexing" in shown
+    problems = [line for line in shown.split("\n") if "vnsearch:" in line]
+    assert len(problems) == 2, shown
+    for line in problems:
+        # The bar's line is cleared before a problem is written; it is redrawn on the next line.
+        assert line.split("\x1b[K")[-1].startswith("vnsearch: ") and "Indexing" not in line.split("\x1b[K")[-1], line
+        assert line.rstrip("\r").endswith(("malformed JSON (Expecting value)", "empty file")), line
+    assert "5 indexed" in shown and "2 skipped" in shown
+
+
+def test_two_first_searches_at_once_both_answer_from_the_whole_bundled_corpus(tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "VNSEARCH_INDEX"} | {"XDG_DATA_HOME": str(tmp_path / "data")}
+    procs = [subprocess.Popen([*CLI, "search", "dang vien", "--json", "-n", "20"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outcomes = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outcomes
+    for out, _ in outcomes:
+        assert {h["id"] for h in json.loads(out)["hits"]} == {p.name for p in CORPUS.glob("*.txt")}
+    assert sum("first use: building" in err for _, err in outcomes) == 1
+    assert all("0 articles" not in err for _, err in outcomes)
