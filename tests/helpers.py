@@ -4,6 +4,7 @@ the tests are not a package, so ``from helpers import ...`` works from any rootd
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -65,3 +66,22 @@ def unprivileged_cli() -> list[str]:
     if isinstance(prefix, str):
         pytest.skip(prefix)
     return [*prefix, *CLI]
+
+
+_RUN_COMMANDS = """
+import json, sys
+from click.testing import CliRunner
+from search.cli import main
+results = [CliRunner().invoke(main, args) for args in json.loads(sys.argv[1])]
+print(json.dumps([(r.exit_code, r.stdout, r.stderr) for r in results]))
+"""
+
+
+def unprivileged_commands(commands: list[list[str]], env: dict | None = None) -> list[tuple[int, str, str]]:
+    """Exit status, stdout and stderr of each ``vnsearch`` command, run in one process bound by file
+    permissions (one interpreter start for them all: the suite stays fast)."""
+    prefix = unprivileged_cli()[:-3]  # without the CLI itself
+    run = subprocess.run([*prefix, sys.executable, "-c", _RUN_COMMANDS, json.dumps(commands)],
+                         capture_output=True, text=True, timeout=180, env=env)
+    assert run.returncode == 0, run.stderr
+    return [tuple(r) for r in json.loads(run.stdout)]

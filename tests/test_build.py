@@ -244,10 +244,21 @@ def _run_on_terminal(args: list[str]) -> str:
     return out.decode("utf-8", "replace")
 
 
-def test_progress_bar_on_a_terminal_only(folder, tmp_path) -> None:
+def test_progress_bar_on_a_terminal_only_with_problems_on_lines_of_their_own(folder, tmp_path) -> None:
+    (folder / "broken.jsonl").write_text('{"id": "b1", "title": \n', encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
     shown = _run_on_terminal(["index", str(folder), "--index", str(tmp_path / "a"), "-j", "1"])
-    assert "Indexing" in shown and "5/5" in shown and "articles/s" in shown
-    assert "5 indexed" in shown
+    assert "Indexing" in shown and "7/7" in shown and "articles/s" in shown
+    assert "5 indexed" in shown and "2 skipped" in shown
+    problems = [line for line in shown.split("\n") if "vnsearch:" in line]
+    assert len(problems) == 2, shown
+    for line in problems:
+        # The bar's line is cleared before a problem is written; the bar is redrawn on the next line.
+        written = line.split("\x1b[K")[-1].rstrip("\r")
+        assert written.startswith("vnsearch: ") and "Indexing" not in written, line
+        assert written.endswith(("broken.jsonl:1: malformed JSON (Expecting value)", "empty.txt: empty file")), line
+    (folder / "broken.jsonl").unlink()
+    (folder / "empty.txt").unlink()
     quiet = _run_on_terminal(["index", str(folder), "--index", str(tmp_path / "b"), "-j", "1", "-q"])
     assert "Indexing" not in quiet and "indexed" not in quiet
     piped = subprocess.run([sys.executable, "-m", "search.cli", "index", str(folder), "--index", str(tmp_path / "c"),
@@ -331,20 +342,6 @@ def test_control_characters_never_reach_stored_text_or_show(tmp_path) -> None:
             assert shown.exit_code == 0 and "Bình Liêu" in shown.stdout
             assert not set(controls) & set(shown.stdout)
         assert s.get("ctl -1").title == "Hội nghị tổng kết"
-
-
-def test_problems_printed_during_a_build_on_a_terminal_have_lines_of_their_own(folder, tmp_path) -> None:
-    (folder / "broken.jsonl").write_text('{"id": "b1", "title": \n', encoding="utf-8")
-    (folder / "empty.txt").write_bytes(b"")
-    shown = _run_on_terminal(["index", str(folder), "--index", str(tmp_path / "ix"), "-j", "1"])
-    assert "Indexing" in shown
-    problems = [line for line in shown.split("\n") if "vnsearch:" in line]
-    assert len(problems) == 2, shown
-    for line in problems:
-        # The bar's line is cleared before a problem is written; it is redrawn on the next line.
-        assert line.split("\x1b[K")[-1].startswith("vnsearch: ") and "Indexing" not in line.split("\x1b[K")[-1], line
-        assert line.rstrip("\r").endswith(("malformed JSON (Expecting value)", "empty file")), line
-    assert "5 indexed" in shown and "2 skipped" in shown
 
 
 def test_two_first_searches_at_once_both_answer_from_the_whole_bundled_corpus(tmp_path) -> None:

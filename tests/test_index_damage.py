@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import build_index
+from indexer.stats import index_stats
 from indexer.store import IndexDamaged
 from search import Searcher
 from search.cli import main
@@ -27,6 +28,10 @@ def _empty_segment(ix: Path) -> None:
     next(ix.glob("*.seg")).write_bytes(b"")
 
 
+def _missing_segment(ix: Path) -> None:
+    next(ix.glob("*.seg")).unlink()
+
+
 def _empty_toc(ix: Path) -> None:
     next(ix.glob("*.toc")).write_bytes(b"")
 
@@ -36,8 +41,8 @@ def _garbage_toc(ix: Path) -> None:
     toc.write_bytes(bytes((i * 37 + 11) % 256 for i in range(toc.stat().st_size)))
 
 
-DAMAGE = {"segment cut short": _cut, "segment emptied": _empty_segment, "TOC emptied": _empty_toc,
-          "garbage TOC": _garbage_toc}
+DAMAGE = {"segment cut short": _cut, "segment emptied": _empty_segment, "segment missing": _missing_segment,
+          "TOC emptied": _empty_toc, "garbage TOC": _garbage_toc}
 
 
 @pytest.fixture(scope="module")
@@ -62,11 +67,15 @@ def _one_damage_line(output: str, ix: Path) -> None:
     assert "Traceback" not in output
 
 
-def test_library_raises_index_damaged(damaged) -> None:
+@pytest.mark.parametrize("read", [lambda s: s.search("thu dau mot"), lambda s: s.get("000_13d84c9b41a19287.txt")],
+                         ids=["search", "get"])
+def test_library_raises_index_damaged(damaged, read) -> None:
     with pytest.raises(IndexDamaged, match="damaged"):
         with Searcher(damaged) as s:  # a damaged TOC fails here, a damaged segment at the first read
-            s.search("thu dau mot")
-    with pytest.raises(IndexDamaged):
+            read(s)
+    with pytest.raises(IndexDamaged, match="damaged"):
+        index_stats(damaged)
+    with pytest.raises(IndexDamaged, match="damaged"):
         build_index([CORPUS], damaged, jobs=1)
 
 
@@ -84,9 +93,9 @@ def test_real_process_reports_damage_and_rebuild_restores(damaged) -> None:
                             capture_output=True, text=True, timeout=120)
     assert search.returncode == 1 and search.stdout == ""
     _one_damage_line(search.stderr, damaged)
-    rebuild = subprocess.run([*cli, "index", str(CORPUS), "--index", str(damaged), "--rebuild", "-j", "1", "--json"],
-                             capture_output=True, text=True, timeout=120)
-    assert rebuild.returncode == 0, rebuild.stderr
+    # The rebuild runs in-process (the same command, one interpreter start less per kind of damage).
+    rebuild = CliRunner().invoke(main, ["index", str(CORPUS), "--index", str(damaged), "--rebuild", "-j", "1", "--json"])
+    assert rebuild.exit_code == 0, rebuild.output
     with Searcher(damaged) as s:
         assert s.search("thu dau mot").hits[0].id == "000_13d84c9b41a19287.txt"
     assert sorted(p.name for p in damaged.parent.iterdir()) == ["ix"]  # nothing left beside it
