@@ -247,31 +247,48 @@ def _collect(feed: _Feed, workers: _Workers, writer: SegmentWriter, tally: _Tall
     """Take in outcomes until every entry the feeder saw is accounted for."""
     received = 0
     while not (feed.finished.is_set() and received >= feed.sent and feed.events.empty()):
-        while not feed.events.empty():
-            event = feed.events.get()
-            if event is None:
-                tally.summary.unchanged += 1
-                tally.step()
-            else:
-                tally.problem(event)
+        _count_events(feed, tally)
         try:
             _, outcome = workers.results.get(timeout=0.1)
         except queue.Empty:
             workers.check()
             continue
-        for item, problem in outcome:
-            received += 1
-            if problem:
-                tally.problem(Problem(item.origin, problem))
-                continue
-            if item.id in feed.existing:
-                writer.delete_by_term("id", item.id)
-                tally.summary.replaced += 1
-            else:
-                tally.summary.indexed += 1
-            tally.step()
+        _apply(outcome, feed.existing, writer, tally)
+        received += len(outcome)
     if feed.error:
         raise feed.error
+
+
+def _count_events(feed: _Feed, tally: _Tally) -> None:
+    """Tally what the feeder settled without a worker: unchanged articles and problems."""
+    while not feed.events.empty():
+        event = feed.events.get()
+        if event is None:
+            tally.summary.unchanged += 1
+            tally.step()
+        else:
+            tally.problem(event)
+
+
+def _apply(outcome: list, existing: dict[str, str], writer: SegmentWriter, tally: _Tally) -> None:
+    """One worker batch's outcome: a replaced article's old version is deleted, problems reported."""
+    for item, problem in outcome:
+        if problem:
+            tally.problem(Problem(item.origin, problem))
+            continue
+        if item.id in existing:
+            writer.delete_by_term("id", item.id)
+            tally.summary.replaced += 1
+        else:
+            tally.summary.indexed += 1
+        tally.step()
+
+
+def _prune(feed: _Feed, writer: SegmentWriter, tally: _Tally) -> None:
+    """Delete every indexed article the sources no longer hold."""
+    for gone in feed.existing.keys() - feed.seen.keys():
+        writer.delete_by_term("id", gone)
+        tally.summary.removed += 1
 
 
 def _lock(ix, index_dir, limitmb: int) -> SegmentWriter:
@@ -292,9 +309,7 @@ def _update(ix, index_dir: Path, *, sources, jobs: int, prune: bool, tally: _Tal
             _collect(feed, workers, writer, tally)
             segments = workers.segments()
             if prune:
-                for gone in feed.existing.keys() - feed.seen.keys():
-                    writer.delete_by_term("id", gone)
-                    tally.summary.removed += 1
+                _prune(feed, writer, tally)
             # Committed even when nothing changed: the new table of contents is the
             # same, and committing clears files left by empty workers or killed builds.
             commit_segments(writer, segments)

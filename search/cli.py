@@ -9,7 +9,7 @@ import click
 
 from indexer import BuildError, ensure_default_index
 from indexer.cli import COMMANDS as INDEXER_COMMANDS
-from indexer.cli import index_option
+from indexer.cli import INTERRUPTED, index_option
 from indexer.store import IndexUnusable, default_index_dir
 
 from .format import render_article, render_html, render_text
@@ -41,6 +41,9 @@ def _open(index_dir: str | None) -> Searcher:
         return Searcher(target)
     except (FileNotFoundError, BuildError, IndexUnusable) as e:  # each message says what to do
         raise click.ClickException(str(e)) from None
+    except KeyboardInterrupt:  # during the first-use build: it leaves nothing half-made behind
+        click.echo(f"vnsearch: interrupted; {target} was not built", err=True)
+        sys.exit(INTERRUPTED)
 
 
 @main.command("search")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import CLI, unprivileged_cli, windows_1258
+from helpers import CLI, unprivileged_commands, windows_1258
 from indexer import NothingToIndex, build_index
 from indexer.stats import index_stats
 from search import Searcher
@@ -267,7 +267,6 @@ def test_progress_bar_on_a_terminal_only_with_problems_on_lines_of_their_own(fol
 
 
 def test_unreadable_folder_and_files_are_reported_and_the_rest_goes_in(tmp_path) -> None:
-    cli = unprivileged_cli()
     src = tmp_path / "src"
     shutil.copytree(CORPUS, src / "ok")
     locked = src / "locked"
@@ -280,31 +279,33 @@ def test_unreadable_folder_and_files_are_reported_and_the_rest_goes_in(tmp_path)
     for path in (locked, secret, records):
         path.chmod(0)
     try:
-        run = subprocess.run([*cli, "index", str(src), "--index", str(tmp_path / "ix"), "-j", "1", "--json"],
-                             capture_output=True, text=True, timeout=120)
-        alone = subprocess.run([*cli, "index", str(locked), "--index", str(tmp_path / "none"), "-j", "1"],
-                               capture_output=True, text=True, timeout=120)
+        run, alone = unprivileged_commands([
+            ["index", str(src), "--index", str(tmp_path / "ix"), "-j", "1", "--json"],
+            ["index", str(locked), "--index", str(tmp_path / "none"), "-j", "1"]])
     finally:
         for path in (locked, secret, records):
             path.chmod(0o755)
-    assert run.returncode == 1
-    assert sorted(run.stderr.splitlines()) == [f"vnsearch: {locked}: cannot read folder: Permission denied",
-                                               f"vnsearch: {records}: cannot read: Permission denied",
-                                               f"vnsearch: {secret}: cannot read: Permission denied"]
-    summary = json.loads(run.stdout)
+    code, out, err = run
+    assert code == 1
+    assert sorted(err.splitlines()) == [f"vnsearch: {locked}: cannot read folder: Permission denied",
+                                        f"vnsearch: {records}: cannot read: Permission denied",
+                                        f"vnsearch: {secret}: cannot read: Permission denied"]
+    summary = json.loads(out)
     assert (summary["indexed"], summary["skipped"]) == (5, 3)
     assert doc_ids(tmp_path / "ix") == {f"ok/{p.name}" for p in CORPUS.glob("*.txt")}
     # A source that is wholly unreadable is an error, not an empty success.
-    assert alone.returncode == 1 and "Traceback" not in alone.stderr
-    assert f"{locked}: cannot read folder: Permission denied" in alone.stderr
+    code, out, err = alone
+    assert code == 1 and "Traceback" not in err
+    assert f"{locked}: cannot read folder: Permission denied" in err
     assert not (tmp_path / "none").exists()
 
 
-@pytest.mark.parametrize("how", ["missing", "unreadable", "no article"])
-def test_no_index_is_made_from_no_readable_input(tmp_path, how) -> None:
-    source = tmp_path / "missing"
-    if how != "missing":
-        source.write_text("" if how == "unreadable" else '{"id": "x", "title": "Chỉ có tiêu đề"}\n', encoding="utf-8")
+@pytest.mark.parametrize("name, content", [("missing", None), ("empty.txt", ""),
+                                           ("title-only.jsonl", '{"id": "x", "title": "Chỉ có tiêu đề"}\n')])
+def test_no_index_is_made_from_no_readable_input(tmp_path, name, content) -> None:
+    source = tmp_path / name
+    if content is not None:
+        source.write_text(content, encoding="utf-8")
     for target in (tmp_path / "new", tmp_path / "existing-empty-folder"):
         if target.name.startswith("existing"):
             target.mkdir()
@@ -354,3 +355,19 @@ def test_two_first_searches_at_once_both_answer_from_the_whole_bundled_corpus(tm
         assert {h["id"] for h in json.loads(out)["hits"]} == {p.name for p in CORPUS.glob("*.txt")}
     assert sum("first use: building" in err for _, err in outcomes) == 1
     assert all("0 articles" not in err for _, err in outcomes)
+
+
+def test_ctrl_c_during_the_first_use_build_leaves_nothing_half_made(tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "VNSEARCH_INDEX"} | {"XDG_DATA_HOME": str(tmp_path)}
+    proc = subprocess.Popen([*CLI, "search", "dang vien"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    beside = tmp_path / "vnsearch" / ".index.rebuild"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (beside.is_dir() and any(p.suffix == ".pst" for p in beside.iterdir())):
+        time.sleep(0.02)
+    assert proc.poll() is None, "the first-use build finished before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and out == ""
+    assert err.splitlines()[-1] == f"vnsearch: interrupted; {tmp_path / 'vnsearch' / 'index'} was not built"
+    assert [p.name for p in (tmp_path / "vnsearch").iterdir()] == [".index.first-use"]  # the lock's file only
