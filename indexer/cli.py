@@ -42,7 +42,7 @@ def analyze(text: str, as_json: bool) -> None:
 
 
 def index_option(f):
-    return click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None,
+    return click.option("--index", "index_dir", type=click.Path(file_okay=False, readable=False), default=None,
                         help="Index folder (default: the user's data folder, or $VNSEARCH_INDEX).")(f)
 
 

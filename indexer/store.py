@@ -39,11 +39,14 @@ def denied(path, error: OSError) -> IndexUnusable:
     """The one line for an index folder the user may not read or write.
 
     It names the folder that refuses: for an index under a folder the user may
-    not enter, that folder, not the index path, which looks fine to them.
+    not enter, that folder, not the index path, which looks fine to them; for
+    a file or folder that could not be made, or a file inside the index
+    (whoosh's lock, a segment), the folder it is in.
     """
     refused = Path(error.filename or path)
-    blocked = next((folder for folder in reversed(refused.parents)
-                    if folder.exists() and not os.access(folder, os.X_OK)), refused)
+    entered = next((folder for folder in reversed(refused.parents)
+                    if folder.exists() and not os.access(folder, os.X_OK)), None)
+    blocked = entered or (refused.parent if not refused.exists() or refused.parent == Path(path) else refused)
     return IndexUnusable(f"{blocked}: {error.strerror or 'permission denied'} (check the folder's permissions "
                          f"or choose another index with --index or VNSEARCH_INDEX)")
 
