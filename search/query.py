@@ -27,6 +27,8 @@ from indexer.places import place_key
 from indexer.schema import name_key, source_key
 from indexer.terms import normalize_term
 
+from .arguments import BadArgument
+
 MAX_QUERY_CHARS = 1000
 #: At most this many syllables are searched; a pasted page becomes its opening words.
 MAX_SYLLABLES = 64
@@ -44,8 +46,11 @@ HEADLINE_WEIGHT = 5.0
 FILTER_NAMES = ("province", "district", "commune", "since", "until", "term", "year", "author", "source")
 
 
-class QueryError(ValueError):
-    """A filter value that cannot mean anything (a date that is not a date); one line."""
+class QueryError(BadArgument):
+    """A filter value that cannot mean anything (a date that is not a date); one line.
+
+    A ``BadArgument``: catching that catches every refused argument.
+    """
 
 
 @dataclass
