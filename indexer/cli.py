@@ -119,7 +119,7 @@ class _Rate:
 
 @click.command()
 @index_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def stats(index_dir: str | None, as_json: bool) -> None:
     """What an index holds: articles, date span, provinces, terms, size on disk."""
     try:

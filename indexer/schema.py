@@ -8,7 +8,7 @@ Only the two title syllable fields keep positions, for the headline phrase boost
 so did-you-mean finds the accented, cased readings of an unaccented query with a
 lexicon prefix scan and ranks them by document frequency.
 The article's filters are keyword fields holding folded keys (see
-``places.place_key``), so "binh duong" and "Bình Dương" meet.
+``indexer.keys``, which the query side calls too), so "binh duong" and "Bình Dương" meet.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from whoosh.system import pack_uint
 from whoosh.util.times import datetime_to_long
 
 from . import analysis
-from .places import place_key
-from .terms import term_years
+from .keys import commune_key, district_key, field_value, name_key, province_key, source_key, term_key, term_year_keys
 
 if TYPE_CHECKING:  # the reader is the workers' business, not the query path's
     from .reader import Article
@@ -42,8 +41,8 @@ UNDATED = datetime_to_long(datetime.max)
 #: every content hash, so any change in reading, analysis, place tagging or the
 #: schema re-indexes everything on the next build (a version number to bump by
 #: hand was forgotten three times).
-PIPELINE_FILES = ("analysis.py", "boilerplate.py", "bylines.py", "dates.py", "places.py", "reader.py", "schema.py",
-                  "terms.py", "data/gazetteer.tsv.gz")
+PIPELINE_FILES = ("analysis.py", "boilerplate.py", "bylines.py", "dates.py", "keys.py", "places.py", "reader.py",
+                  "schema.py", "terms.py", "data/gazetteer.tsv.gz")
 
 
 def _pipeline_version() -> str:
@@ -109,28 +108,23 @@ def content_hash(payload: bytes) -> str:
     return hashlib.blake2b(PIPELINE_VERSION.encode() + b"\0" + payload, digest_size=12).hexdigest()
 
 
-def _keys(values) -> str:
-    return ",".join(sorted({v.replace(",", " ") for v in values if v}))
-
-
 def document(article: Article, digest: str, doc_id: str) -> dict[str, Any]:
     """The whoosh fields of one article (runs in the build's worker processes)."""
     localities = article.localities
     terms = article.terms
-    covered = {y for t in terms for y in term_years(t)}
     doc: dict[str, Any] = {
         "id": doc_id,
         "hash": digest,
         "spell": spelling_terms(analysis.words(f"{article.title}\n\n{article.body}")),
-        "years_mentioned": _keys(str(y) for y in article.years_mentioned),
-        "province": _keys([place_key(loc.province) for loc in localities]
-                          + [place_key(loc.province_2025) for loc in localities]),
-        "district": _keys(place_key(loc.district) for loc in localities if loc.district),
-        "commune": _keys(place_key(loc.commune) for loc in localities if loc.commune),
-        "terms": _keys(analysis.fold(t) for t in terms),
-        "term_years": _keys(str(y) for y in covered),
-        "author": _keys([name_key(article.author)] if article.author else []),
-        "source": _keys([source_key(article.source)] if article.source else []),
+        "years_mentioned": field_value(str(y) for y in article.years_mentioned),
+        "province": field_value([province_key(loc.province) for loc in localities]
+                                + [province_key(loc.province_2025) for loc in localities]),
+        "district": field_value(district_key(loc.district) for loc in localities if loc.district),
+        "commune": field_value(commune_key(loc.commune) for loc in localities if loc.commune),
+        "terms": field_value(term_key(t) for t in terms),
+        "term_years": field_value(y for t in terms for y in term_year_keys(t)),
+        "author": field_value([name_key(article.author)] if article.author else []),
+        "source": field_value([source_key(article.source)] if article.source else []),
         "url": article.url,
         "meta": json.dumps({
             "localities": [loc.as_dict() for loc in localities],
@@ -160,13 +154,3 @@ def spelling_terms(tokens: list[analysis.Token]) -> list[str]:
     written = {(t.folded, t.text) for t in tokens if t.folded != t.token}
     return sorted({f"{folded}={'_'.join(analysis.normalize(text).split())}" for folded, text in written})
 
-
-def name_key(name: str) -> str:
-    """Key for free-form names (authors): folded, single-spaced."""
-    return " ".join(analysis.fold(name).split())
-
-
-def source_key(source: str) -> str:
-    """Key for a source: a host without "www." ("baobinhduong.vn"), or a folded outlet name."""
-    key = name_key(source)
-    return key[4:] if key.startswith("www.") else key

@@ -13,7 +13,7 @@ from indexer.cli import INTERRUPTED, index_option
 from indexer.store import IndexUnusable, default_index_dir
 
 from .format import render_article, render_html, render_text
-from .query import QueryError
+from .arguments import BadArgument
 from .searcher import Searcher
 
 
@@ -46,31 +46,89 @@ def _open(index_dir: str | None) -> Searcher:
         sys.exit(INTERRUPTED)
 
 
-@main.command("search")
-@click.argument("query")
+class QueryCommand(click.Command):
+    """A command whose arguments are query text, whatever they start with.
+
+    A query that opens with an exclusion (``-"đảng viên" tỉnh``) would otherwise be
+    refused as an unknown option. Here only the command's own option names (and the
+    value after one that takes a value) are options; every other word, dashed or not,
+    is part of the query, in the order typed. ``--`` still ends the options.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value: dict[str, bool] = {}
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for name in param.opts + param.secondary_opts:
+                    takes_value[name] = not (param.is_flag or param.count)
+        options: list[str] = []
+        words: list[str] = []
+        rest = iter(args)
+        for arg in rest:
+            name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+            if arg == "--":
+                words.extend(rest)
+            elif name in takes_value:
+                options.append(arg)
+                value = next(rest, None) if takes_value[name] and "=" not in arg else None
+                if value is not None:  # its value, whatever it looks like ("--since -1" is refused as a date)
+                    options.append(value)
+            else:
+                words.append(arg)
+        return super().parse_args(ctx, options + ["--"] + words)
+
+
+QUERY_HELP = """Search the index for QUERY (one argument or several words; it may start with '-').
+
+\b
+Query syntax:
+  thu dau mot            words; without diacritics they match every accented
+                         form, typed with diacritics a word matches as typed
+  "xã Phú Thuận"         a quoted phrase: required, its words side by side
+  -"Châu Thành" -dự      an excluded phrase or word
+  dang vien OR cong doan either side of OR
+  province:"binh duong"  filters inside the query, like the options below:
+  district:"Thu Dau Mot" province:, district:, commune:, term:, year:, since:,
+  term:2015-2020         until:, author:, source: (quote values with spaces)
+  since:2020-01 until:2020-06
+
+\b
+Examples:
+  vnsearch search '-"dang vien" thu dau mot' --since 2020
+  vnsearch search nghị quyết term:"khóa XII" --sort date --json
+
+A query without diacritics gets the likeliest accented reading from the index as a
+suggestion, and words not in the index a spelling correction.
+"""
+
+
+@main.command("search", cls=QueryCommand, help=QUERY_HELP)
+@click.argument("query", nargs=-1, required=True)
 @index_option
-@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
-@click.option("--province", help="Province, old or 2025 name, with or without diacritics.")
-@click.option("--district")
-@click.option("--commune")
+@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits to show.")
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True,
+              help="Hits to skip first (the next page starts at offset + limit).")
+@click.option("--province", help="Province, old or 2025 name, with or without diacritics ('binh duong', 'TP.HCM').")
+@click.option("--district", help="District (huyện, quận, thị xã, city), with or without diacritics and prefix.")
+@click.option("--commune", help="Commune or ward (xã, phường, thị trấn), with or without diacritics and prefix.")
 @click.option("--since", help="Published on or after (2020-01-31, 31/01/2020, 2020-01, 2020).")
-@click.option("--until", help="Published on or before.")
-@click.option("--term", help="Term period: '2015-2020', 'khóa XII'.")
+@click.option("--until", help="Published on or before (same forms as --since; 2020-01 means up to its last day).")
+@click.option("--term", help="Term period: '2015-2020', 'nhiệm kỳ 2015-2020', 'khóa XII', 'quoc hoi khoa 14'.")
 @click.option("--year", type=click.IntRange(1900, 2100), help="Articles whose terms cover this year, or published in it.")
-@click.option("--author")
-@click.option("--source")
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--author", help="Author as the byline gives it, with or without diacritics.")
+@click.option("--source", help="Source: a site ('baobinhduong.vn', 'www.' optional) or an outlet's name.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
+              help="Best match first, or newest first.")
 @click.option("--facets", is_flag=True, help="Counts of matches by province, year and term.")
-@click.option("--json", "as_json", is_flag=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "html", "json"]), default="text", show_default=True)
-def search_command(query: str, index_dir: str | None, limit: int, offset: int, as_json: bool, fmt: str,
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (same as --format json).")
+@click.option("--format", "fmt", type=click.Choice(["text", "html", "json"]), default="text", show_default=True,
+              help="Output: text (coloured on a terminal), HTML with <mark> around matches, or JSON.")
+def search_command(query: tuple[str, ...], index_dir: str | None, limit: int, offset: int, as_json: bool, fmt: str,
                    **options) -> None:
-    """Search the index for QUERY: words, "phrases", -excluded, OR, field:value filters."""
     with _open(index_dir) as searcher:
         try:
-            result = searcher.search(query, limit=limit, offset=offset, **options)
-        except (QueryError, IndexUnusable) as e:
+            result = searcher.search(" ".join(query), limit=limit, offset=offset, **options)
+        except (BadArgument, IndexUnusable) as e:
             raise click.ClickException(str(e)) from None
     if as_json or fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
@@ -83,13 +141,13 @@ def search_command(query: str, index_dir: str | None, limit: int, offset: int, a
 @main.command()
 @click.argument("doc_id", metavar="ID")
 @index_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
 def show(doc_id: str, index_dir: str | None, as_json: bool) -> None:
     """Print one article, clean, with its fields."""
     with _open(index_dir) as searcher:
         try:
             article = searcher.get(doc_id)
-        except IndexUnusable as e:
+        except (BadArgument, IndexUnusable) as e:
             raise click.ClickException(str(e)) from None
     if article is None:
         raise click.ClickException(f"no article with id {doc_id!r}")

@@ -22,10 +22,10 @@ from typing import Callable
 
 from whoosh import query as Q
 
-from indexer.analysis import Token, fold, has_diacritics, pairs, syllables
-from indexer.places import place_key
-from indexer.schema import name_key, source_key
-from indexer.terms import normalize_term
+from indexer.analysis import Token, has_diacritics, pairs, syllables
+from indexer import keys
+
+from .arguments import BadArgument
 
 MAX_QUERY_CHARS = 1000
 #: At most this many syllables are searched; a pasted page becomes its opening words.
@@ -44,8 +44,11 @@ HEADLINE_WEIGHT = 5.0
 FILTER_NAMES = ("province", "district", "commune", "since", "until", "term", "year", "author", "source")
 
 
-class QueryError(ValueError):
-    """A filter value that cannot mean anything (a date that is not a date); one line."""
+class QueryError(BadArgument):
+    """A filter value that cannot mean anything (a date that is not a date); one line.
+
+    A ``BadArgument``: catching that catches every refused argument.
+    """
 
 
 @dataclass
@@ -248,18 +251,22 @@ def filter_query(filters: dict[str, str]) -> Q.Query | None:
     parts: list[Q.Query] = []
     for name, value in filters.items():
         value = str(value).strip()
-        if name in ("province", "district", "commune"):
-            parts.append(Q.Term(name, place_key(value)))
+        if name == "province":
+            parts.append(Q.Term(name, keys.province_key(value)))
+        elif name == "district":
+            parts.append(Q.Term(name, keys.district_key(value)))
+        elif name == "commune":
+            parts.append(Q.Term(name, keys.commune_key(value)))
         elif name == "term":
-            parts.append(Q.Term("terms", fold(normalize_term(value) or value)))
+            parts.append(Q.Term("terms", keys.term_key(value)))
         elif name == "year":
             if not re.fullmatch(r"\d{4}", value):
                 raise QueryError(f"year must be four digits, not '{value}'")
             parts.append(Q.Or([Q.Term("term_years", value), Q.Term("year", value)]))
         elif name == "author":
-            parts.append(Q.Term("author", name_key(value)))
+            parts.append(Q.Term("author", keys.name_key(value)))
         elif name == "source":
-            parts.append(Q.Term("source", source_key(value)))
+            parts.append(Q.Term("source", keys.source_key(value)))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else Q.And(parts)

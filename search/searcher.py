@@ -24,6 +24,7 @@ from indexer.schema import UNDATED
 from indexer.stats import key_counts
 from indexer.store import default_index_dir, open_index
 
+from . import arguments as check
 from . import query as Q
 from .highlight import Snippet, snippets
 from .suggest import suggest
@@ -145,9 +146,14 @@ class Searcher:
                facets: bool = False, snippet_count: int = 3) -> SearchResult:
         """Ranked hits for ``query`` with the given filters.
 
-        Raises ``query.QueryError`` (a one-line message) for filter values that
-        cannot mean anything; any text query, however odd, is searched.
+        Raises ``BadArgument`` (a one-line message naming the argument) for any
+        argument that cannot mean anything, a filter value that is not a date
+        included (``QueryError``, a kind of ``BadArgument``); any text query,
+        however odd, is searched.
         """
+        check.search_arguments(query, limit, offset, dict(province=province, district=district, commune=commune,
+                                                          since=since, until=until, term=term, author=author,
+                                                          source=source), year, sort, facets, snippet_count)
         filters = dict(province=province, district=district, commune=commune, since=since, until=until,
                        term=term, year=None if year is None else str(year), author=author, source=source)
         parsed = Q.parse(query, filters)
@@ -217,7 +223,10 @@ class Searcher:
         return len(docs), {name: key_counts(s.reader(), fieldname, docs) for name, fieldname in FACET_FIELDS.items()}
 
     def get(self, doc_id: str) -> ArticleView | None:
-        """The stored article with this id, or None."""
+        """The stored article with this id, or None; ``BadArgument`` if the id is not a non-empty string."""
+        check.text("doc_id", doc_id, optional=False)
+        if not doc_id:
+            raise check.BadArgument("doc_id must be a non-empty string")
         stored = self._searcher().document(id=doc_id)
         if stored is None:
             return None

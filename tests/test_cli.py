@@ -1,0 +1,91 @@
+"""The search command line: a query is text however it starts, and every option explains itself."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from indexer import build_index
+from search.cli import main
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+BINH_LIEU = "004_3071c7396e23f874.txt"
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("index")
+    assert build_index([CORPUS], target, jobs=1).indexed == 5
+    return target
+
+
+def _search(index_dir: Path, *args: str) -> dict:
+    result = CliRunner().invoke(main, ["search", *args, "--index", str(index_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def _ids(data: dict) -> set[str]:
+    return {h["id"] for h in data["hits"]}
+
+
+def test_a_query_that_starts_with_an_exclusion_is_searched(index_dir) -> None:
+    everything = _ids(_search(index_dir, "đảng"))
+    assert BINH_LIEU in everything
+    # Quoted exclusion first, as one argument and as the shell splits it.
+    for args in (['-"Bình Liêu" đảng'], ['-"Bình Liêu"', "đảng"], ["-liêu", "đảng"]):
+        data = _search(index_dir, *args)
+        assert data["query"] == " ".join(args)
+        assert _ids(data) == everything - {BINH_LIEU}, args
+
+
+def test_options_still_work_before_between_and_after_the_words(index_dir) -> None:
+    for args in (["-n", "1", "-liêu", "đảng"], ["-liêu", "--limit=1", "đảng"], ["-liêu", "đảng", "-n", "1"]):
+        data = _search(index_dir, *args)
+        assert data["query"] == "-liêu đảng" and len(data["hits"]) == 1 and data["hits"][0]["id"] != BINH_LIEU
+    # An option's value is its value even when it starts with a dash, and a bad one is still refused.
+    bad = CliRunner().invoke(main, ["search", "-liêu", "--since", "-2020", "--index", str(index_dir)])
+    assert bad.exit_code == 1 and "'-2020' is not a date" in bad.output
+    # Words after "--" are query text even when they look like options.
+    after = CliRunner().invoke(main, ["search", "--index", str(index_dir), "--json", "--", "--limit", "đảng"])
+    assert after.exit_code == 0 and json.loads(after.output)["query"] == "--limit đảng"
+
+
+def test_a_real_process_takes_a_dashed_query(index_dir) -> None:
+    run = subprocess.run([sys.executable, "-m", "search.cli", "search", '-"Bình Liêu"', "đảng", "--index",
+                          str(index_dir), "--json"], capture_output=True, text=True, cwd=CORPUS.parent)
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["hits"] and BINH_LIEU not in {h["id"] for h in data["hits"]}
+
+
+def test_bad_arguments_are_one_line(index_dir) -> None:
+    result = CliRunner().invoke(main, ["search", "đảng", "--limit", "0", "--index", str(index_dir)])
+    assert result.exit_code == 2 and "--limit" in result.output
+
+
+def _commands() -> list[tuple[str, click.Command]]:
+    return [(name, command) for name, command in main.commands.items()]
+
+
+def test_every_command_and_option_has_help_text() -> None:
+    names = {name for name, _ in _commands()}
+    assert {"search", "show", "stats", "index", "parse", "analyze"} <= names
+    for name, command in _commands():
+        assert command.help and len(command.help) > 20, name
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help and len(param.help) > 10, (name, param.opts)
+
+
+def test_search_help_explains_the_query_syntax() -> None:
+    text = CliRunner().invoke(main, ["search", "--help"]).output
+    for piece in ('province:"binh duong"', "term:2015-2020", "since:2020-01", '"xã Phú Thuận"', '-"Châu Thành"',
+                  " OR ", "--district", "--json"):
+        assert piece in text, piece
