@@ -123,19 +123,22 @@ class Searcher:
         self._ix.close()
 
     def _searcher(self):
-        """This thread's whoosh searcher, refreshed if a build has committed since."""
+        """This thread's whoosh searcher, opened anew if a build has committed since.
+
+        Not whoosh's ``refresh()``: the searcher it returns shares the unchanged
+        segments' readers with the old one, so closing the old one (as we must, or
+        leak its files) closed them under the new one, and the next search failed.
+        """
         current = getattr(self._local, "searcher", None)
-        if current is None:
-            fresh = self._ix.searcher(weighting=self._weighting)
-        else:
-            fresh = current.refresh()
-        if fresh is not current:
-            with self._lock:
-                if current is not None:
-                    self._opened.remove(current)
-                    current.close()
-                self._opened.append(fresh)
-            self._local.searcher = fresh
+        if current is not None and current.up_to_date():
+            return current
+        fresh = self._ix.searcher(weighting=self._weighting)
+        with self._lock:
+            if current is not None:
+                self._opened.remove(current)
+                current.close()
+            self._opened.append(fresh)
+        self._local.searcher = fresh
         return fresh
 
     def search(self, query: str, *, limit: int = 10, offset: int = 0, province: str | None = None,
