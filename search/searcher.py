@@ -219,6 +219,11 @@ class Searcher:
             docs -= set(s.docs_for_query(mask))
         return len(docs), {name: key_counts(s.reader(), fieldname, docs) for name, fieldname in FACET_FIELDS.items()}
 
+    def suggest(self, query: str) -> str | None:
+        """The did-you-mean line alone, without running the search: what type-ahead asks for at each key."""
+        parsed = Q.parse(query)
+        return suggest(self._searcher(), parsed.text, parsed.syllables())
+
     def get(self, doc_id: str) -> ArticleView | None:
         """The stored article with this id, or None."""
         stored = self._searcher().document(id=doc_id)
