@@ -12,7 +12,7 @@ are marked by ``format.snippet_html`` around text it escaped itself; a page gets
 Content-Security-Policy that allows no script at all; an article's link is shown
 only when it is http(s). Work per request is bounded: every parameter has a cap
 (422 past it), and at most ``max_concurrent`` searches run at once; a request that
-cannot get a turn within ``BUSY_SECONDS`` is refused with 503 instead of queueing.
+cannot get a turn within ``wait`` seconds is refused with 503 instead of queueing.
 Ids are looked up in the index, never joined to a path. Nothing here writes.
 """
 
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterator, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -54,7 +54,7 @@ MAX_FACET_VALUES = 100
 FACET_VALUES = 20
 PAGE_SIZE = 10
 PAGE_FACET_VALUES = 10
-#: How long a request may wait for a search slot before it is refused with 503.
+#: How long a request may wait for a search slot, by default, before it is refused with 503.
 BUSY_SECONDS = 2.0
 #: No script, no frames, no foreign anything: the page is HTML and one stylesheet.
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -94,8 +94,8 @@ class _Shared:
     serve it once built; until then requests get 503 with the way to build one.
     """
 
-    def __init__(self, index_dir: Path, max_concurrent: int) -> None:
-        self.index_dir = index_dir
+    def __init__(self, index_dir: Path, max_concurrent: int, wait: float) -> None:
+        self.index_dir, self.wait = index_dir, wait
         self.gate = threading.BoundedSemaphore(max_concurrent)
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
@@ -109,7 +109,7 @@ class _Shared:
     @contextmanager
     def turn(self) -> Iterator[Searcher]:
         """The searcher, for one bounded piece of work; 503 when busy or when the index cannot be read."""
-        if not self.gate.acquire(timeout=BUSY_SECONDS):
+        if not self.gate.acquire(timeout=self.wait):
             raise _Refused(503, "the server is busy; try again in a moment", {"Retry-After": "1"})
         try:
             yield self._searcher or self._open()
@@ -226,14 +226,15 @@ def _search_page_context(params: SearchParams, page: int, result: SearchResult |
 
 
 def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tuple[str, ...] | list[str] = (),
-               max_concurrent: int | None = None) -> FastAPI:
+               max_concurrent: int | None = None, wait: float = BUSY_SECONDS) -> FastAPI:
     """The ASGI app over the index in ``index_dir`` (default: ``$VNSEARCH_INDEX`` or the user's index).
 
     ``cors_origins``: the origins whose pages may call the API from a browser (none by default).
-    ``max_concurrent``: searches that run at once (default: two per core).
+    ``max_concurrent``: searches that run at once (default: two per core); a request
+    that waits ``wait`` seconds for its turn is refused with 503.
     """
     shared = _Shared(Path(index_dir) if index_dir else default_index_dir(),
-                     max_concurrent or 2 * (os.cpu_count() or 1))
+                     max_concurrent or 2 * (os.cpu_count() or 1), wait)
     templates = _templates()
     app = FastAPI(title="vnsearch", version=_version(),
                   description="Search Vietnamese local news by words, place, date and Party term, "

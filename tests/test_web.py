@@ -155,7 +155,7 @@ def test_no_index_is_503_with_the_way_to_build_one(tmp_path) -> None:
 
 
 def test_a_busy_server_refuses_rather_than_queues(web_index) -> None:
-    app = create_app(web_index, max_concurrent=1)
+    app = create_app(web_index, max_concurrent=1, wait=0.05)
     with TestClient(app) as c:
         gate = app.state.shared.gate
         assert gate.acquire(timeout=1)  # the only slot is taken, as by a long search
