@@ -46,6 +46,10 @@ def _open(index_dir: str | None) -> Searcher:
         sys.exit(INTERRUPTED)
 
 
+#: Connections uvicorn holds at once; past them it answers 503 at once rather than queueing.
+SERVE_CONNECTIONS = 128
+
+
 class QueryCommand(click.Command):
     """A command whose arguments are query text, whatever they start with.
 
@@ -152,6 +156,28 @@ def show(doc_id: str, index_dir: str | None, as_json: bool) -> None:
     if article is None:
         raise click.ClickException(f"no article with id {doc_id!r}")
     click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=1) if as_json else render_article(article))
+
+
+@main.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 opens the server to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
+@click.option("--cors", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Let pages from ORIGIN (https://paper.example) call the API from a browser; repeatable.")
+def serve(index_dir: str | None, host: str, port: int, cors_origins: tuple[str, ...]) -> None:
+    """Serve the search page and the JSON API over HTTP (read-only; docs at /docs)."""
+    try:
+        import uvicorn
+
+        from .web import create_app
+    except ImportError as e:
+        raise click.ClickException(f"vnsearch serve needs the server's packages ({e.name} is missing): "
+                                   "pip install 'vnsearch[serve]'") from None
+    with _open(index_dir) as searcher:  # builds the default index on first use, and fails early on a bad one
+        target = searcher.index_dir
+    uvicorn.run(create_app(target, cors_origins=cors_origins), host=host, port=port,
+                limit_concurrency=SERVE_CONNECTIONS, log_level="info")
 
 
 if __name__ == "__main__":

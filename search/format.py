@@ -21,7 +21,8 @@ def _marked(snippet: Snippet, mark: Callable[[str], str], plain: Callable[[str],
     return "".join(out).replace("\n", " ")
 
 
-def _where(localities: list[dict]) -> str:
+def where(localities: list[dict]) -> str:
+    """The first locality as people write an address: "xã Phú Thuận, Thoại Sơn, An Giang"."""
     if not localities:
         return ""
     first = localities[0]
@@ -43,7 +44,7 @@ def render_text(result: SearchResult, color: bool) -> str:
     lines.append(f"{_how_many(result)} for {result.query!r}")
     for i, hit in enumerate(result.hits, 1):
         title = click.style(hit.title, bold=True) if color else hit.title
-        details = " · ".join(x for x in [(hit.published or "")[:10], _where(hit.localities),
+        details = " · ".join(x for x in [(hit.published or "")[:10], where(hit.localities),
                                            ", ".join(hit.terms[:3]), f"score {hit.score:.2f}"] if x)
         lines += ["", f"{i}. {title}", f"   {hit.id}  {details}"]
         lines += [f"   … {_marked(s, mark, str)} …" for s in hit.snippets]
@@ -54,6 +55,11 @@ def render_text(result: SearchResult, color: bool) -> str:
     return "\n".join(lines)
 
 
+def snippet_html(snippet: Snippet) -> str:
+    """The snippet escaped, each matched span in ``<mark>``: marks wrap escaped text, nothing is unescaped."""
+    return _marked(snippet, lambda t: f"<mark>{html.escape(t)}</mark>", html.escape)
+
+
 def render_html(result: SearchResult) -> str:
     e = html.escape
     parts = [f"<section class=\"vnsearch\"><p>{_how_many(result)} for <q>{e(result.query)}</q></p>"]
@@ -62,10 +68,9 @@ def render_html(result: SearchResult) -> str:
     parts.append("<ol>")
     for hit in result.hits:
         title = f'<a href="{e(hit.url)}">{e(hit.title)}</a>' if hit.url else e(hit.title)
-        parts.append(f"<li><h3>{title}</h3><p class=\"meta\">{e(hit.published or '')} {e(_where(hit.localities))}</p>")
+        parts.append(f"<li><h3>{title}</h3><p class=\"meta\">{e(hit.published or '')} {e(where(hit.localities))}</p>")
         for s in hit.snippets:
-            marked = _marked(s, lambda t: f"<mark>{e(t)}</mark>", e)
-            parts.append(f"<p>…{marked}…</p>")
+            parts.append(f"<p>…{snippet_html(s)}…</p>")
         parts.append("</li>")
     parts.append("</ol></section>")
     return "\n".join(parts)
@@ -75,7 +80,7 @@ def render_article(article: ArticleView) -> str:
     lines = [article.title, ""]
     for label, value in [("id", article.id), ("published", article.published), ("author", article.author),
                          ("source", article.source), ("url", article.url),
-                         ("localities", "; ".join(_where([loc]) for loc in article.localities)),
+                         ("localities", "; ".join(where([loc]) for loc in article.localities)),
                          ("terms", ", ".join(article.terms))]:
         if value:
             lines.append(f"{label:<11}{value}")

@@ -124,19 +124,22 @@ class Searcher:
         self._ix.close()
 
     def _searcher(self):
-        """This thread's whoosh searcher, refreshed if a build has committed since."""
+        """This thread's whoosh searcher, opened anew if a build has committed since.
+
+        Not whoosh's ``refresh()``: the searcher it returns shares the unchanged
+        segments' readers with the old one, so closing the old one (as we must, or
+        leak its files) closed them under the new one, and the next search failed.
+        """
         current = getattr(self._local, "searcher", None)
-        if current is None:
-            fresh = self._ix.searcher(weighting=self._weighting)
-        else:
-            fresh = current.refresh()
-        if fresh is not current:
-            with self._lock:
-                if current is not None:
-                    self._opened.remove(current)
-                    current.close()
-                self._opened.append(fresh)
-            self._local.searcher = fresh
+        if current is not None and current.up_to_date():
+            return current
+        fresh = self._ix.searcher(weighting=self._weighting)
+        with self._lock:
+            if current is not None:
+                self._opened.remove(current)
+                current.close()
+            self._opened.append(fresh)
+        self._local.searcher = fresh
         return fresh
 
     def search(self, query: str, *, limit: int = 10, offset: int = 0, province: str | None = None,
@@ -221,6 +224,11 @@ class Searcher:
         if mask is not None:
             docs -= set(s.docs_for_query(mask))
         return len(docs), {name: key_counts(s.reader(), fieldname, docs) for name, fieldname in FACET_FIELDS.items()}
+
+    def suggest(self, query: str) -> str | None:
+        """The did-you-mean line alone, without running the search: what type-ahead asks for at each key."""
+        parsed = Q.parse(query)
+        return suggest(self._searcher(), parsed.text, parsed.syllables())
 
     def get(self, doc_id: str) -> ArticleView | None:
         """The stored article with this id, or None; ``BadArgument`` if the id is not a non-empty string."""

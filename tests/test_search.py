@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -307,3 +308,18 @@ def test_first_search_builds_the_default_index_from_the_bundled_corpus(tmp_path,
     again = CliRunner().invoke(main, ["search", "Bình Liêu", "--json"])
     assert "bundled corpus" not in again.stderr
     assert json.loads(again.stdout)["hits"][0]["id"] == SEED["binh_lieu"]
+
+
+def test_a_build_committed_after_a_search_is_seen_by_the_next_one(index_dir, tmp_path) -> None:
+    live = tmp_path / "live"
+    shutil.copytree(index_dir, live)
+    feed = tmp_path / "new.jsonl"
+    feed.write_text(json.dumps({"id": "moi-1", "title": "Hòa Bình: lũ quét cuốn trôi cầu tràn",
+                                "body": "Mưa lớn gây lũ quét tại huyện Mai Châu, tỉnh Hòa Bình."},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    with Searcher(live) as searcher:
+        assert searcher.search('"lũ quét"').total == 0
+        assert build_index([feed], live, jobs=1).indexed == 1
+        # the same thread's next calls: the new article, and the old segments still readable
+        assert [h.id for h in searcher.search('"lũ quét"').hits] == ["moi-1"]
+        assert searcher.get(SEED["tdm"]).title.startswith("Đảng bộ Tp.Thủ Dầu Một")

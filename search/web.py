@@ -1,0 +1,367 @@
+"""`vnsearch serve`: the JSON API and the search page over one shared ``Searcher``.
+
+The app holds no search logic: the API returns the very objects ``vnsearch search
+--json`` and ``show --json`` print (``to_dict``), and the page renders the same
+results with ``format``'s helpers. One ``Searcher`` serves every request: it keeps a
+whoosh searcher per thread and refreshes it at each call, so a build committed while
+the server runs is served at the next request, and a request in flight keeps the
+files it opened. Handlers are plain functions, run in the server's thread pool.
+
+Scraped text and queries are hostile input. Templates escape everything; snippets
+are marked by ``format.snippet_html`` around text it escaped itself; a page gets a
+Content-Security-Policy that allows no script at all; an article's link is shown
+only when it is http(s). Work per request is bounded: every parameter has a cap
+(422 past it), and at most ``max_concurrent`` searches run at once; a request that
+cannot get a turn within ``wait`` seconds is refused with 503 instead of queueing.
+Ids are looked up in the index, never joined to a path. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Iterator, Literal
+from urllib.parse import quote, urlencode, urlsplit
+
+import anyio
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from indexer.stats import index_stats
+from indexer.store import IndexUnusable, default_index_dir
+
+from . import query as Q
+from .format import snippet_html, where
+from .query import QueryError
+from .searcher import ArticleView, SearchResult, Searcher
+
+MAX_LIMIT = 100
+#: Deep pages cost a sort of offset + limit hits; past this, narrow the search instead.
+MAX_OFFSET = 10_000
+MAX_FILTER_CHARS = 200
+MAX_ID_CHARS = 500
+MAX_FACET_VALUES = 100
+FACET_VALUES = 20
+PAGE_SIZE = 10
+PAGE_FACET_VALUES = 10
+#: How long a request may wait for a search slot, by default, before it is refused with 503.
+BUSY_SECONDS = 2.0
+#: No script, no frames, no foreign anything: the page is HTML and one stylesheet.
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+       "base-uri 'none'; frame-ancestors 'none'")
+#: Swagger UI's page loads its script from a CDN and runs inline code; it gets no CSP.
+DOCS_PATHS = ("/docs", "/redoc")
+
+#: The page's names for the filters and facets; a facet not named here shows its own key.
+FILTER_LABELS = {"province": "Tỉnh, thành", "district": "Quận, huyện", "commune": "Xã, phường",
+                 "since": "Từ ngày", "until": "Đến ngày", "term": "Nhiệm kỳ", "year": "Năm",
+                 "author": "Tác giả", "source": "Nguồn"}
+FACET_LABELS = {"province": "Tỉnh, thành", "province_2025": "Tỉnh, thành (từ 2025)", "year": "Năm",
+                "term": "Nhiệm kỳ"}
+#: The filter a facet's value narrows by, where its name is not a filter's own.
+FACET_FILTERS = {"province_2025": "province"}
+SORTS = {"relevance": "Liên quan nhất", "date": "Mới nhất"}
+
+
+def _version() -> str:
+    try:
+        return version("vnsearch")
+    except PackageNotFoundError:  # a source checkout run without installing
+        return "0+checkout"
+
+
+class _Refused(Exception):
+    """A request the app answers with an error status; ``detail`` is FastAPI's error shape."""
+
+    def __init__(self, status: int, detail: Any, headers: dict[str, str] | None = None) -> None:
+        self.status, self.detail, self.headers = status, detail, headers
+
+
+class _Shared:
+    """The one Searcher of an app, opened at the first request that needs it.
+
+    Opening late lets ``uvicorn search.web:app`` start before an index exists and
+    serve it once built; until then requests get 503 with the way to build one.
+    """
+
+    def __init__(self, index_dir: Path, max_concurrent: int, wait: float) -> None:
+        self.index_dir, self.wait, self.max_concurrent = index_dir, wait, max_concurrent
+        self.gate = threading.BoundedSemaphore(max_concurrent)
+        self._searcher: Searcher | None = None
+        self._lock = threading.Lock()
+
+    def _open(self) -> Searcher:
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = Searcher(self.index_dir)
+            return self._searcher
+
+    @contextmanager
+    def turn(self) -> Iterator[Searcher]:
+        """The searcher, for one bounded piece of work; 503 when busy or when the index cannot be read."""
+        if not self.gate.acquire(timeout=self.wait):
+            raise _Refused(503, "the server is busy; try again in a moment", {"Retry-After": "1"})
+        try:
+            yield self._searcher or self._open()
+        except (FileNotFoundError, IndexUnusable) as e:  # each message says what to do
+            raise _Refused(503, str(e)) from None
+        finally:
+            self.gate.release()
+
+    def close(self) -> None:
+        """At the app's shutdown; an app started again (as test clients do) opens the index anew."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+
+@dataclass
+class SearchParams:
+    """The search's query-string parameters, shared by the API and the page."""
+
+    q: str = Query("", max_length=Q.MAX_QUERY_CHARS,
+                   description='Words, "phrases", -excluded, OR, field:value filters; empty lists by filters alone.')
+    province: str | None = Query(None, max_length=MAX_FILTER_CHARS,
+                                 description="Province, pre-2025 or 2025 name, with or without diacritics.")
+    district: str | None = Query(None, max_length=MAX_FILTER_CHARS)
+    commune: str | None = Query(None, max_length=MAX_FILTER_CHARS)
+    since: str | None = Query(None, max_length=MAX_FILTER_CHARS,
+                              description="Published on or after: 2020-01-31, 31/01/2020, 2020-01 or 2020.")
+    until: str | None = Query(None, max_length=MAX_FILTER_CHARS, description="Published on or before.")
+    term: str | None = Query(None, max_length=MAX_FILTER_CHARS, description="Term period: 2015-2020, khóa XII.")
+    # A string, so the page's empty field means "no year" rather than an error.
+    year: str | None = Query(None, pattern=r"^(\d{4})?$",
+                             description="Four digits: articles whose terms cover the year, or published in it.")
+    author: str | None = Query(None, max_length=MAX_FILTER_CHARS)
+    source: str | None = Query(None, max_length=MAX_FILTER_CHARS)
+    sort: Literal["relevance", "date"] = "relevance"
+
+    def filters(self) -> dict[str, str]:
+        """The filters given, blank ones left out: what the page keeps in its links."""
+        return {name: value for name in Q.FILTER_NAMES if (value := getattr(self, name))}
+
+    def search(self, searcher: Searcher, **options) -> SearchResult:
+        try:
+            return searcher.search(self.q, sort=self.sort, **self.filters(), **options)
+        except QueryError as e:
+            raise _Refused(422, [{"type": "query_error", "loc": ["query", self._blamed()], "msg": str(e),
+                                  "input": getattr(self, self._blamed())}]) from None
+
+    def _blamed(self) -> str:
+        """The parameter a QueryError is about: a date that is not one, else a reversed window, else the query
+        (whose ``since:`` or ``year:`` was wrong)."""
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value:
+                try:
+                    Q.date_range({name: value})
+                except QueryError:
+                    return name
+        return "since" if self.since and self.until else "q"
+
+
+def _trimmed(data: dict, facet_values: int) -> dict:
+    """The result's JSON with each facet cut to its ``facet_values`` largest counts."""
+    if data.get("facets"):
+        data["facets"] = {name: dict(list(counts.items())[:facet_values]) for name, counts in data["facets"].items()}
+    return data
+
+
+def _templates() -> Environment:
+    env = Environment(loader=PackageLoader("search", "templates"), autoescape=select_autoescape(default=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(marked=lambda s: Markup(snippet_html(s)), where=lambda loc: where([loc]),
+                       day=_day, number=_number, article_url=lambda doc_id: "/articles/" + quote(doc_id, safe=""))
+    env.globals.update(filter_labels=FILTER_LABELS, facet_labels=FACET_LABELS, sorts=SORTS,
+                       safe_link=_safe_link)
+    return env
+
+
+def _day(iso: str | None) -> str:
+    """2020-06-22T08:36:00+07:00 → 22/06/2020, as Vietnamese papers print dates."""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso else ""
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _safe_link(url: str | None) -> str | None:
+    """An article's own link, only when it is http(s): a scraped ``javascript:`` URL is shown as nothing."""
+    return url if url and urlsplit(url).scheme in ("http", "https") else None
+
+
+def _search_page_context(params: SearchParams, page: int, result: SearchResult | None) -> dict:
+    current = {"q": params.q, **params.filters(), "sort": params.sort if params.sort != "relevance" else None}
+
+    def link(**changes: Any) -> str:
+        """This search's URL with some parameters changed (None drops one); the first page has no number."""
+        merged = {**current, **changes}
+        if merged.get("page") == 1:
+            merged["page"] = None
+        return "/?" + urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+    context: dict[str, Any] = {"params": params, "filters": params.filters(), "result": result, "link": link,
+                               "page": page, "first": (page - 1) * PAGE_SIZE + 1, "pages": 0, "facets": []}
+    if result is not None:
+        context["pages"] = min(math.ceil(result.total / PAGE_SIZE), MAX_OFFSET // PAGE_SIZE + 1)
+        for name, counts in (result.facets or {}).items():
+            target = FACET_FILTERS.get(name, name)
+            if counts and target in Q.FILTER_NAMES:
+                values = [(value, n, link(**{target: value})) for value, n in
+                          list(counts.items())[:PAGE_FACET_VALUES]]
+                context["facets"].append((FACET_LABELS.get(name, name), values))
+    return context
+
+
+def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tuple[str, ...] | list[str] = (),
+               max_concurrent: int | None = None, wait: float = BUSY_SECONDS) -> FastAPI:
+    """The ASGI app over the index in ``index_dir`` (default: ``$VNSEARCH_INDEX`` or the user's index).
+
+    ``cors_origins``: the origins whose pages may call the API from a browser (none by default).
+    ``max_concurrent``: searches that run at once (default: two per core); a request
+    that waits ``wait`` seconds for its turn is refused with 503.
+    """
+    shared = _Shared(Path(index_dir) if index_dir else default_index_dir(),
+                     max_concurrent or 2 * (os.cpu_count() or 1), wait)
+    templates = _templates()
+    app = FastAPI(title="vnsearch", version=_version(),
+                  description="Search Vietnamese local news by words, place, date and Party term, "
+                              "with or without diacritics. Read-only.")
+    app.state.shared = shared
+
+    def few_threads() -> None:
+        # The Searcher keeps a whoosh searcher per thread, and opening one on a large index
+        # costs far more than a search: so handlers run on a few threads that stay warm,
+        # not on the 40 that anyio's pool would otherwise spread them over.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 2 * shared.max_concurrent
+
+    app.router.add_event_handler("startup", few_threads)
+    app.router.add_event_handler("shutdown", shared.close)
+    if cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET"])
+    static = Path(__file__).parent / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
+
+    def html(template: str, code: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(templates.get_template(template).render(**context), status_code=code)
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/openapi.json")
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next):
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith(DOCS_PATHS):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+    @app.exception_handler(_Refused)
+    async def refused(request: Request, error: _Refused) -> Response:
+        if wants_json(request):
+            return JSONResponse({"detail": error.detail}, status_code=error.status, headers=error.headers)
+        return html("error.html", error.status, status=error.status, messages=_messages(error.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        detail = [{k: v for k, v in e.items() if k in ("type", "loc", "msg", "input")} for e in error.errors()]
+        return await refused(request, _Refused(422, detail))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        return await refused(request, _Refused(error.status_code, error.detail, error.headers))
+
+    errors = {422: {"description": "A parameter past its cap or with a value that means nothing: "
+                                   "`detail` lists each, with `loc` naming it and `msg` saying why"},
+              503: {"description": "Busy (retry after the `Retry-After` seconds) or the index cannot be read"}}
+
+    @app.get("/api/search", tags=["api"], responses={200: {"model": SearchResult}, **errors})
+    def api_search(params: SearchParams = Depends(),
+                   limit: int = Query(10, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET),
+                   facets: bool = Query(False, description="Counts of the matches by province, year and term."),
+                   facet_values: int = Query(FACET_VALUES, ge=1, le=MAX_FACET_VALUES,
+                                             description="The most values each facet lists.")) -> JSONResponse:
+        """Ranked articles for a query and filters: the object `vnsearch search --json` prints."""
+        with shared.turn() as searcher:
+            result = params.search(searcher, limit=limit, offset=offset, facets=facets)
+        return JSONResponse(_trimmed(result.to_dict(), facet_values))
+
+    @app.get("/api/suggest", tags=["api"], responses=errors)
+    def api_suggest(q: str = Query(..., max_length=Q.MAX_QUERY_CHARS)) -> dict[str, str | None]:
+        """The did-you-mean line alone (accents for an unaccented query, spelling), for type-ahead."""
+        with shared.turn() as searcher:
+            return {"query": q, "suggestion": searcher.suggest(q)}
+
+    @app.get("/api/articles/{doc_id:path}", tags=["api"],
+             responses={200: {"model": ArticleView}, 404: {"description": "No article with this id"}, **errors})
+    def api_article(doc_id: str) -> JSONResponse:
+        """One article, clean, with its fields: the object `vnsearch show --json` prints."""
+        return JSONResponse(_article(doc_id).to_dict())
+
+    @app.get("/api/stats", tags=["api"], responses=errors)
+    def api_stats() -> dict[str, Any]:
+        """What the index holds: the object `vnsearch stats --json` prints."""
+        with shared.turn():
+            return index_stats(shared.index_dir)
+
+    @app.get("/healthz", tags=["api"], responses=errors)
+    def healthz() -> dict[str, str]:
+        """`ok` once the index opens and answers."""
+        with shared.turn() as searcher:
+            searcher.suggest("")
+        return {"status": "ok"}
+
+    def _article(doc_id: str) -> ArticleView:
+        if len(doc_id) > MAX_ID_CHARS:
+            raise _Refused(422, [{"type": "string_too_long", "loc": ["path", "doc_id"],
+                                  "msg": f"an id has at most {MAX_ID_CHARS} characters", "input": doc_id[:50]}])
+        with shared.turn() as searcher:
+            article = searcher.get(doc_id)
+        if article is None:
+            raise _Refused(404, f"no article with id {doc_id!r}")
+        return article
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(params: SearchParams = Depends(), page: int = Query(1, ge=1, le=MAX_OFFSET // PAGE_SIZE + 1)):
+        result, problems = None, []
+        if params.q.strip() or params.filters():
+            try:
+                with shared.turn() as searcher:
+                    result = params.search(searcher, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, facets=True)
+            except _Refused as e:
+                if e.status != 422:
+                    raise
+                problems = _messages(e.detail)  # shown above the form, so the value can be mended in place
+        return html("search.html", 422 if problems else 200, problems=problems,
+                    **_search_page_context(params, page, result))
+
+    @app.get("/articles/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(doc_id: str):
+        return html("article.html", article=_article(doc_id))
+
+    return app
+
+
+def _messages(detail: Any) -> list[str]:
+    """Error details as lines for the page: "since: 'hôm qua' is not a date (…)"."""
+    if isinstance(detail, list):
+        return [f"{e['loc'][-1]}: {e['msg']}" for e in detail]
+    return [str(detail)]
+
+
+#: For ``uvicorn search.web:app``: the index in ``$VNSEARCH_INDEX``, or the user's own.
+app = create_app()

@@ -1,0 +1,37 @@
+"""Fixtures shared by the server's test modules (API, fuzz, browser)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer import build_index
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SAMPLE = Path(__file__).parent / "fixtures" / "devset-sample.jsonl"
+#: An id as scraped ids come: a path with markup in it.
+HOSTILE_ID = "tin/<i>nguy-hiem</i>"
+
+
+def hostile_record() -> dict:
+    """A real provincial lead with markup and script added to its title, body and link, as a scraper may keep them."""
+    lead = next(r for r in map(json.loads, SAMPLE.read_text(encoding="utf-8").splitlines()) if r.get("title"))
+    return {"id": HOSTILE_ID, "source": lead["source"], "published": "2021-09-12",
+            "url": "javascript:alert('link')",
+            "title": f"{lead['title']} <script>alert('tiêu đề')</script>",
+            "body": f"{lead['body']}\n\n<script>alert('nội dung')</script> <img src=x onerror=alert('ảnh')> "
+                    "Người dân Thanh Hóa cần chủ động phòng tránh mưa lớn."}
+
+
+@pytest.fixture(scope="session")
+def web_index(tmp_path_factory) -> Path:
+    """The seeds, the devset sample and the hostile article, indexed once for the whole session."""
+    folder = tmp_path_factory.mktemp("web")
+    hostile = folder / "hostile.jsonl"
+    hostile.write_text(json.dumps(hostile_record(), ensure_ascii=False) + "\n", encoding="utf-8")
+    summary = build_index([CORPUS, SAMPLE, hostile], folder / "index", jobs=2)
+    assert summary.skipped == 0 and summary.indexed == 5 + len(SAMPLE.read_text().splitlines()) + 1
+    return folder / "index"

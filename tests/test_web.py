@@ -1,0 +1,283 @@
+"""The HTTP API and the search page (search.web) through the ASGI test client, on the session's small index."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from markupsafe import escape
+
+from conftest import HOSTILE_ID
+from indexer import build_index
+from search.cli import main
+from search.web import MAX_LIMIT, MAX_OFFSET, create_app
+
+TDM = "000_13d84c9b41a19287.txt"
+
+
+@pytest.fixture(scope="module")
+def client(web_index):
+    with TestClient(create_app(web_index)) as c:
+        yield c
+
+
+def cli_json(*args: str) -> dict:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def article_path(doc_id: str) -> str:
+    return quote(doc_id, safe="")
+
+
+# -- the JSON API: the objects the CLI prints ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("params, options", [
+    ({"q": "thu dau mot"}, []),
+    ({"q": "đảng viên", "province": "binh duong", "facets": "true"}, ["--province", "binh duong", "--facets"]),
+    ({"q": "dang vien", "sort": "date", "limit": "3", "offset": "1"}, ["--sort", "date", "-n", "3", "--offset", "1"]),
+    ({"q": "nghị quyết", "since": "2019-01", "until": "31/12/2021", "term": "khóa XII"},
+     ["--since", "2019-01", "--until", "31/12/2021", "--term", "khóa XII"]),
+    ({"q": "", "year": "2020", "facets": "true"}, ["--year", "2020", "--facets"]),
+    ({"q": "Thanh Hóa", "source": "truyenhinhthanhhoa.vn"}, ["--source", "truyenhinhthanhhoa.vn"]),
+])
+def test_search_returns_what_the_cli_prints(client, web_index, params, options) -> None:
+    response = client.get("/api/search", params=params)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == cli_json("search", params["q"], "--index", str(web_index), "--json", *options)
+
+
+def test_search_finds_an_unaccented_place_and_offers_its_accents(client) -> None:
+    data = client.get("/api/search", params={"q": "thu dau mot"}).json()
+    assert data["hits"][0]["id"] == TDM
+    assert data["suggestion"] == "Thủ Dầu Một"
+    marked = [s["text"][a:b] for s in data["hits"][0]["snippets"] for a, b in s["highlights"]]
+    assert "Thủ Dầu Một" in marked
+
+
+def test_filters_narrow_and_pages_do_not_overlap(client) -> None:
+    everything = client.get("/api/search", params={"q": "dang vien", "limit": 50}).json()
+    in_province = client.get("/api/search", params={"q": "dang vien", "province": "An Giang", "limit": 50}).json()
+    assert 0 < len(in_province["hits"]) < len(everything["hits"])
+    # "An Giang" is also the 2025 province that Kiên Giang joined
+    assert all(any("An Giang" in (loc["province"], loc["province_2025"]) for loc in h["localities"])
+               for h in in_province["hits"])
+    first = client.get("/api/search", params={"q": "dang vien", "limit": 2}).json()["hits"]
+    second = client.get("/api/search", params={"q": "dang vien", "limit": 2, "offset": 2}).json()["hits"]
+    assert [h["id"] for h in first + second] == [h["id"] for h in everything["hits"][:4]]
+
+
+def test_facet_values_are_capped_per_facet(client) -> None:
+    full = client.get("/api/search", params={"q": "", "since": "1990", "facets": "true"}).json()["facets"]
+    one = client.get("/api/search", params={"q": "", "since": "1990", "facets": "true", "facet_values": 1}).json()
+    assert any(len(counts) > 1 for counts in full.values())
+    assert {name: list(counts.items())[:1] for name, counts in full.items()} == \
+        {name: list(counts.items()) for name, counts in one["facets"].items()}
+
+
+def test_article_and_stats_return_what_the_cli_prints(client, web_index) -> None:
+    for doc_id in (TDM, HOSTILE_ID):
+        response = client.get(f"/api/articles/{article_path(doc_id)}")
+        assert response.status_code == 200
+        assert response.json() == cli_json("show", doc_id, "--index", str(web_index), "--json")
+    assert client.get("/api/stats").json() == cli_json("stats", "--index", str(web_index), "--json")
+
+
+def test_suggest_gives_the_accented_reading_alone(client) -> None:
+    assert client.get("/api/suggest", params={"q": "thu dau mot"}).json() == \
+        {"query": "thu dau mot", "suggestion": "Thủ Dầu Một"}
+    assert client.get("/api/suggest", params={"q": "Thủ Dầu Một"}).json()["suggestion"] is None
+
+
+def test_health_openapi_and_docs(client) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    spec = client.get("/openapi.json").json()
+    assert {"/api/search", "/api/articles/{doc_id}", "/api/stats", "/api/suggest", "/healthz"} <= set(spec["paths"])
+    hit = spec["components"]["schemas"]["Hit"]["properties"]
+    assert {"id", "title", "snippets", "localities"} <= set(hit)
+    assert "swagger-ui" in client.get("/docs").text
+
+
+def test_every_endpoint_only_reads(client) -> None:
+    methods = {m for route in client.app.routes for m in getattr(route, "methods", None) or ()}
+    assert methods <= {"GET", "HEAD"}
+    for path in ("/api/search", "/api/articles/x", "/", "/api/stats"):
+        assert client.post(path).status_code == 405
+        assert client.delete(path).status_code == 405
+
+
+# -- errors: which parameter and why; never a 500 --------------------------------------------------------------------
+
+@pytest.mark.parametrize("params, parameter", [
+    ({"limit": 0}, "limit"), ({"limit": MAX_LIMIT + 1}, "limit"), ({"limit": "ten"}, "limit"),
+    ({"offset": -1}, "offset"), ({"offset": MAX_OFFSET + 1}, "offset"),
+    ({"q": "đảng " * 201}, "q"), ({"province": "x" * 201}, "province"),
+    ({"year": "20"}, "year"), ({"year": "hai nghìn"}, "year"), ({"sort": "best"}, "sort"),
+    ({"facet_values": 101}, "facet_values"), ({"facets": "perhaps"}, "facets"),
+    ({"since": "hôm qua"}, "since"), ({"until": "2020-13-01"}, "until"),
+    ({"since": "2021", "until": "2020"}, "since"), ({"q": "đảng viên since:mai"}, "q"),
+])
+def test_bad_parameters_get_422_naming_the_parameter(client, params, parameter) -> None:
+    response = client.get("/api/search", params={"q": "dang vien", **params})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail[0]["loc"] == ["query", parameter] and detail[0]["msg"]
+
+
+def test_unknown_and_path_like_ids_are_404(client) -> None:
+    for doc_id in ("khong-co-bai-nay", "../../../../etc/passwd", "/etc/passwd", TDM + "/..", "\u0000"):
+        response = client.get(f"/api/articles/{article_path(doc_id)}")
+        assert response.status_code == 404 and repr(doc_id) in response.json()["detail"]
+    assert client.get(f"/api/articles/{'a' * 501}").status_code == 422
+    assert client.get("/api/nothing-here").json() == {"detail": "Not Found"}
+
+
+def test_hostile_queries_are_searched_not_refused(client) -> None:
+    for q in ('"unbalanced', "-", "OR OR", "province:", '((("x', "\u0000\u202e", "\U0001f600 đảng", "a" * 1000):
+        assert client.get("/api/search", params={"q": q}).status_code == 200
+
+
+def test_no_index_is_503_with_the_way_to_build_one(tmp_path) -> None:
+    with TestClient(create_app(tmp_path / "none")) as c:
+        response = c.get("/api/search", params={"q": "đảng"})
+        assert response.status_code == 503 and "vnsearch index" in response.json()["detail"]
+        assert c.get("/healthz").status_code == 503
+        assert c.get("/").status_code == 200  # the empty form still shows
+        assert "vnsearch index" in c.get("/?q=dang").text
+
+
+def test_a_busy_server_refuses_rather_than_queues(web_index) -> None:
+    app = create_app(web_index, max_concurrent=1, wait=0.05)
+    with TestClient(app) as c:
+        gate = app.state.shared.gate
+        assert gate.acquire(timeout=1)  # the only slot is taken, as by a long search
+        try:
+            response = c.get("/api/search", params={"q": "đảng"})
+        finally:
+            gate.release()
+        assert response.status_code == 503 and response.headers["retry-after"] == "1"
+        assert c.get("/api/search", params={"q": "đảng"}).status_code == 200
+
+
+def test_a_build_committed_while_serving_is_served_at_the_next_request(web_index, tmp_path) -> None:
+    live = tmp_path / "index"
+    shutil.copytree(web_index, live)
+    with TestClient(create_app(live)) as c:
+        assert c.get("/api/search", params={"q": '"lũ quét"'}).json()["total"] == 0
+        feed = tmp_path / "new.jsonl"
+        feed.write_text(json.dumps({"id": "moi-1", "title": "Hòa Bình: lũ quét cuốn trôi cầu tràn",
+                                    "body": "Mưa lớn gây lũ quét tại huyện Mai Châu, tỉnh Hòa Bình."},
+                                   ensure_ascii=False) + "\n", encoding="utf-8")
+        assert build_index([feed], live, jobs=1).indexed == 1
+        hits = c.get("/api/search", params={"q": '"lũ quét"'}).json()["hits"]
+        assert [h["id"] for h in hits] == ["moi-1"]
+
+
+# -- safety: escaping, headers, CORS ---------------------------------------------------------------------------------
+
+def raw_markup(page: str) -> list[str]:
+    """Tags in the page that are neither the template's own nor the snippets' <mark>."""
+    return re.findall(r"<(?:script|img|i)\b", page)
+
+
+def test_script_in_an_article_is_shown_as_text(client) -> None:
+    page = client.get("/", params={"q": "alert"}).text
+    assert not raw_markup(page)
+    assert escape("<script>alert('tiêu đề')</script>") in page
+    assert "<mark>alert</mark>" in page  # the mark wraps escaped text; the escaped tags stay around it
+    article = client.get(f"/articles/{article_path(HOSTILE_ID)}")
+    assert article.status_code == 200 and not raw_markup(article.text)
+    assert escape("<img src=x onerror=alert('ảnh')>") in article.text
+    assert "javascript:" not in article.text  # a scraped link that is not http(s) is not linked
+
+
+def test_script_in_a_query_is_shown_as_text(client) -> None:
+    q = '<script>alert("q")</script> "><img src=x onerror=alert(1)>'
+    for path in ("/", "/?sort=nope", f"/articles/{article_path(q)}"):
+        page = client.get(path, params={"q": q, "province": q}).text
+        assert not raw_markup(page)
+    assert escape(q) in client.get("/", params={"q": q}).text
+
+
+def test_pages_carry_a_csp_and_no_cors_unless_asked(client, web_index) -> None:
+    page = client.get("/", params={"q": "đảng"}, headers={"Origin": "https://evil.example"})
+    assert "script-src" not in page.headers["content-security-policy"]  # default-src 'none' covers scripts
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "access-control-allow-origin" not in page.headers
+    api = client.get("/api/search", params={"q": "đảng"}, headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in api.headers
+    with TestClient(create_app(web_index, cors_origins=["https://baobinhduong.vn"])) as c:
+        allowed = c.get("/api/search", params={"q": "đảng"}, headers={"Origin": "https://baobinhduong.vn"})
+        other = c.get("/api/search", params={"q": "đảng"}, headers={"Origin": "https://evil.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://baobinhduong.vn"
+    assert "access-control-allow-origin" not in other.headers
+
+
+# -- the search page -------------------------------------------------------------------------------------------------
+
+def links(page: str, css_class: str | None = None) -> list[tuple[str, str]]:
+    """(href, text) of the page's links, optionally only those inside elements of a class."""
+    if css_class:
+        page = "".join(re.findall(rf'class="{css_class}".*?</(?:p|aside|nav|ol)>', page, re.S))
+    return [(html.unescape(h), html.unescape(re.sub("<[^>]+>", "", t)))
+            for h, t in re.findall(r'<a [^>]*href="([^"]*)"[^>]*>(.*?)</a>', page, re.S)]
+
+
+def test_the_page_is_vietnamese_and_lists_marked_results(client) -> None:
+    page = client.get("/", params={"q": "thu dau mot"}).text
+    assert '<html lang="vi">' in page and 'name="viewport"' in page
+    assert ("/?q=Th%E1%BB%A7+D%E1%BA%A7u+M%E1%BB%99t", "Thủ Dầu Một") in links(page, "suggestion")
+    assert "Có phải bạn muốn tìm" in page
+    assert f'href="/articles/{article_path(TDM)}"' in page
+    assert "TP.<mark>Thủ Dầu Một</mark>" in page
+    assert "22/06/2020" in page and "Thủ Dầu Một, Bình Dương" in page
+
+
+def test_facet_links_narrow_the_search(client) -> None:
+    page = client.get("/", params={"q": "dang vien", "sort": "date"}).text
+    facet = next((href, text) for href, text in links(page, "facets") if text == "An Giang")
+    query = parse_qs(urlsplit(facet[0]).query)
+    assert query == {"q": ["dang vien"], "sort": ["date"], "province": ["An Giang"]}
+    narrowed = client.get(facet[0]).text
+    assert "Tỉnh, thành: An Giang" in narrowed
+    api = client.get("/api/search", params={k: v[0] for k, v in query.items()}).json()
+    assert len(re.findall('class="hit"', narrowed)) == len(api["hits"]) > 0
+
+
+def test_pagination_keeps_every_filter(client) -> None:
+    params = {"q": "", "since": "1990", "until": "2030-12-31", "sort": "date"}
+    first = client.get("/", params=params).text
+    nxt = dict(links(first, "pages"))
+    href = next(h for h, t in nxt.items() if t.startswith("Trang sau"))
+    assert parse_qs(urlsplit(href).query) == {"since": ["1990"], "until": ["2030-12-31"], "sort": ["date"],
+                                              "page": ["2"]}
+    second = client.get(href).text
+    ids = lambda page: re.findall(r'class="hit">\s*<h2><a href="([^"]+)"', page)  # noqa: E731
+    assert ids(first) and ids(second) and not set(ids(first)) & set(ids(second))
+    assert any("Trang trước" in t for _, t in links(second, "pages"))
+
+
+def test_article_page_shows_the_clean_article(client) -> None:
+    page = client.get(f"/articles/{TDM}").text
+    assert "<h1>Đảng bộ Tp.Thủ Dầu Một: 5 năm liền trong sạch, vững mạnh tiêu biểu</h1>" in page
+    assert "Ngày đăng" in page and "22/06/2020" in page and "khóa XII" in page
+
+
+def test_page_errors_are_pages(client) -> None:
+    missing = client.get("/articles/khong-co")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "Không tìm thấy" in missing.text
+    bad_date = client.get("/", params={"q": "đảng", "since": "hôm qua"})
+    assert bad_date.status_code == 422 and 'name="q" value="đảng"' in bad_date.text
+    assert "since: &#39;hôm qua&#39; is not a date" in bad_date.text
+    bad_page = client.get("/", params={"q": "đảng", "page": "0"})
+    assert bad_page.status_code == 422 and "<html" in bad_page.text
