@@ -19,6 +19,7 @@ from whoosh.scoring import BM25F
 from whoosh.util.times import datetime_to_long
 
 from indexer.analysis import syllable_matcher
+from indexer.columns import column_values
 from indexer.dates import VIETNAM
 from indexer.schema import UNDATED
 from indexer.stats import key_counts
@@ -123,19 +124,28 @@ class Searcher:
         self._ix.close()
 
     def _searcher(self):
-        """This thread's whoosh searcher, refreshed if a build has committed since."""
+        """This thread's whoosh searcher, reopened if a build has committed since.
+
+        A build commits a new generation; a rebuild swaps in a new folder, whose
+        generation may equal the old one's, so both are compared. A fresh reader
+        is opened rather than whoosh's ``refresh()``: that one hands the old
+        reader's segments to the new reader and closing the old one then closes
+        them under it (every later call raised ReaderClosed).
+        """
         current = getattr(self._local, "searcher", None)
-        if current is None:
-            fresh = self._ix.searcher(weighting=self._weighting)
-        else:
-            fresh = current.refresh()
-        if fresh is not current:
-            with self._lock:
-                if current is not None:
-                    self._opened.remove(current)
-                    current.close()
-                self._opened.append(fresh)
-            self._local.searcher = fresh
+        try:
+            version = (os.stat(self.index_dir).st_ino, self._ix.latest_generation())
+        except FileNotFoundError:  # a rebuild is between its two renames: the old index still serves
+            version = getattr(self._local, "version", None)
+        if current is not None and version == self._local.version:
+            return current
+        fresh = self._ix.searcher(weighting=self._weighting)
+        with self._lock:
+            if current is not None:
+                self._opened.remove(current)
+                current.close()
+            self._opened.append(fresh)
+        self._local.searcher, self._local.version = fresh, version
         return fresh
 
     def search(self, query: str, *, limit: int = 10, offset: int = 0, province: str | None = None,
@@ -166,6 +176,9 @@ class Searcher:
             # allowed articles instead of scoring every match and dropping most.
             main = W.And([main, W.ConstantScoreQuery(keys, 0.0)])
         restrict = self._restriction(s, window)
+        if restrict is not None and not restrict:
+            # whoosh reads an empty allow-set as no filter at all: nothing can match.
+            return SearchResult(query, 0, None, [], {name: {} for name in FACET_FIELDS} if facets else None)
         matcher = syllable_matcher(*Q.highlight_terms(parsed))
         kwargs = {"filter": restrict, "mask": mask, "limit": offset + limit}
         if sort == "date":
@@ -195,8 +208,7 @@ class Searcher:
         """Raw publication times by document number, cached with this thread's searcher."""
         cached = getattr(self._local, "published", None)
         if cached is None or cached[0] is not s:
-            column = s.reader().column_reader("published", translate=False)
-            cached = (s, list(column))
+            cached = (s, column_values(s.reader(), "published"))
             self._local.published = cached
         return cached[1]
 
