@@ -38,7 +38,7 @@ FACET_FIELDS = {"province": "province", "year": "year", "term": "terms"}
 class Hit:
     id: str
     title: str
-    score: float
+    score: float | None  # None when sorted by date: the order is not a relevance
     published: str | None
     localities: list[dict]
     terms: list[str]
@@ -180,19 +180,23 @@ class Searcher:
             # whoosh reads an empty allow-set as no filter at all: nothing can match.
             return SearchResult(query, 0, None, [], {name: {} for name in FACET_FIELDS} if facets else None)
         matcher = syllable_matcher(*Q.highlight_terms(parsed))
-        kwargs = {"filter": restrict, "mask": mask, "limit": offset + limit}
         if sort == "date":
-            kwargs.update(sortedby="published", reverse=True)
-        results = s.search(main, **kwargs)
-        hits = [self._hit(r, matcher, snippet_count) for r in results[offset:offset + limit]]
-        if facets:  # facets count every match, so the total comes exact with them
-            total, counts = self._facets(s, main, restrict, mask)
-            exact = True
+            docs = self._matching(s, main, restrict, mask)
+            order = self._newest_first(s, docs)[offset:offset + limit]
+            hits = [self._hit(s.stored_fields(n), None, matcher, snippet_count) for n in order]
+            total, exact = len(docs), True
+            counts = self._facet_counts(s, docs) if facets else None
         else:
-            # Counting every match of a long OR would cost a second full pass, so the
-            # total is whoosh's estimate unless the search happened to count exactly.
-            counts, exact = None, results.has_exact_length()
-            total = len(results) if exact else max(results.estimated_length(), len(results.top_n))
+            results = s.search(main, filter=restrict, mask=mask, limit=offset + limit)
+            hits = [self._hit(r.fields(), r.score, matcher, snippet_count) for r in results[offset:offset + limit]]
+            if facets:  # facets count every match, so the total comes exact with them
+                docs = self._matching(s, main, restrict, mask)
+                total, exact, counts = len(docs), True, self._facet_counts(s, docs)
+            else:
+                # Counting every match of a long OR would cost a second full pass, so the
+                # total is whoosh's estimate unless the search happened to count exactly.
+                counts, exact = None, results.has_exact_length()
+                total = len(results) if exact else max(results.estimated_length(), len(results.top_n))
         return SearchResult(query, total, suggest(s, parsed.text, parsed.syllables()), hits, counts, exact)
 
     def _restriction(self, s, window) -> set[int] | None:
@@ -212,21 +216,30 @@ class Searcher:
             self._local.published = cached
         return cached[1]
 
+    def _newest_first(self, s, docs: set[int]) -> list[int]:
+        """Dated articles newest first, then the undated ones (whose raw value is past any date)."""
+        published = self._published(s)
+        return sorted(docs, key=lambda n: (published[n] >= UNDATED, -published[n], n))
+
     @staticmethod
-    def _hit(result, matcher, snippet_count: int) -> Hit:
-        stored = result.fields()
-        return Hit(**_common(stored, _meta(stored)), score=round(float(result.score or 0.0), 4),
+    def _hit(stored: dict, score: float | None, matcher, snippet_count: int) -> Hit:
+        return Hit(**_common(stored, _meta(stored)), score=None if score is None else round(float(score), 4),
                    snippets=snippets(stored.get("body", ""), matcher, snippet_count))
 
     @staticmethod
-    def _facets(s, main, restrict: set[int] | None, mask) -> tuple[int, dict[str, dict[str, int]]]:
-        """How many articles match, and their counts by province, year and term."""
+    def _matching(s, main, restrict: set[int] | None, mask) -> set[int]:
+        """Every live article the query, the date window and the exclusions let through."""
         docs = set(s.docs_for_query(main))
         if restrict is not None:
             docs &= restrict
         if mask is not None:
             docs -= set(s.docs_for_query(mask))
-        return len(docs), {name: key_counts(s.reader(), fieldname, docs) for name, fieldname in FACET_FIELDS.items()}
+        return docs
+
+    @staticmethod
+    def _facet_counts(s, docs: set[int]) -> dict[str, dict[str, int]]:
+        """The matches counted by province, year and term."""
+        return {name: key_counts(s.reader(), fieldname, docs) for name, fieldname in FACET_FIELDS.items()}
 
     def get(self, doc_id: str) -> ArticleView | None:
         """The stored article with this id, or None."""

@@ -122,3 +122,14 @@ def test_threads_querying_while_builds_commit(mixed) -> None:
             for t in threads:
                 t.join()
     assert errors == []
+
+
+def test_sort_by_date_puts_undated_last_and_scores_nothing(mixed) -> None:
+    _, index, undated, dated = mixed
+    with Searcher(index) as s:
+        result = s.search("và", limit=50, sort="date")
+        order = [h.published for h in result.hits]
+        dated_part = [p for p in order if p]
+        assert dated_part == sorted(dated_part, reverse=True) and 0 < len(dated_part) < len(order)
+        assert order[len(dated_part):] == [None] * (len(order) - len(dated_part))
+        assert all(h.score is None for h in result.hits) and result.total == len(order) and result.total_exact
