@@ -31,6 +31,8 @@ from .suggest import suggest
 
 #: A body syllable in more than this share of the articles is scored through its pairs only.
 COMMON_SHARE = 0.25
+#: Up to this many possible matches, the total is counted exactly (a pass over their postings).
+EXACT_COUNT_UP_TO = 5000
 FACET_FIELDS = {"province": "province", "year": "year", "term": "terms"}
 
 
@@ -193,11 +195,24 @@ class Searcher:
                 docs = self._matching(s, main, restrict, mask)
                 total, exact, counts = len(docs), True, self._facet_counts(s, docs)
             else:
-                # Counting every match of a long OR would cost a second full pass, so the
-                # total is whoosh's estimate unless the search happened to count exactly.
-                counts, exact = None, results.has_exact_length()
-                total = len(results) if exact else max(results.estimated_length(), len(results.top_n))
+                counts = None
+                total, exact = self._total(s, results, main, restrict, mask, offset)
         return SearchResult(query, total, suggest(s, parsed.text, parsed.syllables()), hits, counts, exact)
+
+    def _total(self, s, results, main, restrict: set[int] | None, mask, offset: int) -> tuple[int, bool]:
+        """How many articles match, and whether that is exact.
+
+        Counted when whoosh's upper bound says the matches are few
+        (``EXACT_COUNT_UP_TO``); past that, counting every match of a long OR
+        would cost a second full pass, so the total is that bound, cut to what
+        the index and the date window can hold and never below the hits shown.
+        """
+        if results.has_exact_length():
+            return len(results), True
+        bound = min(results.estimated_length(), s.doc_count(), len(restrict) if restrict is not None else s.doc_count())
+        if bound <= EXACT_COUNT_UP_TO:
+            return len(self._matching(s, main, restrict, mask)), True
+        return max(bound, offset + len(results.top_n)), False
 
     def _restriction(self, s, window) -> set[int] | None:
         """The document numbers a date window allows, or None when there is none."""
