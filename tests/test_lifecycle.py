@@ -33,18 +33,29 @@ def write(path: Path, items: list[dict]) -> Path:
     return path
 
 
-@pytest.fixture
-def mixed(tmp_path) -> tuple[Path, Path, list[dict], list[dict]]:
+def two_runs(root: Path) -> tuple[Path, Path, list[dict], list[dict]]:
     """Five undated articles in a first run, five dated ones in a second: two segments."""
-    src, index = tmp_path / "src", tmp_path / "index"
+    src, index = root / "src", root / "index"
     undated, dated = records(5, dated=False, prefix="u"), records(5, dated=True, prefix="d")
     build_index([write(src / "undated.jsonl", undated)], index, jobs=1)
     build_index([write(src / "dated.jsonl", dated)], index, jobs=1)
     return src, index, undated, dated
 
 
-def test_date_window_over_a_segment_without_dates(mixed) -> None:
-    _, index, _, dated = mixed
+@pytest.fixture
+def mixed(tmp_path) -> tuple[Path, Path, list[dict], list[dict]]:
+    """An index of two runs that a test may grow, prune and rebuild."""
+    return two_runs(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path, list[dict], list[dict]]:
+    """The same, shared by the tests that only read it."""
+    return two_runs(tmp_path_factory.mktemp("two-runs"))
+
+
+def test_date_window_over_a_segment_without_dates(built) -> None:
+    _, index, _, dated = built
     in_october = {r["id"] for r in dated if r["published"].startswith("2020-10")}
     assert in_october
     with Searcher(index) as s:
@@ -53,8 +64,8 @@ def test_date_window_over_a_segment_without_dates(mixed) -> None:
         assert s.search("", since="2030", limit=50).hits == []
 
 
-def test_an_empty_date_window_matches_nothing(mixed) -> None:
-    _, index, _, _ = mixed
+def test_an_empty_date_window_matches_nothing(built) -> None:
+    _, index, _, _ = built
     with Searcher(index) as s:
         for query in ("doanh nghiệp", "thue", ""):
             result = s.search(query, since="2030-01-01", facets=True)
@@ -62,8 +73,8 @@ def test_an_empty_date_window_matches_nothing(mixed) -> None:
             assert all(counts == {} for counts in result.facets.values())
 
 
-def test_stats_over_a_segment_without_dates(mixed) -> None:
-    _, index, _, dated = mixed
+def test_stats_over_a_segment_without_dates(built) -> None:
+    _, index, _, dated = built
     stats = index_stats(index)
     days = sorted(r["published"][:10] for r in dated)
     assert stats["articles"] == 10 and stats["undated"] == 5
@@ -124,8 +135,8 @@ def test_threads_querying_while_builds_commit(mixed) -> None:
     assert errors == []
 
 
-def test_sort_by_date_puts_undated_last_and_scores_nothing(mixed) -> None:
-    _, index, undated, dated = mixed
+def test_sort_by_date_puts_undated_last_and_scores_nothing(built) -> None:
+    _, index, _, _ = built
     with Searcher(index) as s:
         result = s.search("và", limit=50, sort="date")
         order = [h.published for h in result.hits]
