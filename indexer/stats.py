@@ -11,6 +11,7 @@ from typing import Callable, Iterable
 
 from whoosh.util.times import long_to_datetime
 
+from .columns import column_values
 from .places import province_name
 from .schema import UNDATED
 from .store import open_index, size_on_disk
@@ -45,7 +46,7 @@ def index_stats(index_dir: str | os.PathLike) -> dict:
     ix = open_index(index_dir)
     with ix.reader() as reader:
         live = set(reader.all_doc_ids())
-        dates = reader.column_reader("published", translate=False)
+        dates = column_values(reader, "published")
         published = sorted(publication_dates(dates[n] for n in live))
         return {
             "index": str(index_dir),

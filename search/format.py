@@ -45,7 +45,8 @@ def render_text(result: SearchResult, color: bool) -> str:
     for i, hit in enumerate(result.hits, 1):
         title = click.style(hit.title, bold=True) if color else hit.title
         details = " · ".join(x for x in [(hit.published or "")[:10], where(hit.localities),
-                                           ", ".join(hit.terms[:3]), f"score {hit.score:.2f}"] if x)
+                                           ", ".join(hit.terms[:3]),
+                                           "" if hit.score is None else f"score {hit.score:.2f}"] if x)
         lines += ["", f"{i}. {title}", f"   {hit.id}  {details}"]
         lines += [f"   … {_marked(s, mark, str)} …" for s in hit.snippets]
     if result.facets:

@@ -19,6 +19,7 @@ from whoosh.scoring import BM25F
 from whoosh.util.times import datetime_to_long
 
 from indexer.analysis import syllable_matcher
+from indexer.columns import column_values
 from indexer.dates import VIETNAM
 from indexer.schema import UNDATED
 from indexer.stats import key_counts
@@ -31,6 +32,8 @@ from .suggest import suggest
 
 #: A body syllable in more than this share of the articles is scored through its pairs only.
 COMMON_SHARE = 0.25
+#: Up to this many possible matches, the total is counted exactly (a pass over their postings).
+EXACT_COUNT_UP_TO = 5000
 FACET_FIELDS = {"province": "province", "year": "year", "term": "terms"}
 
 
@@ -38,7 +41,7 @@ FACET_FIELDS = {"province": "province", "year": "year", "term": "terms"}
 class Hit:
     id: str
     title: str
-    score: float
+    score: float | None  # None when sorted by date: the order is not a relevance
     published: str | None
     localities: list[dict]
     terms: list[str]
@@ -124,14 +127,20 @@ class Searcher:
         self._ix.close()
 
     def _searcher(self):
-        """This thread's whoosh searcher, opened anew if a build has committed since.
+        """This thread's whoosh searcher, reopened if a build has committed since.
 
-        Not whoosh's ``refresh()``: the searcher it returns shares the unchanged
-        segments' readers with the old one, so closing the old one (as we must, or
-        leak its files) closed them under the new one, and the next search failed.
+        A build commits a new generation; a rebuild swaps in a new folder, whose
+        generation may equal the old one's, so both are compared. A fresh reader
+        is opened rather than whoosh's ``refresh()``: that one hands the old
+        reader's segments to the new reader and closing the old one then closes
+        them under it (every later call raised ReaderClosed).
         """
         current = getattr(self._local, "searcher", None)
-        if current is not None and current.up_to_date():
+        try:
+            version = (os.stat(self.index_dir).st_ino, self._ix.latest_generation())
+        except FileNotFoundError:  # a rebuild is between its two renames: the old index still serves
+            version = getattr(self._local, "version", None)
+        if current is not None and version == self._local.version:
             return current
         fresh = self._ix.searcher(weighting=self._weighting)
         with self._lock:
@@ -139,7 +148,7 @@ class Searcher:
                 self._opened.remove(current)
                 current.close()
             self._opened.append(fresh)
-        self._local.searcher = fresh
+        self._local.searcher, self._local.version = fresh, version
         return fresh
 
     def search(self, query: str, *, limit: int = 10, offset: int = 0, province: str | None = None,
@@ -175,21 +184,41 @@ class Searcher:
             # allowed articles instead of scoring every match and dropping most.
             main = W.And([main, W.ConstantScoreQuery(keys, 0.0)])
         restrict = self._restriction(s, window)
+        if restrict is not None and not restrict:
+            # whoosh reads an empty allow-set as no filter at all: nothing can match.
+            return SearchResult(query, 0, None, [], {name: {} for name in FACET_FIELDS} if facets else None)
         matcher = syllable_matcher(*Q.highlight_terms(parsed))
-        kwargs = {"filter": restrict, "mask": mask, "limit": offset + limit}
         if sort == "date":
-            kwargs.update(sortedby="published", reverse=True)
-        results = s.search(main, **kwargs)
-        hits = [self._hit(r, matcher, snippet_count) for r in results[offset:offset + limit]]
-        if facets:  # facets count every match, so the total comes exact with them
-            total, counts = self._facets(s, main, restrict, mask)
-            exact = True
+            docs = self._matching(s, main, restrict, mask)
+            order = self._newest_first(s, docs)[offset:offset + limit]
+            hits = [self._hit(s.stored_fields(n), None, matcher, snippet_count) for n in order]
+            total, exact = len(docs), True
+            counts = self._facet_counts(s, docs) if facets else None
         else:
-            # Counting every match of a long OR would cost a second full pass, so the
-            # total is whoosh's estimate unless the search happened to count exactly.
-            counts, exact = None, results.has_exact_length()
-            total = len(results) if exact else max(results.estimated_length(), len(results.top_n))
+            results = s.search(main, filter=restrict, mask=mask, limit=offset + limit)
+            hits = [self._hit(r.fields(), r.score, matcher, snippet_count) for r in results[offset:offset + limit]]
+            if facets:  # facets count every match, so the total comes exact with them
+                docs = self._matching(s, main, restrict, mask)
+                total, exact, counts = len(docs), True, self._facet_counts(s, docs)
+            else:
+                counts = None
+                total, exact = self._total(s, results, main, restrict, mask, offset)
         return SearchResult(query, total, suggest(s, parsed.text, parsed.syllables()), hits, counts, exact)
+
+    def _total(self, s, results, main, restrict: set[int] | None, mask, offset: int) -> tuple[int, bool]:
+        """How many articles match, and whether that is exact.
+
+        Counted when whoosh's upper bound says the matches are few
+        (``EXACT_COUNT_UP_TO``); past that, counting every match of a long OR
+        would cost a second full pass, so the total is that bound, cut to what
+        the index and the date window can hold and never below the hits shown.
+        """
+        if results.has_exact_length():
+            return len(results), True
+        bound = min(results.estimated_length(), s.doc_count(), len(restrict) if restrict is not None else s.doc_count())
+        if bound <= EXACT_COUNT_UP_TO:
+            return len(self._matching(s, main, restrict, mask)), True
+        return max(bound, offset + len(results.top_n)), False
 
     def _restriction(self, s, window) -> set[int] | None:
         """The document numbers a date window allows, or None when there is none."""
@@ -204,26 +233,34 @@ class Searcher:
         """Raw publication times by document number, cached with this thread's searcher."""
         cached = getattr(self._local, "published", None)
         if cached is None or cached[0] is not s:
-            column = s.reader().column_reader("published", translate=False)
-            cached = (s, list(column))
+            cached = (s, column_values(s.reader(), "published"))
             self._local.published = cached
         return cached[1]
 
+    def _newest_first(self, s, docs: set[int]) -> list[int]:
+        """Dated articles newest first, then the undated ones (whose raw value is past any date)."""
+        published = self._published(s)
+        return sorted(docs, key=lambda n: (published[n] >= UNDATED, -published[n], n))
+
     @staticmethod
-    def _hit(result, matcher, snippet_count: int) -> Hit:
-        stored = result.fields()
-        return Hit(**_common(stored, _meta(stored)), score=round(float(result.score or 0.0), 4),
+    def _hit(stored: dict, score: float | None, matcher, snippet_count: int) -> Hit:
+        return Hit(**_common(stored, _meta(stored)), score=None if score is None else round(float(score), 4),
                    snippets=snippets(stored.get("body", ""), matcher, snippet_count))
 
     @staticmethod
-    def _facets(s, main, restrict: set[int] | None, mask) -> tuple[int, dict[str, dict[str, int]]]:
-        """How many articles match, and their counts by province, year and term."""
+    def _matching(s, main, restrict: set[int] | None, mask) -> set[int]:
+        """Every live article the query, the date window and the exclusions let through."""
         docs = set(s.docs_for_query(main))
         if restrict is not None:
             docs &= restrict
         if mask is not None:
             docs -= set(s.docs_for_query(mask))
-        return len(docs), {name: key_counts(s.reader(), fieldname, docs) for name, fieldname in FACET_FIELDS.items()}
+        return docs
+
+    @staticmethod
+    def _facet_counts(s, docs: set[int]) -> dict[str, dict[str, int]]:
+        """The matches counted by province, year and term."""
+        return {name: key_counts(s.reader(), fieldname, docs) for name, fieldname in FACET_FIELDS.items()}
 
     def suggest(self, query: str) -> str | None:
         """The did-you-mean line alone, without running the search: what type-ahead asks for at each key."""

@@ -243,9 +243,23 @@ def test_facets_make_the_total_exact(searcher, query, filters) -> None:
     assert sum(result.facets["year"].values()) <= result.total
 
 
-def test_without_facets_a_short_page_gives_an_estimate(searcher) -> None:
+def test_without_facets_few_possible_matches_are_counted(searcher) -> None:
     result = searcher.search("đảng viên", limit=1)
-    assert not result.total_exact and result.total >= 5
+    assert result.total_exact and result.total == len(ids(searcher, "đảng viên"))
+    one = searcher.search("Bình Liêu", limit=1, since="2017-01-01")
+    assert one.total_exact and one.total == 1
+
+
+def test_past_the_counting_budget_the_total_is_a_sane_bound(searcher, monkeypatch) -> None:
+    import search.searcher as searcher_module
+
+    monkeypatch.setattr(searcher_module, "EXACT_COUNT_UP_TO", 0)
+    for query, filters in [("đảng viên", {"since": "2020-07-01"}), ("dang vien", {}), ("Bình Liêu", {}),
+                           ("phát triển kinh tế", {"offset": 2})]:
+        result = searcher.search(query, limit=1, **filters)
+        exact = searcher.search(query, limit=50, facets=True, **{k: v for k, v in filters.items() if k != "offset"})
+        assert exact.total <= result.total <= 5 and result.total >= filters.get("offset", 0) + len(result.hits)
+        assert result.total == exact.total or not result.total_exact
 
 
 def test_cli_json_shape(index_dir) -> None:
@@ -267,8 +281,8 @@ def test_cli_html_and_text(index_dir) -> None:
     assert "[Bình Liêu]" in text.output and text.exit_code == 0
     # Both state the count the same way: singular, and "about" only for an estimate.
     assert "<p>1 article for <q>Bình Liêu</q></p>" in html.output and "1 article for 'Bình Liêu'" in text.output
-    estimate = CliRunner().invoke(main, ["search", "đảng viên", "-n", "1", "--index", str(index_dir), "--format", "html"])
-    assert "<p>about 5 articles for" in estimate.output
+    counted = CliRunner().invoke(main, ["search", "đảng viên", "-n", "1", "--index", str(index_dir), "--format", "html"])
+    assert "<p>5 articles for" in counted.output
 
 
 def test_cli_names_a_missing_index_and_how_to_build_it(tmp_path) -> None:
