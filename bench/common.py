@@ -140,6 +140,7 @@ def latency_ms(seconds: list[float]) -> dict:
         "p95_ms": percentile(ms, 95),
         "p99_ms": percentile(ms, 99),
         "mean_ms": statistics.fmean(ms) if ms else float("nan"),
+        "max_ms": max(ms) if ms else float("nan"),
     }
 
 
