@@ -128,7 +128,7 @@ def kept_index(articles: int, root: Path | None = None, paths: list[Path] | None
     jobs = jobs or cores()
     say(f"kept index: building {n:,} articles at {index_dir} with {jobs} workers"
         + (f", {grown:,} of them already in the copy of {grow_from}" if grown else "") + " ...", flush=True)
-    with PeakMemory(interval=0.5) as peak, Stopwatch() as sw:
+    with PeakMemory(interval=0.5, pss=True) as peak, Stopwatch() as sw:
         summary = build_index([source], index_dir, jobs=jobs)
     size = sum(f.stat().st_size for f in index_dir.iterdir() if f.is_file())
     figures = {
@@ -139,6 +139,7 @@ def kept_index(articles: int, root: Path | None = None, paths: list[Path] | None
         "jobs": jobs,
         "build_s": round(sw.seconds, 1),
         "peak_mb": round(peak.peak_bytes / 2**20),
+        "peak_pss_mb": round(peak.peak_pss_bytes / 2**20) if peak.peak_pss_bytes else None,
         "peak_method": peak.method,
         "index_bytes": size,
         "bytes_per_article": round(size / max(n, 1)),
@@ -146,7 +147,8 @@ def kept_index(articles: int, root: Path | None = None, paths: list[Path] | None
     }
     marker.write_text(json.dumps(figures))
     ready.write_text(json.dumps(figures) + "\n")
-    say(f"kept index: {n:,} articles in {sw.seconds:.0f} s, peak {figures['peak_mb']} MB, "
+    say(f"kept index: {n:,} articles in {sw.seconds:.0f} s, peak {figures['peak_mb']} MB RSS "
+        f"({figures['peak_pss_mb']} MB PSS), "
         f"{size / 2**20:.0f} MB ({figures['bytes_per_article'] / 1024:.1f} KB/article)")
     return {"index": index_dir, "source": source, "reused": False, **figures}
 
