@@ -103,7 +103,8 @@ def kept_index(articles: int, root: Path | None = None, paths: list[Path] | None
     index_dir = root / str(articles)
     source = root / f"{articles}.jsonl"
     ready = root / f"{articles}.READY"
-    want = built_marker(articles, paths)
+    # "urls": an index made before the urls were withheld must not be reused (slugs would leak).
+    want = {**built_marker(articles, paths), "urls": "withheld"}
     marker = index_dir / MARKER
     if ready.exists() and marker.exists() and source.exists():
         kept = json.loads(marker.read_text())
