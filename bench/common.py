@@ -140,6 +140,7 @@ def latency_ms(seconds: list[float]) -> dict:
         "p95_ms": percentile(ms, 95),
         "p99_ms": percentile(ms, 99),
         "mean_ms": statistics.fmean(ms) if ms else float("nan"),
+        "max_ms": max(ms) if ms else float("nan"),
     }
 
 
@@ -164,12 +165,9 @@ def one_core():
         os.sched_setaffinity(0, before)
 
 
-def _proc_tree_rss() -> int | None:
-    """Resident bytes of this process and all its descendants, read from /proc
-    (Linux); None where there is no /proc."""
+def _proc_tree() -> set[int]:
+    """This process and all its descendants, from /proc (Linux)."""
     proc = Path("/proc")
-    if not (proc / "self" / "statm").exists():
-        return None
     parents: dict[int, int] = {}
     for d in proc.iterdir():
         if not d.name.isdigit():
@@ -187,12 +185,41 @@ def _proc_tree_rss() -> int | None:
             if ppid in tree and pid not in tree:
                 tree.add(pid)
                 grew = True
+    return tree
+
+
+def _proc_tree_rss() -> int | None:
+    """Resident bytes of this process and all its descendants, read from /proc
+    (Linux); None where there is no /proc."""
+    if not Path("/proc/self/statm").exists():
+        return None
     page = os.sysconf("SC_PAGE_SIZE")
     total = 0
-    for pid in tree:
+    for pid in _proc_tree():
         try:
-            total += int((proc / str(pid) / "statm").read_text().split()[1]) * page
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
         except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def proc_tree_pss() -> int | None:
+    """Proportional set size of this process and its descendants (Linux 4.14+), None elsewhere.
+
+    Summed RSS counts each page a forked worker still shares with its parent
+    once per process; PSS splits it among them, so the sum is the memory the
+    tree really takes.
+    """
+    if not Path("/proc/self/smaps_rollup").exists():
+        return None
+    total = 0
+    for pid in _proc_tree():
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+                    break
+        except (OSError, ValueError):
             pass
     return total
 
@@ -207,9 +234,11 @@ class PeakMemory:
     approximation, and monotonic over the life of the process).
     """
 
-    def __init__(self, interval: float = 0.05):
+    def __init__(self, interval: float = 0.05, pss: bool = False):
         self.interval = interval
+        self.pss = pss  # also sample PSS (peak_pss_bytes): dearer to read, so asked for
         self.peak_bytes = 0
+        self.peak_pss_bytes: int | None = None
         self.method = ""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -241,6 +270,9 @@ class PeakMemory:
         def run():
             while not self._stop.is_set():
                 self.peak_bytes = max(self.peak_bytes, tree_rss())
+                pss = proc_tree_pss() if self.pss else None
+                if pss is not None:
+                    self.peak_pss_bytes = max(self.peak_pss_bytes or 0, pss)
                 self._stop.wait(self.interval)
 
         self.peak_bytes = tree_rss()

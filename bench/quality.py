@@ -61,6 +61,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 from urllib.parse import urlparse
 
 if __package__ in (None, ""):
@@ -347,10 +348,9 @@ class WhooshBaseline:
         self.analyzer_factory = analyzer_factory
         self.searcher = None
 
-    def build(self, records: list[dict], workdir: Path) -> float:
+    def build(self, records: Iterable[dict], workdir: Path) -> float:
         from whoosh.fields import ID, TEXT, Schema
         from whoosh.index import create_in
-        from whoosh.qparser import MultifieldParser, OrGroup
 
         with Stopwatch() as sw:
             analyzer = self.analyzer_factory()
@@ -362,9 +362,17 @@ class WhooshBaseline:
             for r in records:
                 writer.add_document(id=r["id"], title=r["title"], body=r["body"])
             writer.commit()
-        self.searcher = ix.searcher()
-        self.parser = MultifieldParser(["title", "body"], schema, group=OrGroup)
+        self.open(path)
         return sw.seconds
+
+    def open(self, path: Path) -> None:
+        """Search an index this baseline built before (bench/curve.py keeps them)."""
+        from whoosh.index import open_dir
+        from whoosh.qparser import MultifieldParser, OrGroup
+
+        ix = open_dir(str(path))
+        self.searcher = ix.searcher()
+        self.parser = MultifieldParser(["title", "body"], ix.schema, group=OrGroup)
 
     def search(self, query: str, limit: int = K) -> list[str]:
         q = self.parser.parse(whoosh_escape(query))

@@ -4,9 +4,13 @@
     python bench/run.py --articles 20000
 
 Runs, in order: analysis throughput (issue 2), indexing (issue 4), query latency
-(issue 5), search quality against the baselines (issue 6). Parts that need a
-piece of the project that is not there yet say so in the report instead of
-failing. Benchmarks print figures; nothing here asserts a time.
+(issue 5), search quality against the baselines (issue 6), then the scale curve
+(2,000 and 20,000 articles, and 100,000 with ``--articles 100000``) and a search
+process's memory and one-shot wall time at the largest size (issue 10), on
+kept indexes (bench/kept.py: ``--kept`` or $VNSEARCH_BENCH_ROOT says where) that
+later runs reuse. Parts that need a piece of the project that is not there yet
+say so in the report instead of failing. Benchmarks print figures; nothing here
+asserts a time.
 """
 
 from __future__ import annotations
@@ -19,21 +23,24 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import analysis, index, quality, query
+from bench import analysis, curve, index, memory, quality, query
 from bench.common import REPO, machine
 
-SECTIONS = ("analysis", "index", "query", "quality")
+SECTIONS = ("analysis", "index", "query", "quality", "curve", "memory")
 
 
 def run(articles: int = 2000, quality_articles: int | None = None, queries: int = 300, data: list[Path] | None = None,
-        only: list[str] | None = None) -> dict:
+        only: list[str] | None = None, kept_root: Path | None = None) -> dict:
     figures: dict = {"machine": machine(), "articles": articles}
     kept = query.default_index_dir(articles)  # index.py's all-cores build, reused by query.py
+    sizes = [size for size in curve.SIZES if size <= max(articles, curve.SIZES[0])]
     steps = {
         "analysis": lambda: analysis.run(),
         "index": lambda: index.run(articles, data=data, keep=kept),
         "query": lambda: query.run(articles, index_dir=kept, data=data),
         "quality": lambda: quality.run(data, quality_articles or articles, queries),
+        "curve": lambda: curve.run(sizes, kept_root, queries),
+        "memory": lambda: memory.run(sizes[-1], kept_root),
     }
     for name in only or SECTIONS:
         print(f"== {name}", flush=True)
@@ -62,6 +69,8 @@ def report(figures: dict, command: str) -> str:
         "analysis": ("Analysis chain throughput (issue 2)", analysis.table),
         "index": ("Indexing (issue 4)", index.table),
         "query": ("Query latency (issue 5)", query.table),
+        "curve": ("The scale curve: quality and latency by size (issue 10)", curve.table),
+        "memory": ("A search process's memory and start-up (issue 10)", memory.table),
     }
     for name, (title, render) in titles.items():
         if name not in figures:
@@ -84,9 +93,10 @@ def main(argv=None):
     ap.add_argument("--queries", type=int, default=300, help="sampled articles per query kind")
     ap.add_argument("--data", type=Path, nargs="+", help="JSONL files (default: the devset)")
     ap.add_argument("--only", nargs="+", choices=SECTIONS)
+    ap.add_argument("--kept", type=Path, help="folder of kept indexes for the curve (default $VNSEARCH_BENCH_ROOT or the temp dir)")
     ap.add_argument("--output", type=Path, default=REPO / "bench" / "RESULTS.md")
     args = ap.parse_args(argv)
-    figures = run(args.articles, args.quality_articles, args.queries, args.data, args.only)
+    figures = run(args.articles, args.quality_articles, args.queries, args.data, args.only, args.kept)
     command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     text = report(figures, command.strip())
     args.output.write_text(text, encoding="utf-8")

@@ -10,8 +10,6 @@ from typing import Callable
 import click
 
 from .analysis import words
-from .build import BuildError, build_index
-from .reader import ReadError, read_item
 from .sources import Problem, count_entries, iter_entries
 from .stats import index_stats
 from .store import IndexUnusable, default_index_dir
@@ -58,6 +56,7 @@ def index_option(f):
 def index_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | None, prune: bool, rebuild: bool,
                   quiet: bool, as_json: bool) -> None:
     """Build or update an index from SOURCES: folders of .txt, .jsonl files, or '-' (JSON lines on stdin)."""
+    from .build import BuildError, build_index  # the build's machinery: only what indexing needs
     target = index_dir or default_index_dir()
     options = dict(jobs=jobs, prune=prune, rebuild=rebuild)
     show_bar = not quiet and not as_json and sys.stderr.isatty()
@@ -149,6 +148,7 @@ def parse(sources: tuple[str, ...], as_json: bool, body_lines: int) -> None:
     A file or record that cannot be read is reported on standard error and
     skipped; the exit status is then 1.
     """
+    from .reader import ReadError, read_item
     skipped = 0
     for entry in iter_entries(sources):
         problem = entry if isinstance(entry, Problem) else None

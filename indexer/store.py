@@ -9,9 +9,9 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, Index
 
+from .mapped_storage import MappedFileStorage
 from .schema import make_schema
 
 INDEX_NAME = "articles"
@@ -60,7 +60,7 @@ class _CheckedIndex(FileIndex):
 
     def __init__(self, index_dir) -> None:
         self._dir = index_dir
-        super().__init__(FileStorage(str(index_dir)), indexname=INDEX_NAME)
+        super().__init__(MappedFileStorage(str(index_dir)), indexname=INDEX_NAME)
 
     def _read_toc(self):
         return _guarded(self._dir, super()._read_toc)

@@ -7,10 +7,9 @@ import sys
 
 import click
 
-from indexer import BuildError, ensure_default_index
 from indexer.cli import COMMANDS as INDEXER_COMMANDS
 from indexer.cli import INTERRUPTED, index_option
-from indexer.store import IndexUnusable, default_index_dir
+from indexer.store import IndexUnusable, default_index_dir, index_exists
 
 from .format import render_article, render_html, render_text
 from .arguments import BadArgument
@@ -31,19 +30,30 @@ def _open(index_dir: str | None) -> Searcher:
     """Open the index; the default one is built from the bundled corpus on first use."""
     target = index_dir or default_index_dir()
     try:
-        if not index_dir:
-            summary = ensure_default_index(target, report=lambda line: click.echo(f"vnsearch: {line}", err=True),
-                                           starting=lambda: click.echo(
-                                               f"vnsearch: first use: building {target} from the bundled corpus…",
-                                               err=True))
-            if summary:
-                click.echo(f"vnsearch: {summary.indexed} articles indexed in {summary.seconds:.1f} s", err=True)
+        if not index_dir and not index_exists(target):
+            _first_use(target)
         return Searcher(target)
-    except (FileNotFoundError, BuildError, IndexUnusable) as e:  # each message says what to do
+    except (FileNotFoundError, IndexUnusable) as e:  # each message says what to do
         raise click.ClickException(str(e)) from None
     except KeyboardInterrupt:  # during the first-use build: it leaves nothing half-made behind
         click.echo(f"vnsearch: interrupted; {target} was not built", err=True)
         sys.exit(INTERRUPTED)
+
+
+def _first_use(target) -> None:
+    """Build the default index from the bundled corpus (another process may be doing it)."""
+    # Imported here: the build's machinery costs a search's start-up ~50 ms it never needs.
+    from indexer import BuildError, ensure_default_index
+
+    try:
+        summary = ensure_default_index(target, report=lambda line: click.echo(f"vnsearch: {line}", err=True),
+                                       starting=lambda: click.echo(
+                                           f"vnsearch: first use: building {target} from the bundled corpus…",
+                                           err=True))
+    except BuildError as e:
+        raise click.ClickException(str(e)) from None
+    if summary:
+        click.echo(f"vnsearch: {summary.indexed} articles indexed in {summary.seconds:.1f} s", err=True)
 
 
 #: Connections uvicorn holds at once; past them it answers 503 at once rather than queueing.
