@@ -112,3 +112,14 @@ class NewsCodec(whoosh3.W3Codec):
 
     def per_document_reader(self, storage, segment):
         return _WholeColumnLengths(storage, segment)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        # A term inlined without values reads back with a value of "" (str), and
+        # merging a segment with deletions feeds that to whoosh's posting pool,
+        # which accepts bytes only: a build after replaced or pruned articles died
+        # there. Reading it as b"" mends indexes already written that way too.
+        if terminfo.is_inlined():
+            ids, weights, values = terminfo.inlined_postings()
+            if not values:
+                terminfo.set_inlined(ids, weights, (emptybytes,) * len(ids))
+        return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
