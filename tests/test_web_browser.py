@@ -79,7 +79,19 @@ def search_for(browser, text: str) -> None:
     box = browser.find_element(By.NAME, "q")
     box.clear()
     box.send_keys(text)
-    box.submit()
+    follow(browser, box.submit)
+
+
+def follow(browser, action) -> None:
+    """Do what loads a new page, and wait until the old one is gone: selenium's click
+    returns before the navigation, so a lookup right after could find the old page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    action()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
 
 
 def test_a_reader_searches_narrows_pages_and_reads(server, browser) -> None:
@@ -93,24 +105,24 @@ def test_a_reader_searches_narrows_pages_and_reads(server, browser) -> None:
     assert "Thủ Dầu Một" in {m.text for m in browser.find_elements(By.CSS_SELECTOR, ".hit mark")}
     if os.environ.get("VNSEARCH_SCREENSHOT"):
         browser.save_screenshot(os.environ["VNSEARCH_SCREENSHOT"])
-    suggestion.click()
+    follow(browser, suggestion.click)
     assert browser.find_element(By.NAME, "q").get_attribute("value") == "Thủ Dầu Một"
 
     search_for(browser, "tinh")
     first_page = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".hit h2 a")]
-    browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click)
     second_page = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".hit h2 a")]
     assert len(first_page) == 10 and second_page and not set(first_page) & set(second_page)
     assert "page=2" in browser.current_url and "q=tinh" in browser.current_url
 
     facet = browser.find_element(By.XPATH, "//aside[@class='facets']//a[text()='An Giang']")
-    facet.click()
+    follow(browser, facet.click)
     assert "Tỉnh, thành: An Giang" in browser.find_element(By.CSS_SELECTOR, ".filters").text
     assert "page=" not in browser.current_url
     hits = browser.find_elements(By.CSS_SELECTOR, ".hit h2 a")
     assert 0 < len(hits) < len(first_page)
     title = hits[0].text
-    hits[0].click()
+    follow(browser, hits[0].click)
     assert browser.find_element(By.TAG_NAME, "h1").text == title
     assert "An Giang" in browser.find_element(By.CSS_SELECTOR, ".fields").text
 
