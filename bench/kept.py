@@ -18,7 +18,6 @@ peak memory go into the marker so a later report can quote them.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import shutil
@@ -44,20 +43,6 @@ def default_root() -> Path:
     return Path(os.environ.get("VNSEARCH_BENCH_ROOT") or Path(tempfile.gettempdir()) / "vnsearch-kept")
 
 
-def _read(path: Path) -> Iterable[dict]:
-    if path.suffix == ".gz":
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            for line in f:
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                if isinstance(record, dict):
-                    yield record
-    else:
-        yield from read_jsonl(path)
-
-
 def records(paths: Iterable[Path], articles: int) -> list[dict]:
     """The first ``articles`` usable records of the files in order, as bench/quality.py
     reads them: text present, ids unique (the url standing in for a missing one).
@@ -65,7 +50,7 @@ def records(paths: Iterable[Path], articles: int) -> list[dict]:
     out: list[dict] = []
     seen: set[str] = set()
     for path in paths:
-        for raw in _read(path):
+        for raw in read_jsonl(path):
             if len(out) >= articles:
                 return out
             r = {k: raw.get(k) or "" for k in FIELDS}

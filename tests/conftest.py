@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer import build_index
+from search import Searcher
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -35,3 +36,12 @@ def web_index(tmp_path_factory) -> Path:
     summary = build_index([CORPUS, SAMPLE, hostile], folder / "index", jobs=2)
     assert summary.skipped == 0 and summary.indexed == 5 + len(SAMPLE.read_text().splitlines()) + 1
     return folder / "index"
+
+
+@pytest.fixture(scope="module")
+def seed_searcher(tmp_path_factory):
+    """A Searcher over the five bundled seed articles, for tests that only read."""
+    target = tmp_path_factory.mktemp("seed-index")
+    assert build_index([CORPUS], target, jobs=1).indexed == 5
+    with Searcher(target) as s:
+        yield s

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from indexer import build_index
-from search import BadArgument, QueryError, Searcher
-
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+from search import BadArgument, QueryError
 
 
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory):
-    target = tmp_path_factory.mktemp("index")
-    assert build_index([CORPUS], target, jobs=1).indexed == 5
-    with Searcher(target) as s:
-        yield s
+@pytest.fixture
+def searcher(seed_searcher):
+    return seed_searcher
 
 
 @pytest.mark.parametrize("kwargs, message", [
