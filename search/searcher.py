@@ -163,11 +163,10 @@ class Searcher:
         included (``QueryError``, a kind of ``BadArgument``); any text query,
         however odd, is searched.
         """
-        check.search_arguments(query, limit, offset, dict(province=province, district=district, commune=commune,
-                                                          since=since, until=until, term=term, author=author,
-                                                          source=source), year, sort, facets, snippet_count)
         filters = dict(province=province, district=district, commune=commune, since=since, until=until,
-                       term=term, year=None if year is None else str(year), author=author, source=source)
+                       term=term, author=author, source=source)
+        check.search_arguments(query, limit, offset, filters, year, sort, facets, snippet_count)
+        filters["year"] = None if year is None else str(year)
         parsed = Q.parse(query, filters)
         s = self._searcher()
         reader, limit_df = s.reader(), COMMON_SHARE * max(1, s.doc_count())
