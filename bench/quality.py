@@ -220,11 +220,11 @@ def known_item_queries(records: list[dict], n: int, seed: int = 0, unique_passag
     queries: list[Query] = []
     is_unique = None
     if unique_passages:
-        every = list((texts if texts is not None else normalised_texts(records)).values())
+        # One string searched once per passage, not one search per article.
+        every = "\0".join((texts if texts is not None else normalised_texts(records)).values())
 
         def is_unique(passage: str) -> bool:
-            p = _norm(passage)
-            return sum(p in t for t in every) <= 1
+            return every.count(_norm(passage)) <= 1
 
     titled = [r for r in records if r["title"].strip()]
     for r in sample(titled, n, seed):
