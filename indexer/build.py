@@ -376,7 +376,7 @@ def build_index(
     return tally.summary
 
 
-def _rebuild(target: Path, *, keep: set[str] | frozenset[str] = frozenset(), **work) -> None:
+def _rebuild(target: Path, *, keep: frozenset[str] = frozenset(), **work) -> None:
     """Build the index afresh beside ``target`` and swap it in whole, whatever state the old one is in.
 
     Readers keep the old index until the swap. When the new one lacks an id of
@@ -404,14 +404,14 @@ def _migrate(ix, target: Path, changes: list[str], *, tally: _Tally, prune: bool
     loss, as it does for any source gone). The old index's lock is held the
     whole time: a build growing it meanwhile would be lost at the swap.
     """
-    tally.summary.schema_changes = changes
-    tally.notice(f"{target}: made by an earlier version of vnsearch ({', '.join(changes)}); "
-                 "rebuilding it from the sources beside the old one, which stays searchable until then")
     held = ix.lock("WRITELOCK")  # the lock whoosh's writers take
     if not held.acquire():
         raise _busy(target)
     try:
-        _rebuild(target, keep=frozenset() if prune else set(_existing(ix)), tally=tally, prune=prune,
+        tally.summary.schema_changes = changes
+        tally.notice(f"{target}: made by an earlier version of vnsearch ({', '.join(changes)}); "
+                     "rebuilding it from the sources beside the old one, which stays searchable until then")
+        _rebuild(target, keep=frozenset() if prune else frozenset(_existing(ix)), tally=tally, prune=prune,
                  limitmb=limitmb, **work)
     finally:
         held.release()
