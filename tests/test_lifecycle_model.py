@@ -1,7 +1,7 @@
 """A model-based test of an index's life: random runs that add, replace and prune, checked against a dict.
 
 hypothesis drives sequences of builds into one index, several source files and
-segments, dated and undated articles, with one ``Searcher`` held open the whole
+segments, dated and undated articles, rebuilds swapped in whole, with one ``Searcher`` held open the whole
 time; after every step what the index answers must equal a plain model of what
 it should hold: counts, ``get``, date windows, sort by date, province and term
 filters, and facets. The model knows each article's provinces and terms from the
@@ -155,8 +155,8 @@ class IndexLife(RuleBasedStateMachine):
         lines = [json.dumps(entry.record(doc_id), ensure_ascii=False) for doc_id, entry in self.model[name].items()]
         (self.src / name).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
 
-    def _build(self, prune: bool = False) -> None:
-        summary = build_index([self.src], self.index, jobs=1, prune=prune)
+    def _build(self, prune: bool = False, rebuild: bool = False) -> None:
+        summary = build_index([self.src], self.index, jobs=1, prune=prune, rebuild=rebuild)
         assert not summary.errors, summary.errors
         self.runs += 1
         if self.searcher is None:  # opened after the first build and held open through every later one
@@ -204,6 +204,12 @@ class IndexLife(RuleBasedStateMachine):
     def unchanged_rerun(self):
         if self.runs:
             self._build()
+
+    @rule()
+    def rebuild(self):
+        """A new folder swapped in under the open Searcher (what --rebuild and a schema change do)."""
+        if self._articles():
+            self._build(rebuild=True)
 
     @invariant()
     def answers_match_the_model(self):
