@@ -33,7 +33,7 @@ from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
 from .reader import ReadError, read_item
-from .schema import content_hash, document
+from .schema import content_hash, document, make_schema, schema_changes
 from .segment import segment_writer
 from .sources import Item, Problem, iter_entries
 from .store import (bundled_corpus, create_index, denied, index_exists, open_index, remove_index,
@@ -60,6 +60,8 @@ class BuildSummary:
     removed: int = 0
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
+    #: How the existing index's schema differed from this code's, when that made the build a rebuild.
+    schema_changes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
@@ -242,6 +244,11 @@ class _Tally:
         if self.progress:
             self.progress(1)
 
+    def notice(self, line: str) -> None:
+        """A line the user must see that is no problem with the input (nothing is skipped)."""
+        if self.report:
+            self.report(line)
+
 
 def _collect(feed: _Feed, workers: _Workers, writer: SegmentWriter, tally: _Tally) -> None:
     """Take in outcomes until every entry the feeder saw is accounted for."""
@@ -296,7 +303,11 @@ def _lock(ix, index_dir, limitmb: int) -> SegmentWriter:
     try:
         return segment_writer(ix, limitmb=limitmb)
     except LockError:
-        raise BuildError(f"{index_dir}: another build is writing to this index; try again when it ends") from None
+        raise _busy(index_dir) from None
+
+
+def _busy(index_dir) -> BuildError:
+    return BuildError(f"{index_dir}: another build is writing to this index; try again when it ends")
 
 
 def _update(ix, index_dir: Path, *, sources, jobs: int, prune: bool, tally: _Tally, limitmb: int) -> None:
@@ -334,11 +345,14 @@ def build_index(
     ``jobs`` worker processes read, segment and index (default: every core).
     ``rebuild`` builds a fresh index from the sources beside the old one and
     puts it in its place once complete, whatever state the old one is in (a
-    damaged index is rebuilt this way). ``progress`` is called with the number
-    of entries just handled; ``report`` with each problem, as one line naming
-    the file (and line). Raises BuildError when another build holds the index,
-    NothingToIndex when a new index would hold nothing, IndexDamaged (from
-    ``store``) when the index cannot be read and ``rebuild`` is not set.
+    damaged index is rebuilt this way). An index made by earlier code with other
+    fields is rebuilt the same way without asking (see ``_migrate``).
+    ``progress`` is called with the number of entries just handled; ``report``
+    with each problem, as one line naming the file (and line), and with the
+    reason for such a rebuild. Raises BuildError when another build holds the
+    index or a rebuild would lose articles, NothingToIndex when a new index
+    would hold nothing, IndexDamaged (from ``store``) when the index cannot be
+    read and ``rebuild`` is not set.
     """
     started = time.monotonic()
     target = Path(index_dir)
@@ -346,19 +360,61 @@ def build_index(
     work = dict(sources=sources, jobs=jobs or os.cpu_count() or 1, prune=prune, tally=tally, limitmb=limitmb)
     try:
         if rebuild:
-            # Made beside the index and swapped in whole, whatever state the old one is in.
-            beside = target.with_name(f".{target.name}.rebuild")
-            remove_index(beside)  # left by a killed rebuild
-            _fresh(beside, target, keep_folder=False, **work)
-            replace_index(beside, target)
+            _rebuild(target, **work)
         elif index_exists(target):
-            _update(open_index(target), target, **work)
+            ix = open_index(target)
+            changes = schema_changes(ix.schema, make_schema())
+            if changes:
+                _migrate(ix, target, changes, **work)
+            else:
+                _update(ix, target, **work)
         else:
             _fresh(target, target, keep_folder=target.is_dir(), **work)
     except PermissionError as e:
         raise denied(target, e) from None
     tally.summary.seconds = round(time.monotonic() - started, 3)
     return tally.summary
+
+
+def _rebuild(target: Path, *, keep: frozenset[str] = frozenset(), **work) -> None:
+    """Build the index afresh beside ``target`` and swap it in whole, whatever state the old one is in.
+
+    Readers keep the old index until the swap. When the new one lacks an id of
+    ``keep``, it is thrown away and the old one stays: BuildError.
+    """
+    beside = target.with_name(f".{target.name}.rebuild")
+    remove_index(beside)  # left by a killed rebuild
+    _fresh(beside, target, keep_folder=False, **work)
+    lost = keep - _existing(open_index(beside)).keys()
+    if lost:
+        remove_index(beside)
+        raise BuildError(f"{target}: the index must be rebuilt for this version of vnsearch, but {len(lost)} of its "
+                         f"{len(keep)} articles are not in the sources given; the index was left as it was: run again "
+                         "with every source, or add --rebuild (or --prune) to keep only these")
+    replace_index(beside, target)
+
+
+def _migrate(ix, target: Path, changes: list[str], *, tally: _Tally, prune: bool, limitmb: int, **work) -> None:
+    """Rebuild an index whose fields are not this code's (its workers would write fields it lacks).
+
+    The sources are on the command line, so rebuilding is what a newsroom
+    expects of a new version; but an index grown run by run holds articles of
+    earlier sources too, and losing them silently is worse than refusing, so the
+    swap happens only if every old article is rebuilt (``--prune`` accepts the
+    loss, as it does for any source gone). The old index's lock is held the
+    whole time: a build growing it meanwhile would be lost at the swap.
+    """
+    held = ix.lock("WRITELOCK")  # the lock whoosh's writers take
+    if not held.acquire():
+        raise _busy(target)
+    try:
+        tally.summary.schema_changes = changes
+        tally.notice(f"{target}: made by an earlier version of vnsearch ({', '.join(changes)}); "
+                     "rebuilding it from the sources beside the old one, which stays searchable until then")
+        _rebuild(target, keep=frozenset() if prune else frozenset(_existing(ix)), tally=tally, prune=prune,
+                 limitmb=limitmb, **work)
+    finally:
+        held.release()
 
 
 def _fresh(where: Path, target: Path, *, keep_folder: bool, tally: _Tally, **work) -> None:

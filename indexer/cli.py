@@ -120,7 +120,7 @@ class _Rate:
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def stats(index_dir: str | None, as_json: bool) -> None:
-    """What an index holds: articles, date span, provinces, terms, size on disk."""
+    """What an index holds: articles, date span, provinces (pre-2025, and 2025), terms, size on disk."""
     try:
         data = index_stats(index_dir or default_index_dir())
     except (FileNotFoundError, IndexUnusable) as e:
@@ -132,8 +132,8 @@ def stats(index_dir: str | None, as_json: bool) -> None:
     click.echo(f"articles   {data['articles']} ({data['undated']} without a date)")
     click.echo(f"published  {data['first_published'] or '-'} .. {data['last_published'] or '-'}")
     click.echo(f"size       {data['bytes'] / 1e6:.1f} MB")
-    for label in ("provinces", "terms"):
-        top = ", ".join(f"{k} {v}" for k, v in list(data[label].items())[:15])
+    for key, label in (("provinces", "provinces"), ("provinces_2025", "  in 2025"), ("terms", "terms")):
+        top = ", ".join(f"{k} {v}" for k, v in list(data[key].items())[:15])
         click.echo(f"{label:<10} {top or '-'}")
 
 

@@ -91,7 +91,10 @@ def make_schema() -> Schema:
         published=DATETIME(stored=True, sortable=True),
         year=KEYWORD(**keys),
         years_mentioned=KEYWORD(**keys),
+        # Pre-2025 and 2025 provinces apart, so each facet counts an article once;
+        # a province filter asks both (see ``search.query.filter_query``).
         province=KEYWORD(**keys),
+        province_2025=KEYWORD(**keys),
         district=KEYWORD(**keys),
         commune=KEYWORD(**keys),
         terms=KEYWORD(**keys),
@@ -101,6 +104,20 @@ def make_schema() -> Schema:
         url=STORED(),
         meta=STORED(),
     )
+
+
+def schema_changes(old: Schema, new: Schema) -> list[str]:
+    """How an index's schema differs from ``new`` by field names and types ("province_2025 added"), or [].
+
+    Build workers write every field of ``make_schema()``; into an index made by
+    earlier code, lacking one, they die. A difference means the index must be
+    rebuilt rather than grown.
+    """
+    changes = [f"{name} added" for name in new.names() if name not in old]
+    changes += [f"{name} removed" for name in old.names() if name not in new]
+    changes += [f"{name} is now {type(new[name]).__name__}, was {type(old[name]).__name__}"
+                for name in new.names() if name in old and type(old[name]) is not type(new[name])]
+    return changes
 
 
 def content_hash(payload: bytes) -> str:
@@ -117,8 +134,8 @@ def document(article: Article, digest: str, doc_id: str) -> dict[str, Any]:
         "hash": digest,
         "spell": spelling_terms(analysis.words(f"{article.title}\n\n{article.body}")),
         "years_mentioned": field_value(str(y) for y in article.years_mentioned),
-        "province": field_value([province_key(loc.province) for loc in localities]
-                                + [province_key(loc.province_2025) for loc in localities]),
+        "province": field_value(province_key(loc.province) for loc in localities),
+        "province_2025": field_value(province_key(loc.province_2025) for loc in localities),
         "district": field_value(district_key(loc.district) for loc in localities if loc.district),
         "commune": field_value(commune_key(loc.commune) for loc in localities if loc.commune),
         "terms": field_value(term_key(t) for t in terms),

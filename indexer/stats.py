@@ -1,4 +1,4 @@
-"""What an index holds: articles, date span, counts by province and term, size.
+"""What an index holds: articles, date span, counts by province (pre-2025 and 2025) and term, size.
 
 ``key_counts`` also serves the search's facets: both count articles per key of a
 keyword field and show the key as people write it.
@@ -20,21 +20,27 @@ from .terms import normalize_term
 #: How the folded keys of each keyword field are written for people.
 KEY_NAMES: dict[str, Callable[[str], str]] = {
     "province": province_name,
+    "province_2025": province_name,
     "terms": lambda key: normalize_term(key) or key,
 }
 
 
 def key_counts(reader, fieldname: str, docs: set[int]) -> dict[str, int]:
-    """Articles among ``docs`` per key of a keyword field, most first, keys written for people."""
+    """Articles among ``docs`` per key of a keyword field, most first, keys written for people.
+
+    Keys written alike are one entry counting each article once. A field the
+    index lacks (made before the field existed) counts nothing rather than failing.
+    """
+    if fieldname not in reader.schema:
+        return {}
     name = KEY_NAMES.get(fieldname, str)
-    found: dict[str, int] = {}
+    found: dict[str, set[int]] = {}
     for term in reader.lexicon(fieldname):
         term = term.decode("utf-8") if isinstance(term, bytes) else term
-        n = len(docs.intersection(reader.postings(fieldname, term).all_ids()))
-        if n:
-            written = name(term)
-            found[written] = found.get(written, 0) + n
-    return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
+        matched = docs.intersection(reader.postings(fieldname, term).all_ids())
+        if matched:
+            found.setdefault(name(term), set()).update(matched)
+    return dict(sorted(((k, len(v)) for k, v in found.items()), key=lambda kv: (-kv[1], kv[0])))
 
 
 def publication_dates(raw: Iterable[int]) -> list:
@@ -55,6 +61,7 @@ def index_stats(index_dir: str | os.PathLike) -> dict:
             "last_published": published[-1].date().isoformat() if published else None,
             "undated": len(live) - len(published),
             "provinces": key_counts(reader, "province", live),
+            "provinces_2025": key_counts(reader, "province_2025", live),
             "terms": key_counts(reader, "terms", live),
             "bytes": size_on_disk(index_dir),
         }

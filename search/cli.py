@@ -133,7 +133,7 @@ suggestion, and words not in the index a spelling correction.
 @click.option("--source", help="Source: a site ('baobinhduong.vn', 'www.' optional) or an outlet's name.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="Best match first, or newest first.")
-@click.option("--facets", is_flag=True, help="Counts of matches by province, year and term.")
+@click.option("--facets", is_flag=True, help="Counts of matches by province (pre-2025, and 2025), year and term.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (same as --format json).")
 @click.option("--format", "fmt", type=click.Choice(["text", "html", "json"]), default="text", show_default=True,
               help="Output: text (coloured on a terminal), HTML with <mark> around matches, or JSON.")

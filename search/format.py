@@ -52,7 +52,8 @@ def render_text(result: SearchResult, color: bool) -> str:
     if result.facets:
         lines.append("")
         for name, counts in result.facets.items():
-            lines.append(f"{name}: " + ", ".join(f"{k} ({v})" for k, v in list(counts.items())[:10]))
+            # Empty when nothing matched, or when the index predates the facet's field.
+            lines.append(f"{name}: " + (", ".join(f"{k} ({v})" for k, v in list(counts.items())[:10]) or "-"))
     return "\n".join(lines)
 
 

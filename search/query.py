@@ -251,8 +251,9 @@ def filter_query(filters: dict[str, str]) -> Q.Query | None:
     parts: list[Q.Query] = []
     for name, value in filters.items():
         value = str(value).strip()
-        if name == "province":
-            parts.append(Q.Term(name, keys.province_key(value)))
+        if name == "province":  # either naming: a province of before the 2025 reform, or of after it
+            key = keys.province_key(value)
+            parts.append(Q.Or([Q.Term("province", key), Q.Term("province_2025", key)]))
         elif name == "district":
             parts.append(Q.Term(name, keys.district_key(value)))
         elif name == "commune":

@@ -34,7 +34,8 @@ from .suggest import suggest
 COMMON_SHARE = 0.25
 #: Up to this many possible matches, the total is counted exactly (a pass over their postings).
 EXACT_COUNT_UP_TO = 5000
-FACET_FIELDS = {"province": "province", "year": "year", "term": "terms"}
+#: Facet name -> keyword field: provinces before the 2025 reform and after it, apart.
+FACET_FIELDS = {"province": "province", "province_2025": "province_2025", "year": "year", "term": "terms"}
 
 
 @dataclass
@@ -258,7 +259,7 @@ class Searcher:
 
     @staticmethod
     def _facet_counts(s, docs: set[int]) -> dict[str, dict[str, int]]:
-        """The matches counted by province, year and term."""
+        """The matches counted by province (pre-2025, 2025), year and term."""
         return {name: key_counts(s.reader(), fieldname, docs) for name, fieldname in FACET_FIELDS.items()}
 
     def suggest(self, query: str) -> str | None:

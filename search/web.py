@@ -292,7 +292,8 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
     @app.get("/api/search", tags=["api"], responses={200: {"model": SearchResult}, **errors})
     def api_search(params: SearchParams = Depends(),
                    limit: int = Query(10, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET),
-                   facets: bool = Query(False, description="Counts of the matches by province, year and term."),
+                   facets: bool = Query(False, description="Counts of the matches by province (pre-2025, and "
+                                                           "2025), year and term."),
                    facet_values: int = Query(FACET_VALUES, ge=1, le=MAX_FACET_VALUES,
                                              description="The most values each facet lists.")) -> JSONResponse:
         """Ranked articles for a query and filters: the object `vnsearch search --json` prints."""

@@ -5,18 +5,20 @@ every index's table of contents by module path (``indexer.analysis``,
 ``indexer.schema``, ``indexer.codec``). ``data/index-v1`` is a one-article index
 built by the code of December 2026 and kept as it was written: moving or
 renaming one of those classes without leaving its old name importable breaks
-the first test, and the second shows what a user then gets.
+the first test, and the second shows what a user then gets. Its fields are those
+of before ``province_2025``: it is grown by a rebuild (``indexer.build._migrate``).
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from indexer import build_index
+from indexer import BuildError, build_index
 from indexer.store import IndexDamaged, open_index
 from search import Searcher
 from search.cli import main
@@ -40,7 +42,15 @@ def test_an_index_built_by_earlier_code_opens_searches_and_grows(kept, tmp_path)
     more = tmp_path / "more.jsonl"
     more.write_text('{"id": "r2", "title": "Huyện Châu Thành", "body": "Huyện ủy Châu Thành họp bàn kế hoạch."}\n',
                     encoding="utf-8")
-    assert build_index([more], kept, jobs=1).indexed == 1
+    # It has no province_2025 field: it grows by a rebuild, from sources that must hold its own article too.
+    with pytest.raises(BuildError, match="1 of its 1 articles are not in the sources given"):
+        build_index([more], kept, jobs=1)
+    own = tmp_path / "own.jsonl"
+    own.write_text(json.dumps({"id": "tiny-1", "title": "Đảng bộ xã Phú Thuận", "published": "2020-06-22",
+                               "body": "Đảng bộ xã Phú Thuận, huyện Châu Thành tổ chức đại hội nhiệm kỳ 2020-2025."},
+                              ensure_ascii=False) + "\n", encoding="utf-8")
+    summary = build_index([own, more], kept, jobs=1)
+    assert summary.indexed == 2 and summary.schema_changes == ["province_2025 added"]
     with Searcher(kept) as s:
         assert {h.id for h in s.search("chau thanh").hits} == {"tiny-1", "r2"}
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from whoosh.fields import ID, KEYWORD
+
 from indexer import schema
 
 PACKAGE = Path(schema.__file__).parent
@@ -34,3 +36,15 @@ def test_the_pipeline_version_changes_with_any_of_its_files(tmp_path, monkeypatc
     reader = copy / "reader.py"
     reader.write_text(reader.read_text(encoding="utf-8") + "\n# a new reading rule\n", encoding="utf-8")
     assert schema._pipeline_version() != schema.PIPELINE_VERSION
+
+
+def test_schema_changes_name_added_removed_and_retyped_fields() -> None:
+    current = schema.make_schema()
+    assert schema.schema_changes(schema.make_schema(), current) == []
+    old = schema.make_schema()
+    old.remove("province_2025")
+    old.remove("author")
+    old.add("author", ID(stored=True))  # a field of the same name, of another type
+    old.add("section", KEYWORD())
+    assert sorted(schema.schema_changes(old, current)) == [
+        "author is now KEYWORD, was ID", "province_2025 added", "section removed"]

@@ -253,6 +253,17 @@ def test_facet_links_narrow_the_search(client) -> None:
     assert len(re.findall('class="hit"', narrowed)) == len(api["hits"]) > 0
 
 
+def test_the_2025_provinces_are_a_facet_of_their_own_that_filters_by_province(client) -> None:
+    page = client.get("/", params={"q": "thu dau mot"}).text
+    sections = dict(re.findall(r"<h3>(.*?)</h3>(.*?)</section>", page.split('class="facets"')[1], re.S))
+    old, new = links(sections["Tỉnh, thành"]), links(sections["Tỉnh, thành (từ 2025)"])
+    # TP.Thủ Dầu Một is in Bình Dương, which the 2025 reform made part of Hồ Chí Minh.
+    assert "Bình Dương" in dict(old).values() and "Bình Dương" not in dict(new).values()
+    href = next(h for h, text in new if text == "Hồ Chí Minh")
+    assert parse_qs(urlsplit(href).query) == {"q": ["thu dau mot"], "province": ["Hồ Chí Minh"]}
+    assert f'href="/articles/{article_path(TDM)}"' in client.get(href).text
+
+
 def test_pagination_keeps_every_filter(client) -> None:
     params = {"q": "", "since": "1990", "until": "2030-12-31", "sort": "date"}
     first = client.get("/", params=params).text
