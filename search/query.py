@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Callable
+from typing import Protocol
 
 from whoosh import query as Q
 
@@ -41,6 +41,9 @@ PAIR_WEIGHT = 5.0
 #: A query that runs along a headline word for word: the strongest sign of the article.
 HEADLINE_WEIGHT = 5.0
 
+#: At most this many syllables and pairs of free words drive the first phase of a search (the rarest).
+MAX_UNITS = 10
+
 FILTER_NAMES = ("province", "district", "commune", "since", "until", "term", "year", "author", "source")
 
 
@@ -49,6 +52,14 @@ class QueryError(BadArgument):
 
     A ``BadArgument``: catching that catches every refused argument.
     """
+
+
+class Frequency(Protocol):
+    """What the query builder asks of an index about a term (the searcher's reader answers)."""
+
+    def documents(self, fieldname: str, text: str) -> int: ...
+
+    def common(self, fieldname: str, text: str) -> bool: ...
 
 
 @dataclass
@@ -73,6 +84,10 @@ class ParsedQuery:
 
     def syllables(self) -> list[Token]:
         return [t for c in self.positive for t in c.tokens]
+
+    def positive_text(self) -> str:
+        """The text of the positive clauses as typed (punctuation kept), one space between clauses."""
+        return " ".join(self.text[c.tokens[0].start:c.tokens[-1].end] for c in self.positive)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -160,19 +175,31 @@ def _clause_query(clause: Clause) -> Q.Query:
     return Q.And([Q.Or(_syllable_terms(t)) for t in clause.tokens])
 
 
-def _free_text(tokens: list[Token], common: Callable[[str, str], bool] | None) -> list[Q.Query]:
+def _free_text(tokens: list[Token], frequency: Frequency | None) -> list[Q.Query]:
     """Scoring terms for a run of free words: each syllable, and each adjacent pair.
 
     With several words, a syllable in most of the articles ("của", folded "tang")
     is left to the pairs it is part of: alone it would make the engine score nearly
-    every article for a term whose weight (idf) is close to nothing.
+    every article for a term whose weight (idf) is close to nothing. And at most
+    ``MAX_UNITS`` syllables and pairs, the rarest, drive the search: a headline gives sixty, and
+    whoosh's union matchers cost grows with each term and its postings, while the
+    rare ones already find the articles the second phase (``search.rank``) reorders.
     """
-    subs: list[Q.Query] = []
-    for t in tokens:
-        subs += [q for q in _syllable_terms(t)
-                 if not (common and len(tokens) > 1 and q.fieldname in BODY_FIELDS and common(q.fieldname, q.text))]
-    for pair in pairs(tokens):
-        subs += _either(("body_pair", "title_pair"), pair, PAIR_WEIGHT)
+    # One unit per pair and per syllable: its body term and its headline term, kept or left together.
+    # Pairs first: at equal rarity, the sort below keeps the one that knows adjacency.
+    units = [_either(("body_pair", "title_pair"), pair, PAIR_WEIGHT) for pair in pairs(tokens)]
+    units += [[q for q in _syllable_terms(t)
+               if not (frequency and len(tokens) > 1 and q.fieldname in BODY_FIELDS and frequency.common(q.fieldname, q.text))]
+              for t in tokens]
+    units = [unit for unit in units if unit]
+    if frequency and len(units) > MAX_UNITS:
+        # Rarest first by the body term (a headline-only term would rank every
+        # title-less article out); a unit no article holds would take a place and find nothing.
+        held = [(sum(frequency.documents(q.fieldname, q.text) for q in unit), unit) for unit in units]
+        found = sorted((pair for pair in held if pair[0]), key=lambda pair: pair[0])
+        units = [unit for _, unit in found[:MAX_UNITS]] or units
+    terms = [q for unit in units for q in unit]
+    subs: list[Q.Query] = list(terms)
     if len(tokens) >= 3:
         if all(typed_exact(t) for t in tokens):
             subs.append(Q.Phrase("title", [t.token for t in tokens], slop=1, boost=HEADLINE_WEIGHT))
@@ -181,7 +208,7 @@ def _free_text(tokens: list[Token], common: Callable[[str, str], bool] | None) -
     return subs
 
 
-def build(parsed: ParsedQuery, common: Callable[[str, str], bool] | None = None) -> Q.Query | None:
+def build(parsed: ParsedQuery, frequency: Frequency | None = None) -> Q.Query | None:
     """The whoosh query for the positive clauses (see ``exclusions`` and ``filter_query``).
 
     Free words are scored with OR plus adjacency, so a headline whose words are not
@@ -204,7 +231,7 @@ def build(parsed: ParsedQuery, common: Callable[[str, str], bool] | None = None)
             required.append(_phrase(clause.tokens, PHRASE_BOOST))
         else:
             free.extend(clause.tokens)
-    scoring = _free_text(free, common)
+    scoring = _free_text(free, frequency)
     if required:
         main: Q.Query = Q.And(required)
         if scoring:
