@@ -27,6 +27,7 @@ from indexer.store import default_index_dir, open_index
 
 from . import arguments as check
 from . import query as Q
+from . import rank
 from .highlight import Snippet, snippets
 from .suggest import suggest
 
@@ -105,6 +106,19 @@ def _common(stored: dict, meta: dict) -> dict:
             "localities": meta.get("localities", []), "terms": meta.get("terms", []), "url": stored.get("url")}
 
 
+class _Frequency:
+    """How many articles hold a term, for the query builder (``query.Frequency``)."""
+
+    def __init__(self, reader, common_above: float):
+        self._reader, self._common_above = reader, common_above
+
+    def documents(self, fieldname: str, text: str) -> int:
+        return self._reader.doc_frequency(fieldname, text)
+
+    def common(self, fieldname: str, text: str) -> bool:
+        return self.documents(fieldname, text) > self._common_above
+
+
 class Searcher:
     def __init__(self, index_dir: str | os.PathLike | None = None):
         self.index_dir = index_dir or default_index_dir()
@@ -170,8 +184,7 @@ class Searcher:
         filters["year"] = None if year is None else str(year)
         parsed = Q.parse(query, filters)
         s = self._searcher()
-        reader, limit_df = s.reader(), COMMON_SHARE * max(1, s.doc_count())
-        main = Q.build(parsed, lambda field, text: reader.doc_frequency(field, text) > limit_df)
+        main = Q.build(parsed, _Frequency(s.reader(), COMMON_SHARE * max(1, s.doc_count())))
         mask = Q.exclusions(parsed)
         keys = Q.filter_query(parsed.filters)
         window = Q.date_range(parsed.filters)
@@ -195,8 +208,11 @@ class Searcher:
             total, exact = len(docs), True
             counts = self._facet_counts(s, docs) if facets else None
         else:
-            results = s.search(main, filter=restrict, mask=mask, limit=offset + limit)
-            hits = [self._hit(r.fields(), r.score, matcher, snippet_count) for r in results[offset:offset + limit]]
+            order = rank.Ranked(parsed.positive_text())
+            reordered = rank.CANDIDATES if len(order.words) > 1 else 0
+            results = s.search(main, filter=restrict, mask=mask, limit=max(offset + limit, reordered))
+            ranked = self._ranked(results, order, reordered, offset + limit)
+            hits = [self._hit(stored, score, matcher, snippet_count) for score, stored in ranked[offset:offset + limit]]
             if facets:  # facets count every match, so the total comes exact with them
                 docs = self._matching(s, main, restrict, mask)
                 total, exact, counts = len(docs), True, self._facet_counts(s, docs)
@@ -204,6 +220,17 @@ class Searcher:
                 counts = None
                 total, exact = self._total(s, results, main, restrict, mask, offset)
         return SearchResult(query, total, suggest(s, parsed.text, parsed.syllables()), hits, counts, exact)
+
+    @staticmethod
+    def _ranked(results, order: rank.Ranked, reordered: int, wanted: int) -> list[tuple[float, dict]]:
+        """(score, stored fields) of the first ``wanted`` hits: the first ``reordered``
+        reranked by word order (``search.rank``), any deeper ones after them in
+        first-phase order, every score on the reranked scale."""
+        if not reordered:
+            return [(r.score, r.fields()) for r in results[:wanted]]
+        top = (results[0].score if len(results.top_n) else 0) or 1.0
+        ranked = order.rerank([(r.score, r.fields()) for r in results[:reordered]])
+        return ranked + [(r.score / top, r.fields()) for r in results[reordered:wanted]]
 
     def _total(self, s, results, main, restrict: set[int] | None, mask, offset: int) -> tuple[int, bool]:
         """How many articles match, and whether that is exact.

@@ -1,0 +1,84 @@
+"""The second phase of ranking: the first phase's best candidates reordered by word order.
+
+BM25 over syllables and position-free pairs cannot tell a phrase from the same
+pairs scattered over a long article: among 20,000 articles the article a passage
+or a headline was copied from lost to longer ones that merely share its words.
+Word order is too dear to check for every match, so the first phase (whoosh's
+BM25F over the query's rarest syllables and pairs, see ``query.MAX_UNITS``)
+picks ``CANDIDATES`` articles and this one reads their stored headline and body
+as folded word lines (``indexer.analysis.folded_line``) and counts how much of
+the query they hold in runs, in order, with C-speed ``bytes`` search; a query
+found verbatim, punctuation included, counts more again.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from indexer.analysis import folded_line, folded_verbatim
+
+#: How many first-phase candidates are reordered; deeper pages keep the first-phase order.
+CANDIDATES = 50
+#: Weight of the share of the query found in runs, against the first-phase score scaled to 0..1.
+RUN_WEIGHT = 2.0
+#: Added when the whole query, punctuation included, is in the headline or the body as typed.
+VERBATIM_WEIGHT = 1.0
+
+
+def query_words(text: str) -> list[bytes]:
+    """The query's words as ``folded_line`` writes an article's, in the order typed."""
+    return folded_line(text).split()
+
+
+def covered(query: Sequence[bytes], line: bytes) -> int:
+    """How many of the query's words fall in runs of two or more found, in order, in ``line``.
+
+    Greedy from the left: each run is extended while the next query word still
+    follows in the text; a word that starts no run is skipped.
+    """
+    total, i, n = 0, 0, len(query)
+    while i < n - 1:
+        run = b" " + query[i] + b" " + query[i + 1] + b" "
+        if run not in line:
+            i += 1
+            continue
+        j = i + 2
+        while j < n:
+            longer = run + query[j] + b" "
+            if longer not in line:
+                break
+            run, j = longer, j + 1
+        total += j - i
+        i = j
+    return total
+
+
+class Ranked:
+    """The query as the second phase compares it: its words, and the whole of it folded."""
+
+    def __init__(self, text: str):
+        self.words = query_words(text)
+        self.verbatim = folded_verbatim(text)
+
+    def evidence(self, title: str, body: str) -> float:
+        """0..1 for the share of the query an article holds in order, plus
+        VERBATIM_WEIGHT / RUN_WEIGHT if it holds the query verbatim."""
+        if len(self.words) < 2:
+            return 0.0
+        in_title = covered(self.words, folded_line(title)) if title else 0
+        in_body = covered(self.words, folded_line(body)) if body else 0
+        share = max(in_title, in_body) / len(self.words)
+        if share == 1 and any(self.verbatim in folded_verbatim(text) for text in (title, body) if text):
+            share += VERBATIM_WEIGHT / RUN_WEIGHT
+        return share
+
+    def rerank(self, candidates: list[tuple[float, dict]]) -> list[tuple[float, dict]]:
+        """(score, stored fields) of the candidates, best first: the first-phase score
+        scaled to 0..1 plus ``RUN_WEIGHT`` times the order evidence."""
+        if len(self.words) < 2 or not candidates:
+            return candidates
+        top = max(score for score, _ in candidates) or 1.0
+        rescored = [(score / top + RUN_WEIGHT * self.evidence(stored.get("title", ""), stored.get("body", "")), stored)
+                    for score, stored in candidates]
+        rescored.sort(key=lambda pair: -pair[0])
+        return rescored

@@ -1,0 +1,120 @@
+"""The two phases of ranking: the capped first phase (query.py) and the word-order rerank (rank.py)."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from indexer import build_index
+from indexer.analysis import fold, folded_line, folded_verbatim, pairs, syllables
+from search import Searcher, rank
+from search import query as Q
+
+LEAD = ("Sáng 12/3, đảng viên TP.Thủ Dầu Một dự hội nghị quán triệt nghị quyết của Tỉnh ủy Bình Dương; "
+        "sau hội nghị, các đại biểu chụp ảnh cùng với lãnh đạo tỉnh.")
+
+
+def test_a_folded_line_is_the_same_for_any_writing_of_the_text():
+    line = folded_line(LEAD)
+    assert line.startswith(b" sang 12 3 dang vien tp thu dau mot du hoi nghi ")
+    assert folded_line(unicodedata.normalize("NFD", LEAD)) == line
+    assert folded_line(LEAD.replace(" ", "\xa0")) == line
+    assert folded_line("“Đồng Nai”…ĐỒNG THÁP") == b" dong nai dong thap "
+
+
+def test_covered_counts_the_query_words_in_runs_in_order():
+    line = folded_line(LEAD)
+    words = rank.query_words("đảng viên Thủ Dầu Một")
+    assert rank.covered(words, line) == 5  # "đảng viên" + "Thủ Dầu Một" ("TP" sits between them)
+    assert rank.covered(rank.query_words("Một Dầu Thủ"), line) == 0  # the words, out of order
+    assert rank.covered(rank.query_words("lãnh đạo chụp ảnh"), line) == 4  # two runs, either order
+    # Greedy from the left: "lãnh đạo tỉnh" takes "tỉnh", and "ủy" alone starts no run.
+    assert rank.covered(rank.query_words("lanh dao tinh uy"), line) == 3
+
+
+def test_verbatim_is_told_apart_from_the_same_words_across_a_sentence_break():
+    query = rank.Ranked("hội nghị, các đại biểu")
+    across = "Bế mạc hội nghị. Các đại biểu về địa phương."
+    assert query.evidence("", LEAD) > query.evidence("", across) == 1.0
+    assert folded_verbatim("Hội  nghị,\nCÁC") == b"hoi nghi, cac"
+
+
+def test_the_rerank_puts_the_article_holding_the_passage_first():
+    scattered = ("Lãnh đạo tỉnh tiếp đoàn. Chụp ảnh là sở thích của ông. Cùng với đó, lãnh đạo huyện "
+                 "báo cáo. Ảnh: chụp ảnh tại hội trường, cùng với các đồng chí lãnh đạo.")
+    query = rank.Ranked("chụp ảnh cùng với lãnh đạo")
+    # The scattered article leads the first phase by far (it says each pair twice).
+    ranked = query.rerank([(9.0, {"id": "scattered", "body": scattered}), (3.0, {"id": "lead", "body": LEAD})])
+    assert [stored["id"] for _, stored in ranked] == ["lead", "scattered"]
+    single = rank.Ranked("Bình")
+    assert single.rerank([(2.0, {"id": "a"}), (1.0, {"id": "b"})]) == [(2.0, {"id": "a"}), (1.0, {"id": "b"})]
+
+
+class TextFrequency:
+    """Document frequencies counted over real texts, as an index's reader gives them."""
+
+    def __init__(self, texts: list[str]):
+        self.held: dict[tuple[str, str], int] = {}
+        for text in texts:
+            tokens = syllables(text)
+            keys = {("body", t.token) for t in tokens} | {("body_fold", t.folded) for t in tokens}
+            keys |= {("body_pair", p) for p in pairs(tokens)}
+            for key in keys:
+                self.held[key] = self.held.get(key, 0) + 1
+
+    def documents(self, fieldname: str, text: str) -> int:
+        return self.held.get((fieldname.replace("title", "body"), text), 0)
+
+    def common(self, fieldname: str, text: str) -> bool:
+        return False
+
+
+def _driven(query: Q.Q.Query) -> set[tuple[str, str]]:
+    return {(t.fieldname, t.text) for t in query.leaves() if isinstance(t, Q.Q.Term)}
+
+
+def test_a_long_query_drives_only_its_rarest_syllables_and_pairs():
+    texts = [LEAD, "Đảng viên xã Phú Thuận học tập nghị quyết của Đảng.", "Hội nghị của Tỉnh ủy Bình Dương."]
+    frequency = TextFrequency(texts)
+    headline = "Đảng viên TP.Thủ Dầu Một dự hội nghị quán triệt nghị quyết của Tỉnh ủy"  # 15 syllables, 14 pairs
+    driven = _driven(Q.build(Q.parse(headline), frequency))
+    assert len(driven) <= 2 * Q.MAX_UNITS
+    # "của" is in every text: with the cap it gives way to rarer units; "quan_triet" is in one only.
+    assert ("body", "của") not in driven and ("body_pair", "quan_triet") in driven
+    assert ("title_pair", "quan_triet") in driven  # a unit keeps its headline term with its body term
+    # Units no text holds never take a place.
+    typo = _driven(Q.build(Q.parse(headline + " xyzq"), frequency))
+    assert not any("xyzq" in text for _, text in typo)
+    # A short query is left whole.
+    short = _driven(Q.build(Q.parse("đảng viên của Đảng"), frequency))
+    assert ("body", "của") in short and ("body_fold", fold("viên")) not in short
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("rank")
+    scattered = ("Chụp ảnh lưu niệm là thói quen của đoàn. Lãnh đạo huyện phát biểu, cùng với đó là báo cáo. "
+                 "Lãnh đạo xã chụp ảnh. Ảnh: lãnh đạo chụp ảnh cùng với đồng chí. " * 3)
+    records = [{"id": "lead", "title": "Hội nghị quán triệt nghị quyết", "body": LEAD},
+               {"id": "scattered", "title": "Chụp ảnh cùng lãnh đạo", "body": scattered}]
+    source = folder / "news.jsonl"
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    build_index([source], folder / "index", jobs=1)
+    with Searcher(folder / "index") as s:
+        yield s
+
+
+@pytest.mark.parametrize("typed", ["chụp ảnh cùng với lãnh đạo tỉnh", "chup anh cung voi lanh dao tinh"])
+def test_a_searched_passage_finds_its_article_first(searcher, typed):
+    hits = searcher.search(typed).hits
+    assert [h.id for h in hits] == ["lead", "scattered"]
+    assert hits[0].score > hits[1].score
+
+
+def test_deeper_pages_continue_the_reranked_order(searcher):
+    first = searcher.search("chụp ảnh cùng với lãnh đạo tỉnh", limit=1).hits
+    second = searcher.search("chụp ảnh cùng với lãnh đạo tỉnh", limit=1, offset=1).hits
+    assert [h.id for h in first + second] == ["lead", "scattered"]
