@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from indexer import build_index
-from indexer.analysis import fold, folded_line, folded_verbatim, pairs, syllables
+from indexer.analysis import fold, pairs, syllables
 from search import Searcher, rank
+from search.rank import folded_line, folded_verbatim
 from search import query as Q
 
 LEAD = ("Sáng 12/3, đảng viên TP.Thủ Dầu Một dự hội nghị quán triệt nghị quyết của Tỉnh ủy Bình Dương; "
