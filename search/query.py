@@ -193,8 +193,9 @@ def _free_text(tokens: list[Token], frequency: Frequency | None) -> list[Q.Query
               for t in tokens]
     units = [unit for unit in units if unit]
     if frequency and len(units) > MAX_UNITS:
-        # Rarest first by the body term (a headline-only term would rank every
-        # title-less article out); a unit no article holds would take a place and find nothing.
+        # Rarest first by both its terms' counts, which the body's dominate (choosing
+        # headline terms alone left out every article without a headline); a unit
+        # no article holds would take a place and find nothing.
         held = [(sum(frequency.documents(q.fieldname, q.text) for q in unit), unit) for unit in units]
         found = sorted((pair for pair in held if pair[0]), key=lambda pair: pair[0])
         units = [unit for _, unit in found[:MAX_UNITS]] or units
