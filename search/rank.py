@@ -41,7 +41,7 @@ def folded_line(text: str) -> bytes:
     inside numbers and codes separates too ("1.885" → "1 885"): fold the query
     with this same function.
     """
-    return b" " + b" ".join(_ascii(text).translate(_WORD_BYTES).split()) + b" "
+    return _line(_ascii(text))
 
 
 def folded_verbatim(text: str) -> bytes:
@@ -52,7 +52,15 @@ def folded_verbatim(text: str) -> bytes:
     verbatim, it tells the article it came from from one that holds the same
     words across a sentence break.
     """
-    return b" ".join(_ascii(text).lower().split())
+    return _verbatim(_ascii(text))
+
+
+def _line(ascii_text: bytes) -> bytes:
+    return b" " + b" ".join(ascii_text.translate(_WORD_BYTES).split()) + b" "
+
+
+def _verbatim(ascii_text: bytes) -> bytes:
+    return b" ".join(ascii_text.lower().split())
 
 
 def _ascii(text: str) -> bytes:
@@ -102,20 +110,19 @@ class Ranked:
         VERBATIM_WEIGHT / RUN_WEIGHT if it holds the query verbatim."""
         if len(self.words) < 2:
             return 0.0
-        in_title = covered(self.words, folded_line(title)) if title else 0
-        in_body = covered(self.words, folded_line(body)) if body else 0
-        share = max(in_title, in_body) / len(self.words)
-        if share == 1 and any(self.verbatim in folded_verbatim(text) for text in (title, body) if text):
+        # Each text folded once: the word line and the verbatim form both come from it.
+        texts = [_ascii(text) for text in (title, body) if text]
+        share = max((covered(self.words, _line(text)) for text in texts), default=0) / len(self.words)
+        if share == 1 and any(self.verbatim in _verbatim(text) for text in texts):
             share += VERBATIM_WEIGHT / RUN_WEIGHT
         return share
 
     def rerank(self, candidates: list[tuple[float, dict]]) -> list[tuple[float, dict]]:
-        """(score, stored fields) of the candidates, best first: the first-phase score
-        scaled to 0..1 plus ``RUN_WEIGHT`` times the order evidence."""
-        if len(self.words) < 2 or not candidates:
+        """(score, stored fields) of the candidates, best first: the first-phase score,
+        which the caller scales to 0..1, plus ``RUN_WEIGHT`` times the order evidence."""
+        if len(self.words) < 2:
             return candidates
-        top = max(score for score, _ in candidates) or 1.0
-        rescored = [(score / top + RUN_WEIGHT * self.evidence(stored.get("title", ""), stored.get("body", "")), stored)
+        rescored = [(score + RUN_WEIGHT * self.evidence(stored.get("title", ""), stored.get("body", "")), stored)
                     for score, stored in candidates]
         rescored.sort(key=lambda pair: -pair[0])
         return rescored

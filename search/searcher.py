@@ -228,9 +228,9 @@ class Searcher:
         first-phase order, every score on the reranked scale."""
         if not reordered:
             return [(r.score, r.fields()) for r in results[:wanted]]
-        top = (results[0].score if len(results.top_n) else 0) or 1.0
-        ranked = order.rerank([(r.score, r.fields()) for r in results[:reordered]])
-        return ranked + [(r.score / top, r.fields()) for r in results[reordered:wanted]]
+        top = (results[0].score if len(results.top_n) else 0) or 1.0  # hits come best first
+        scaled = [(r.score / top, r.fields()) for r in results[:max(reordered, wanted)]]
+        return order.rerank(scaled[:reordered]) + scaled[reordered:]
 
     def _total(self, s, results, main, restrict: set[int] | None, mask, offset: int) -> tuple[int, bool]:
         """How many articles match, and whether that is exact.

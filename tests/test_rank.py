@@ -47,11 +47,11 @@ def test_the_rerank_puts_the_article_holding_the_passage_first():
     scattered = ("Lãnh đạo tỉnh tiếp đoàn. Chụp ảnh là sở thích của ông. Cùng với đó, lãnh đạo huyện "
                  "báo cáo. Ảnh: chụp ảnh tại hội trường, cùng với các đồng chí lãnh đạo.")
     query = rank.Ranked("chụp ảnh cùng với lãnh đạo")
-    # The scattered article leads the first phase by far (it says each pair twice).
-    ranked = query.rerank([(9.0, {"id": "scattered", "body": scattered}), (3.0, {"id": "lead", "body": LEAD})])
+    # The scattered article leads the first phase by far (it says each pair twice); scores come scaled to 0..1.
+    ranked = query.rerank([(1.0, {"id": "scattered", "body": scattered}), (1 / 3, {"id": "lead", "body": LEAD})])
     assert [stored["id"] for _, stored in ranked] == ["lead", "scattered"]
     single = rank.Ranked("Bình")
-    assert single.rerank([(2.0, {"id": "a"}), (1.0, {"id": "b"})]) == [(2.0, {"id": "a"}), (1.0, {"id": "b"})]
+    assert single.rerank([(1.0, {"id": "a"}), (0.5, {"id": "b"})]) == [(1.0, {"id": "a"}), (0.5, {"id": "b"})]
 
 
 class TextFrequency:
