@@ -22,6 +22,10 @@ CANDIDATES = 50
 RUN_WEIGHT = 2.0
 #: Added when the whole query, punctuation included, is in the headline or the body as typed.
 VERBATIM_WEIGHT = 1.0
+#: Weight of the share of the query's words found in the headline or the lead, against RUN_WEIGHT.
+LEAD_WEIGHT = 0.5
+#: How much of the body's opening counts as its lead.
+LEAD_CHARS = 400
 
 #: Non-ASCII characters that separate words; folding drops every other non-ASCII one.
 _SEPARATORS = ("\xa0", "\u200b", "–", "—", "“", "”", "‘", "’", "…", "•", "·")
@@ -115,6 +119,9 @@ class Ranked:
         share = max((covered(self.words, _line(text)) for text in texts), default=0) / len(self.words)
         if share == 1 and any(self.verbatim in _verbatim(text) for text in texts):
             share += VERBATIM_WEIGHT / RUN_WEIGHT
+        if LEAD_WEIGHT:
+            lead = _line(_ascii(title + " " + body[:LEAD_CHARS]))
+            share += LEAD_WEIGHT / RUN_WEIGHT * sum(b" " + w + b" " in lead for w in self.words) / len(self.words)
         return share
 
     def rerank(self, candidates: list[tuple[float, dict]]) -> list[tuple[float, dict]]:

@@ -39,7 +39,8 @@ def test_covered_counts_the_query_words_in_runs_in_order():
 def test_verbatim_is_told_apart_from_the_same_words_across_a_sentence_break():
     query = rank.Ranked("hội nghị, các đại biểu")
     across = "Bế mạc hội nghị. Các đại biểu về địa phương."
-    assert query.evidence("", LEAD) > query.evidence("", across) == 1.0
+    # Both hold every word in runs and in their opening; only the verbatim one gets more.
+    assert query.evidence("", LEAD) - query.evidence("", across) == pytest.approx(rank.VERBATIM_WEIGHT / rank.RUN_WEIGHT)
     assert folded_verbatim("Hội  nghị,\nCÁC") == b"hoi nghi, cac"
 
 
@@ -52,6 +53,28 @@ def test_the_rerank_puts_the_article_holding_the_passage_first():
     assert [stored["id"] for _, stored in ranked] == ["lead", "scattered"]
     single = rank.Ranked("Bình")
     assert single.rerank([(1.0, {"id": "a"}), (0.5, {"id": "b"})]) == [(1.0, {"id": "a"}), (0.5, {"id": "b"})]
+
+
+def test_a_headline_typed_finds_the_article_whose_lead_holds_its_words():
+    # The same runs of the query ("đại biểu", "lãnh đạo tỉnh"), one in the opening, one deep in the body.
+    filler = "Các đơn vị báo cáo kết quả công tác quý một và kế hoạch quý hai của năm. " * 8
+    opening = "Các đại biểu gặp lãnh đạo tỉnh Bình Dương. " + filler
+    deep = filler + "Các đại biểu gặp lãnh đạo tỉnh Bình Dương."
+    query = rank.Ranked("dai bieu chup anh cung lanh dao tinh")
+    assert rank.covered(query.words, folded_line(opening)) == rank.covered(query.words, folded_line(deep)) == 5
+    assert query.evidence("", opening) > query.evidence("", deep)
+    # A headline holding them counts as an opening too.
+    assert query.evidence("Đại biểu chụp ảnh cùng lãnh đạo tỉnh", deep) > query.evidence("", deep)
+
+
+def test_an_article_holding_every_pair_of_the_words_leads_the_first_phase():
+    passage = "quán triệt nghị quyết của Tỉnh ủy"
+    query = Q.build(Q.parse(passage), TextFrequency([LEAD]))
+    every = [sub for sub in query.subqueries if isinstance(sub, Q.Q.And)]
+    assert len(every) == 1 and every[0].boost == Q.ALL_PAIRS_WEIGHT
+    assert {t.text for t in every[0].leaves()} == set(pairs(syllables(passage)))  # five pairs: under the cap
+    # Two words have one pair and no such clause: it would only repeat that pair's term.
+    assert not any(isinstance(sub, Q.Q.And) for sub in Q.build(Q.parse("Tỉnh ủy"), None).subqueries)
 
 
 class TextFrequency:
