@@ -8,7 +8,9 @@ BM25F over the query's rarest syllables and pairs, see ``query.MAX_UNITS``)
 picks ``CANDIDATES`` articles and this one reads their stored headline and body
 as folded word lines (``folded_line``) and counts how much of
 the query they hold in runs, in order, with C-speed ``bytes`` search; a query
-found verbatim, punctuation included, counts more again.
+found verbatim, punctuation included, counts more again. A headline typed from
+memory is seldom in its article word for word, so the share of the query's words
+in the headline or the opening lines (``LEAD_CHARS``) counts too, a little.
 """
 
 from __future__ import annotations
