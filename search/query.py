@@ -43,7 +43,7 @@ HEADLINE_WEIGHT = 5.0
 
 #: At most this many syllables and pairs of free words drive the first phase of a search (the rarest).
 MAX_UNITS = 10
-#: Boost of the clause an article matches only by holding every adjacent pair of the free words.
+#: Boost of the clause an article matches only by holding every pair of the free words that drives the search.
 ALL_PAIRS_WEIGHT = 10.0
 
 FILTER_NAMES = ("province", "district", "commune", "since", "until", "term", "year", "author", "source")
@@ -207,7 +207,7 @@ def _free_text(tokens: list[Token], frequency: Frequency | None) -> list[Q.Query
     # from: among 100,000 articles BM25 alone left it below longer articles repeating a
     # few of them. The intersection costs little: its rarest pair leads it.
     pair_units = [Q.Or(unit) for unit in units if unit[0].fieldname == "body_pair"]
-    if len(pair_units) >= 2 and ALL_PAIRS_WEIGHT:
+    if len(pair_units) >= 2:
         subs.append(Q.And(pair_units, boost=ALL_PAIRS_WEIGHT))
     if len(tokens) >= 3:
         if all(typed_exact(t) for t in tokens):

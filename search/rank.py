@@ -116,14 +116,14 @@ class Ranked:
         VERBATIM_WEIGHT / RUN_WEIGHT if it holds the query verbatim."""
         if len(self.words) < 2:
             return 0.0
-        # Each text folded once: the word line and the verbatim form both come from it.
-        texts = [_ascii(text) for text in (title, body) if text]
+        # Each text folded once: the word line, the verbatim form and the lead all come from it.
+        folded_title, folded_body = _ascii(title), _ascii(body)
+        texts = [text for text in (folded_title, folded_body) if text]
         share = max((covered(self.words, _line(text)) for text in texts), default=0) / len(self.words)
         if share == 1 and any(self.verbatim in _verbatim(text) for text in texts):
             share += VERBATIM_WEIGHT / RUN_WEIGHT
-        if LEAD_WEIGHT:
-            lead = _line(_ascii(title + " " + body[:LEAD_CHARS]))
-            share += LEAD_WEIGHT / RUN_WEIGHT * sum(b" " + w + b" " in lead for w in self.words) / len(self.words)
+        lead = _line(folded_title + b" " + folded_body[:LEAD_CHARS])
+        share += LEAD_WEIGHT / RUN_WEIGHT * sum(b" " + w + b" " in lead for w in self.words) / len(self.words)
         return share
 
     def rerank(self, candidates: list[tuple[float, dict]]) -> list[tuple[float, dict]]:
