@@ -113,7 +113,8 @@ class Ranked:
 
     def evidence(self, title: str, body: str) -> float:
         """0..1 for the share of the query an article holds in order, plus
-        VERBATIM_WEIGHT / RUN_WEIGHT if it holds the query verbatim."""
+        VERBATIM_WEIGHT / RUN_WEIGHT if it holds the query verbatim, plus up to
+        LEAD_WEIGHT / RUN_WEIGHT for the share of its words in the headline or lead."""
         if len(self.words) < 2:
             return 0.0
         # Each text folded once: the word line, the verbatim form and the lead all come from it.

@@ -67,7 +67,7 @@ def test_a_headline_typed_finds_the_article_whose_lead_holds_its_words():
     assert query.evidence("Đại biểu chụp ảnh cùng lãnh đạo tỉnh", deep) > query.evidence("", deep)
 
 
-def test_an_article_holding_every_pair_of_the_words_leads_the_first_phase():
+def test_every_driven_pair_of_the_words_gets_a_boosted_clause_of_its_own():
     passage = "quán triệt nghị quyết của Tỉnh ủy"
     query = Q.build(Q.parse(passage), TextFrequency([LEAD]))
     every = [sub for sub in query.subqueries if isinstance(sub, Q.Q.And)]
