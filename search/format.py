@@ -31,9 +31,8 @@ def where(localities: list[dict]) -> str:
 
 
 def _how_many(result: SearchResult) -> str:
-    """The count as every format states it: "about 12 articles", "1 article"."""
-    about = "" if result.total_exact else "about "
-    return f"{about}{result.total} article{'s' if result.total != 1 else ''}"
+    """The count as every format states it: "12 articles", "1 article"."""
+    return f"{result.total} article{'s' if result.total != 1 else ''}"
 
 
 def render_text(result: SearchResult, color: bool) -> str:

@@ -218,6 +218,17 @@ def _free_text(tokens: list[Token], frequency: Frequency | None) -> list[Q.Query
     return subs
 
 
+def _union(scoring: list[Q.Query]) -> Q.Query:
+    """The free words' scoring terms as one union that reads their postings in blocks.
+
+    whoosh's default union is a binary tree of matchers, and every match climbs
+    it in Python: with twenty terms that walk was most of a search's time. The
+    preloaded union (``PreloadedOr``) adds each term's scores into an array a
+    block of documents at a time and gives the same scores, so the same ranking.
+    """
+    return Q.PreloadedOr(scoring)
+
+
 def build(parsed: ParsedQuery, frequency: Frequency | None = None) -> Q.Query | None:
     """The whoosh query for the positive clauses (see ``exclusions`` and ``filter_query``).
 
@@ -245,9 +256,9 @@ def build(parsed: ParsedQuery, frequency: Frequency | None = None) -> Q.Query | 
     if required:
         main: Q.Query = Q.And(required)
         if scoring:
-            main = Q.AndMaybe(main, Q.Or(scoring))
+            main = Q.AndMaybe(main, _union(scoring))
     elif scoring:
-        main = Q.Or(scoring)
+        main = _union(scoring)
     else:
         return None
     return main

@@ -142,3 +142,32 @@ def test_deeper_pages_continue_the_reranked_order(searcher):
     first = searcher.search("chụp ảnh cùng với lãnh đạo tỉnh", limit=1).hits
     second = searcher.search("chụp ảnh cùng với lãnh đạo tỉnh", limit=1, offset=1).hits
     assert [h.id for h in first + second] == ["lead", "scattered"]
+
+
+@pytest.fixture(scope="module")
+def lines_searcher(tmp_path_factory):
+    """An index where a common query matches a hundred articles: every line of the fixture
+    records is one, six times over (a story each edition reprints), so postings span blocks."""
+    folder = tmp_path_factory.mktemp("lines")
+    fixtures = Path(__file__).parent / "fixtures" / "devset-sample.jsonl"
+    lines = [line for text in fixtures.read_text(encoding="utf-8").splitlines()
+             for line in json.loads(text)["body"].splitlines() if len(line) > 40]
+    source = folder / "lines.jsonl"
+    source.write_text("\n".join(json.dumps({"id": f"line-{i}", "body": line}, ensure_ascii=False)
+                                for i, line in enumerate(lines * 6)), encoding="utf-8")
+    build_index([source], folder / "index", jobs=1)
+    with Searcher(folder / "index") as s:
+        yield s
+
+
+@pytest.mark.parametrize("typed", ['"doanh nghiệp"', '"doanh nghiệp" thành phố', "doanh nghiệp của thành phố",
+                                   "doanh nghiep cua thanh pho trong nam", "học sinh và giáo viên", "của"])
+def test_a_short_page_is_the_top_of_the_whole_ranking_and_counts_every_match(lines_searcher, typed):
+    # whoosh's default top-N collector drops the weaker terms once the page is full,
+    # which undercounted the matches (54 of the 96 holding "doanh nghiệp").
+    everything = lines_searcher.search(typed, limit=500)
+    assert 10 < everything.total == len(everything.hits) < 500
+    for limit in (1, 3, 10):
+        page = lines_searcher.search(typed, limit=limit)
+        assert page.total == everything.total
+        assert [h.id for h in page.hits] == [h.id for h in everything.hits[:limit]]
