@@ -167,8 +167,8 @@ def one_core():
         os.sched_setaffinity(0, before)
 
 
-def _proc_tree() -> set[int]:
-    """This process and all its descendants, from /proc (Linux)."""
+def _proc_tree(root: int | None = None) -> set[int]:
+    """A process (this one by default) and all its descendants, from /proc (Linux)."""
     proc = Path("/proc")
     parents: dict[int, int] = {}
     for d in proc.iterdir():
@@ -179,7 +179,7 @@ def _proc_tree() -> set[int]:
         except OSError:
             continue
         parents[int(d.name)] = int(stat[stat.rindex(")") + 2 :].split()[1])
-    tree = {os.getpid()}
+    tree = {root or os.getpid()}
     grew = True
     while grew:
         grew = False
@@ -190,14 +190,14 @@ def _proc_tree() -> set[int]:
     return tree
 
 
-def _proc_tree_rss() -> int | None:
-    """Resident bytes of this process and all its descendants, read from /proc
-    (Linux); None where there is no /proc."""
+def _proc_tree_rss(root: int | None = None) -> int | None:
+    """Resident bytes of a process (this one by default) and all its descendants,
+    read from /proc (Linux); None where there is no /proc."""
     if not Path("/proc/self/statm").exists():
         return None
     page = os.sysconf("SC_PAGE_SIZE")
     total = 0
-    for pid in _proc_tree():
+    for pid in _proc_tree(root):
         try:
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
         except (OSError, ValueError, IndexError):
@@ -205,8 +205,8 @@ def _proc_tree_rss() -> int | None:
     return total
 
 
-def proc_tree_pss() -> int | None:
-    """Proportional set size of this process and its descendants (Linux 4.14+), None elsewhere.
+def proc_tree_pss(root: int | None = None) -> int | None:
+    """Proportional set size of a process (this one by default) and its descendants (Linux 4.14+), None elsewhere.
 
     Summed RSS counts each page a forked worker still shares with its parent
     once per process; PSS splits it among them, so the sum is the memory the
@@ -215,7 +215,7 @@ def proc_tree_pss() -> int | None:
     if not Path("/proc/self/smaps_rollup").exists():
         return None
     total = 0
-    for pid in _proc_tree():
+    for pid in _proc_tree(root):
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
@@ -227,7 +227,7 @@ def proc_tree_pss() -> int | None:
 
 
 class PeakMemory:
-    """Peak resident memory of this process and all its children while the block runs.
+    """Peak resident memory of this process (or of process ``root``) and all its children while the block runs.
 
     A thread samples the whole process tree every ``interval`` seconds (50 ms
     by default) and sums it: with psutil
@@ -236,8 +236,9 @@ class PeakMemory:
     approximation, and monotonic over the life of the process).
     """
 
-    def __init__(self, interval: float = 0.05, pss: bool = False):
+    def __init__(self, interval: float = 0.05, pss: bool = False, root: int | None = None):
         self.interval = interval
+        self.root = root  # a child started to do the work: only its tree is measured, not this process
         self.pss = pss  # also sample PSS (peak_pss_bytes): dearer to read, so asked for
         self.peak_bytes = 0
         self.peak_pss_bytes: int | None = None
@@ -250,11 +251,15 @@ class PeakMemory:
         try:
             import psutil
 
-            me = psutil.Process()
+            me = psutil.Process(self.root)
 
             def tree_rss() -> int:
                 total = 0
-                for p in [me, *me.children(recursive=True)]:
+                try:
+                    tree = [me, *me.children(recursive=True)]
+                except psutil.Error:  # the process has ended
+                    return 0
+                for p in tree:
                     try:
                         total += p.memory_info().rss
                     except psutil.Error:
@@ -266,13 +271,15 @@ class PeakMemory:
             if _proc_tree_rss() is None:
                 self.method = "getrusage maxrss (self + largest child)"
                 return self
-            tree_rss = _proc_tree_rss
+
+            def tree_rss() -> int:
+                return _proc_tree_rss(self.root) or 0
             self.method = f"process tree RSS sampled every {every} (/proc)"
 
         def run():
             while not self._stop.is_set():
                 self.peak_bytes = max(self.peak_bytes, tree_rss())
-                pss = proc_tree_pss() if self.pss else None
+                pss = proc_tree_pss(self.root) if self.pss else None
                 if pss is not None:
                     self.peak_pss_bytes = max(self.peak_pss_bytes or 0, pss)
                 self._stop.wait(self.interval)

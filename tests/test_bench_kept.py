@@ -55,3 +55,19 @@ def test_a_kept_index_is_built_once_then_reused(tmp_path):
 def test_pss_of_the_process_tree_is_at_most_its_summed_rss():
     pss, rss = common.proc_tree_pss(), common._proc_tree_rss()
     assert 0 < pss <= rss
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs Linux /proc")
+def test_peak_memory_of_a_child_leaves_out_what_the_benchmark_holds():
+    import subprocess
+
+    held = bytearray(256 * 2**20)  # the benchmark's own records, say: resident (zero-filled pages are written)
+    held[::4096] = b"x" * len(held[::4096])
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1)"])
+    with common.PeakMemory(interval=0.05, pss=True, root=child.pid) as peak:
+        child.wait()
+    assert 0 < peak.peak_bytes < 128 * 2**20
+    assert 0 < peak.peak_pss_bytes < 128 * 2**20
+    with common.PeakMemory(interval=0.05) as everything:
+        pass
+    assert everything.peak_bytes > len(held)
