@@ -21,6 +21,8 @@ MAX_WORD_CHARS = 12  # the longest Vietnamese syllable is 7 letters; past this i
 #: At most this many unknown words of a query are corrected (the first ones): each
 #: costs a few hundred term look-ups, and a query of 64 misspelt words is not typed.
 MAX_CORRECTED = 8
+#: A word written in lower case in at least this share of its uses is offered in lower case.
+LOWER_CASE_SHARE = 0.25
 _PLAIN = "abcdefghijklmnopqrstuvwxyzđ"
 #: The letters a syllable written with diacritics is made of (NFC, lower case).
 _LETTERS = _PLAIN + "".join(sorted({unicodedata.normalize("NFC", base + mark) for base in "aăâeêioôơuưy"
@@ -28,14 +30,25 @@ _LETTERS = _PLAIN + "".join(sorted({unicodedata.normalize("NFC", base + mark) fo
 
 
 def _best_written(searcher: WhooshSearcher, folded: str) -> str | None:
-    best, best_freq = None, 0
+    """The likeliest written form of a folded word: its accents by how often the index
+    writes them in any case, then lower case unless the word is mostly capitalised.
+
+    The commonest form alone is often capitalised for a reason that is no part of
+    the word: news captions ("Ảnh: Tuấn Anh") made "chup anh" read "chụp Ảnh". A
+    name is capitalised nearly everywhere, so it keeps its capitals.
+    """
     prefix = folded + "="
     reader = searcher.reader()
+    forms: dict[str, dict[str, int]] = {}  # lower case -> written form -> articles
     for term in reader.expand_prefix("spell", prefix):
-        freq = reader.doc_frequency("spell", term)
-        if freq > best_freq:
-            best, best_freq = term.decode("utf-8"), freq
-    return best[len(prefix):].replace("_", " ") if best else None
+        written = term.decode("utf-8")[len(prefix):].replace("_", " ")
+        forms.setdefault(written.lower(), {})[written] = reader.doc_frequency("spell", term)
+    if not forms:
+        return None
+    lower, cased = max(forms.items(), key=lambda item: sum(item[1].values()))
+    if cased.get(lower, 0) >= LOWER_CASE_SHARE * sum(cased.values()):
+        return lower
+    return max(cased, key=cased.get)
 
 
 def _accented_reading(searcher: WhooshSearcher, tokens: list[Token], text: str) -> list[tuple[int, int, str]]:
