@@ -1,7 +1,17 @@
 """Searching an index built by :mod:`indexer`: queries, ranking, highlighting, suggestions."""
 
-from .arguments import BadArgument
-from .query import QueryError
-from .searcher import ArticleView, Hit, SearchResult, Searcher
-
 __all__ = ["ArticleView", "BadArgument", "Hit", "QueryError", "SearchResult", "Searcher"]
+
+#: Where each public name lives.
+_HOMES = {"BadArgument": "arguments", "QueryError": "query", **dict.fromkeys(
+    ("ArticleView", "Hit", "SearchResult", "Searcher"), "searcher")}
+
+
+def __getattr__(name: str):
+    # Loaded on first use, as in ``indexer``: the command (``search.__main__``) must
+    # start before whoosh and underthesea load, so that a Ctrl-C meanwhile is its to answer.
+    if name in _HOMES:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_HOMES[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -89,3 +89,30 @@ def test_search_help_explains_the_query_syntax() -> None:
     for piece in ('province:"binh duong"', "term:2015-2020", "since:2020-01", '"xã Phú Thuận"', '-"Châu Thành"',
                   " OR ", "--district", "--json"):
         assert piece in text, piece
+
+
+def test_a_ctrl_c_while_the_command_loads_is_one_line(monkeypatch, capsys):
+    """Ctrl-C arriving while whoosh and underthesea load (simulated: importing the command raises it)."""
+    import importlib.abc
+
+    import search.__main__ as entry
+
+    class CtrlC(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "search.cli":
+                raise KeyboardInterrupt
+
+    monkeypatch.delitem(sys.modules, "search.cli")
+    monkeypatch.setattr(sys, "meta_path", [CtrlC(), *sys.meta_path])
+    with pytest.raises(SystemExit) as stopped:
+        entry.main()
+    assert stopped.value.code == 130
+    assert capsys.readouterr().err == "vnsearch: interrupted\n"
+
+
+def test_the_command_starts_before_the_search_machinery_loads():
+    # What a Ctrl-C can interrupt before the command can answer it: the entry module alone.
+    loaded = subprocess.run([sys.executable, "-c", "import sys, search.__main__; "
+                             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('whoosh', 'underthesea', 'click')))"],
+                            capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
