@@ -89,16 +89,19 @@ def kept_index(articles: int, root: Path | None = None, paths: list[Path] | None
     index_dir = root / str(articles)
     source = root / f"{articles}.jsonl"
     ready = root / f"{articles}.READY"
-    # "urls": an index made before the urls were withheld must not be reused (slugs would leak).
-    want = {**built_marker(articles, paths), "urls": "withheld"}
+    available, reason = ours()
+    if not available:
+        raise SystemExit(reason)
+    from indexer.schema import PIPELINE_VERSION
+
+    # "urls": an index made before the urls were withheld must not be reused (slugs would leak);
+    # "pipeline": nor one that other indexing code made (its figures would not be this code's).
+    want = {**built_marker(articles, paths), "urls": "withheld", "pipeline": PIPELINE_VERSION}
     marker = index_dir / MARKER
     if ready.exists() and marker.exists() and source.exists():
         kept = json.loads(marker.read_text())
         if {k: kept.get(k) for k in want} == want:
             return {"index": index_dir, "source": source, "reused": True, **kept}
-    available, reason = ours()
-    if not available:
-        raise SystemExit(reason)
     ready.unlink(missing_ok=True)
     clear_bench_dir(index_dir)
     root.mkdir(parents=True, exist_ok=True)

@@ -47,6 +47,9 @@ def test_a_kept_index_is_built_once_then_reused(tmp_path):
     assert [r["url"] for r in source] == ["", "", ""]  # urls withheld from the engine, as in bench/quality.py
     again = kept.kept_index(3, tmp_path / "kept", [data], jobs=1, verbose=False)
     assert again["reused"] and again["build_s"] == first["build_s"]
+    marker = tmp_path / "kept" / "3" / common.MARKER
+    marker.write_text(json.dumps({**json.loads(marker.read_text()), "pipeline": "older code"}))
+    assert not kept.kept_index(3, tmp_path / "kept", [data], jobs=1, verbose=False)["reused"]  # made by other code
     grown = kept.kept_index(len(ARTICLES), tmp_path / "kept", [data], jobs=1, grow_from=3, verbose=False)
     assert grown["grown_from"] == 3 and grown["analysed"] == len(ARTICLES) - 3
 
