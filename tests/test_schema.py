@@ -48,3 +48,36 @@ def test_schema_changes_name_added_removed_and_retyped_fields() -> None:
     old.add("section", KEYWORD())
     assert sorted(schema.schema_changes(old, current)) == [
         "author is now KEYWORD, was ID", "province_2025 added", "section removed"]
+
+
+LEAD = ("Sáng 12/3, Tỉnh ủy Bình Dương tổ chức hội nghị quán triệt Nghị quyết Trung ương 4 khóa XII về xây dựng, "
+        "chỉnh đốn Đảng cho cán bộ chủ chốt của TP.Thủ Dầu Một và các huyện, thị xã trong tỉnh, với sự tham dự "
+        "của Ban Thường vụ.")
+BODY = LEAD + "\n\nHội nghị được tổ chức theo hình thức trực tuyến đến các điểm cầu cấp xã."
+
+
+def test_an_article_without_headline_is_searched_by_its_lead_as_one() -> None:
+    from whoosh.filedb.filestore import RamStorage
+    from whoosh.query import Term
+
+    from indexer.reader import read_record
+
+    ix = RamStorage().create_index(schema.make_schema())
+    with ix.writer() as w:
+        for record in ({"id": "untitled", "body": BODY},
+                       {"id": "titled", "title": "Bình Dương: hội nghị cán bộ", "body": BODY}):
+            w.add_document(**schema.document(read_record(record), "digest", record["id"]))
+    with ix.searcher() as s:
+        stand_in = s.document(id="untitled")
+        assert stand_in["title"] == ""  # searched as the headline, never shown as one
+        # the lead stands in for the headline only where there is none: "quán triệt" is in both bodies
+        assert [s.stored_fields(n)["id"] for n in s.docs_for_query(Term("title_pair", "quan_triet"))] == ["untitled"]
+        assert [s.stored_fields(n)["id"] for n in s.docs_for_query(Term("title", "thường"))] == []  # past the cut
+
+
+def test_the_stand_in_is_the_leads_opening_cut_at_a_word() -> None:
+    cut = schema.stand_in_title(BODY)
+    assert LEAD.startswith(cut) and len(cut) <= schema.STAND_IN_CHARS < len(LEAD)
+    assert LEAD[len(cut)] == " "  # whole words only
+    assert schema.stand_in_title("Ngắn gọn.\n\nThân bài.") == "Ngắn gọn."
+    assert schema.stand_in_title("") == ""
