@@ -146,7 +146,7 @@ def _build(source: Path, index_dir: Path, jobs: int) -> dict:
     copy of every record, and the peak would count the benchmark's memory (at
     100,000 articles, most of it) as the build's.
     """
-    command = [sys.executable, "-c", "from search.cli import main; main()", "index", str(source),
+    command = [sys.executable, "-m", "search", "index", str(source),
                "--index", str(index_dir), "--jobs", str(jobs), "--quiet", "--json"]
     build = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parents[1])
     with PeakMemory(interval=0.5, pss=True, root=build.pid) as peak, Stopwatch() as sw:
