@@ -9,7 +9,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 from whoosh import index as whoosh_index
-from whoosh.index import FileIndex, Index
+from whoosh.index import EmptyIndexError, FileIndex, Index
 
 from .mapped_storage import MappedFileStorage
 from .schema import make_schema
@@ -63,7 +63,16 @@ class _CheckedIndex(FileIndex):
         super().__init__(MappedFileStorage(str(index_dir)), indexname=INDEX_NAME)
 
     def _read_toc(self):
-        return _guarded(self._dir, super()._read_toc)
+        return _guarded(self._dir, self._toc)
+
+    def _toc(self):
+        try:
+            return super()._read_toc()
+        except EmptyIndexError as e:
+            # No table of contents at all in a folder that had one: a rebuild is between
+            # its two renames (``replace_index``). whoosh's reader retries a missing file
+            # for half a second; a folder still without one then is reported as damaged.
+            raise FileNotFoundError(str(e)) from None
 
     def reader(self, reuse=None):
         # whoosh retries a file gone missing (a build committing meanwhile) before it gives up:

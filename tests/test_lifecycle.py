@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -133,6 +135,25 @@ def test_threads_querying_while_builds_commit(mixed) -> None:
             for t in threads:
                 t.join()
     assert errors == []
+
+
+def test_a_search_opening_the_index_mid_swap_waits_for_the_new_one(tmp_path) -> None:
+    # A rebuild puts its index in place with two renames (store.replace_index); a
+    # searcher opening between them once found no table of contents and reported the
+    # index as damaged. Here that moment is held open for a tenth of a second.
+    src = write(tmp_path / "src" / "a.jsonl", records(5, dated=True, prefix="d"))
+    index, new, old = tmp_path / "index", tmp_path / ".index.rebuild", tmp_path / ".index.old"
+    build_index([src], index, jobs=1)
+    shutil.copytree(index, new)
+    with Searcher(index) as s:
+        os.rename(index, old)
+        swap = threading.Timer(0.1, os.rename, (new, index))
+        swap.start()
+        try:
+            hits = s.search("doanh nghiệp", limit=3).hits
+        finally:
+            swap.join()
+    assert hits and all(h.id.startswith("d-") for h in hits)
 
 
 def test_sort_by_date_puts_undated_last_and_scores_nothing(built) -> None:
