@@ -42,8 +42,13 @@ class _FieldWriter(wi.W3FieldWriter):
     whoosh's loop takes every posting through start_term/add/finish_term and a
     fresh block buffer; for the one-posting terms that make up most of a segment
     that machinery is most of the flush. The entry written holds the statistics
-    the postings writer would compute, with the posting inlined.
+    the postings writer would compute, with the posting inlined. Its term table
+    keeps its keys packed until it is written (``whoosh_internals.pack_hash_buckets``).
     """
+
+    def __init__(self, codec, storage, segment):
+        super().__init__(codec, storage, segment)
+        wi.pack_hash_buckets(wi.term_table(self))
 
     def add_postings(self, schema, lengths, items):
         length_of = lengths.doc_field_length if lengths else (lambda docnum, fieldname: 0)

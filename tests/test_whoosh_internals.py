@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
 
 from indexer import whoosh_internals as wi
+
+SAMPLE = Path(__file__).parent / "fixtures" / "devset-sample.jsonl"
+
+
+@pytest.fixture(scope="module")
+def words() -> list[bytes]:
+    """Every distinct word of the sample's real articles, as a term table's sorted keys."""
+    text = " ".join(json.loads(line)["body"] for line in SAMPLE.read_text(encoding="utf-8").splitlines())
+    return sorted({w.lower().encode("utf-8") for w in text.split()})
 
 
 def test_the_pinned_whoosh_is_accepted() -> None:
@@ -32,3 +44,46 @@ def test_the_command_under_another_whoosh_says_so_in_one_line() -> None:
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         "vnsearch: vnsearch needs whoosh-reloaded 2.7.5 (found 2.7.6): pip install 'whoosh-reloaded==2.7.5'"]
+
+
+def _term_file(words: list[bytes], packed: bool) -> RamStorage:
+    """A term table of ``words`` (each word's value its rank) written to "terms", packed or as whoosh keeps it."""
+    storage = RamStorage()
+    writer = OrderedHashWriter(storage.create_file("terms"))
+    if packed:
+        wi.pack_hash_buckets(writer)
+    for n, word in enumerate(words):
+        writer.add(word, n.to_bytes(4, "big"))
+    writer.close()
+    return storage
+
+
+def test_packed_buckets_write_the_bytes_whoosh_writes(words) -> None:
+    assert len(words) > 1000
+    written = [_term_file(words, packed).open_file("terms").read() for packed in (True, False)]
+    assert written[0] == written[1]
+
+
+def test_a_packed_term_table_reads_back_every_key(words) -> None:
+    reader = OrderedHashReader.open(_term_file(words, packed=True), "terms")
+    assert all(reader[word] == n.to_bytes(4, "big") for n, word in enumerate(words))
+    assert "thủ".encode() in words and reader.closest_key("thủ".encode()) == "thủ".encode()
+    assert b"zzz-not-a-word" not in reader
+
+
+def test_packed_buckets_hold_a_key_in_twelve_bytes(words) -> None:
+    stock, packed = OrderedHashWriter(RamStorage().create_file("a")), OrderedHashWriter(RamStorage().create_file("b"))
+    wi.pack_hash_buckets(packed)
+    for writer in (stock, packed):
+        for word in words:
+            writer.add(word, b"")
+    held = sum(b.hashes.itemsize * len(b.hashes) + b.positions.itemsize * len(b.positions) for b in packed.buckets)
+    assert held == 12 * len(words)
+    assert [list(b) for b in packed.buckets] == stock.buckets
+
+
+def test_only_a_fresh_hash_writer_is_packed(words) -> None:
+    writer = OrderedHashWriter(RamStorage().create_file("terms"))
+    writer.add(words[0], b"")
+    with pytest.raises(ValueError):
+        wi.pack_hash_buckets(writer)
