@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 
 import whoosh
 from whoosh.codec import whoosh3
+from whoosh.filedb.filetables import HashWriter, OrderedHashWriter
 from whoosh.index import Index
 from whoosh.system import pack_ushort
 from whoosh.writing import PostingPool, SegmentWriter
@@ -82,14 +83,14 @@ class _PackedBucket:
         return zip(self.hashes, self.positions)
 
 
-def pack_hash_buckets(hashwriter) -> None:
+def pack_hash_buckets(hashwriter: HashWriter) -> None:
     """Make a fresh whoosh ``HashWriter`` (or ``OrderedHashWriter``) keep its keys packed."""
     if any(hashwriter.buckets):
         raise ValueError("pack_hash_buckets needs a hash writer that has no keys yet")
     hashwriter.buckets = [_PackedBucket() for _ in hashwriter.buckets]
 
 
-def term_table(fieldwriter: W3FieldWriter):
+def term_table(fieldwriter: W3FieldWriter) -> OrderedHashWriter:
     """The field writer's term table: the ``OrderedHashWriter`` its terms go into."""
     return fieldwriter._tindex
 
