@@ -12,11 +12,11 @@ import json
 import os
 import threading
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from datetime import datetime
 
 from whoosh import collectors
 from whoosh import query as W
-from whoosh.scoring import BM25F
 from whoosh.util.times import datetime_to_long
 
 from indexer.analysis import syllable_matcher
@@ -30,6 +30,7 @@ from . import arguments as check
 from . import query as Q
 from . import rank
 from .highlight import Snippet, snippets
+from .scoring import OneRarityBM25F
 from .suggest import suggest
 
 #: A body syllable in more than this share of the articles is scored through its pairs only.
@@ -121,7 +122,7 @@ class Searcher:
     def __init__(self, index_dir: str | os.PathLike | None = None):
         self.index_dir = index_dir or default_index_dir()
         self._ix = open_index(self.index_dir)
-        self._weighting = BM25F()
+        self._weighting = OneRarityBM25F()
         self._local = threading.local()
         self._opened: list = []
         self._lock = threading.Lock()
@@ -182,7 +183,8 @@ class Searcher:
         filters["year"] = None if year is None else str(year)
         parsed = Q.parse(query, filters)
         s = self._searcher()
-        main = Q.build(parsed, _Frequency(s.reader(), COMMON_SHARE * max(1, s.doc_count())))
+        frequency = _Frequency(s.reader(), COMMON_SHARE * max(1, s.doc_count()))
+        main = Q.build(parsed, frequency)
         mask = Q.exclusions(parsed)
         keys = Q.filter_query(parsed.filters)
         window = Q.date_range(parsed.filters)
@@ -206,7 +208,7 @@ class Searcher:
             total = len(docs)
             counts = self._facet_counts(s, docs) if facets else None
         else:
-            order = rank.Ranked(parsed.positive_text())
+            order = rank.Ranked(parsed.positive_text(), partial(frequency.documents, "body_fold"), s.doc_count_all())
             reordered = rank.CANDIDATES if len(order.words) > 1 else 0
             results = self._first_phase(s, main, restrict, mask, max(offset + limit, reordered))
             ranked = self._ranked(results, order, reordered, offset + limit)

@@ -67,6 +67,23 @@ def test_a_headline_typed_finds_the_article_whose_lead_holds_its_words():
     assert query.evidence("Đại biểu chụp ảnh cùng lãnh đạo tỉnh", deep) > query.evidence("", deep)
 
 
+def test_of_two_articles_holding_as_much_of_the_query_the_one_with_its_rarer_word_leads():
+    common = "Công ty cho biết kế hoạch năm nay, sản phẩm mới sẽ ra mắt vào quý hai."
+    rare = "Habeco cho biết kế hoạch năm nay, sản phẩm bia chai sẽ ra mắt vào quý hai."
+    fixtures = Path(__file__).parent / "fixtures" / "devset-sample.jsonl"
+    texts = [json.loads(line)["body"] for line in fixtures.read_text(encoding="utf-8").splitlines()] + [common, rare]
+    held = TextFrequency(texts)
+    typed = "habeco tiet lo ke hoach moi"
+    weighed = rank.Ranked(typed, lambda word: held.documents("body_fold", word), len(texts))
+    # Each holds "kế hoạch" in a run and one more word of the query in its opening:
+    # counted alike, the two are tied.
+    unweighed = rank.Ranked(typed)
+    assert unweighed.evidence("", rare) == pytest.approx(unweighed.evidence("", common))
+    # "Habeco" is in one of these articles, "mới" in most of them.
+    assert held.documents("body_fold", "habeco") == 1 < held.documents("body_fold", "moi")
+    assert weighed.evidence("", rare) > weighed.evidence("", common)
+
+
 def test_every_driven_pair_of_the_words_gets_a_boosted_clause_of_its_own():
     passage = "quán triệt nghị quyết của Tỉnh ủy"
     query = Q.build(Q.parse(passage), TextFrequency([LEAD]))
