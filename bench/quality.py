@@ -7,6 +7,10 @@ query kind, index build time and query latency.
 Query kinds (each sampled article gives one query of each kind it supports):
 
   title       (a) the headline as written, where the record has a ``title``
+  title_plain (a2) that headline without diacritics, lower case (unidecode)
+  title5      (a3) its first five words: (a2) and (a3) are what (b) and (c)
+                  type, for articles whose headline the index holds (the
+                  slugs' Dân trí records carry none)
   slug        (b) the headline without diacritics: the words of the URL slug
                   (Dân trí urls end in ``/slug-words-20201001130442778.htm``)
   slug5       (c) the slug's first five words
@@ -71,9 +75,11 @@ from unidecode import unidecode
 
 from bench.common import DEVSET, FIELDS, analysis, Stopwatch, cores, devset_paths, latency_ms, markdown_table, ours, sample, take, write_jsonl
 
-KINDS = ("title", "slug", "slug5", "passage", "unaccented", "nfd", "other_tone", "locality")
+KINDS = ("title", "title_plain", "title5", "slug", "slug5", "passage", "unaccented", "nfd", "other_tone", "locality")
 KIND_LABELS = {
     "title": "(a) title",
+    "title_plain": "(a2) title, no accents",
+    "title5": "(a3) its first 5 words",
     "slug": "(b) slug",
     "slug5": "(c) slug 5 words",
     "passage": "(d) passage",
@@ -214,7 +220,7 @@ class Query:
 
 def known_item_queries(records: list[dict], n: int, seed: int = 0, unique_passages: bool = True,
                        texts: dict[str, str] | None = None) -> list[Query]:
-    """Kinds (a)–(g): up to ``n`` sampled articles per kind family. Passages that
+    """Kinds (a)–(g) with (a2) and (a3): up to ``n`` sampled articles per kind family. Passages that
     another article also contains (syndicated copies, boilerplate) are not used.
     ``texts``: the records' ``normalised_texts``, when the caller has them already."""
     queries: list[Query] = []
@@ -228,7 +234,11 @@ def known_item_queries(records: list[dict], n: int, seed: int = 0, unique_passag
 
     titled = [r for r in records if r["title"].strip()]
     for r in sample(titled, n, seed):
-        queries.append(Query("title", r["title"].strip(), frozenset([r["id"]])))
+        title, rel = r["title"].strip(), frozenset([r["id"]])
+        # (a2), (a3): what (b) and (c) type, for articles whose headline the index holds
+        # (a slug's article is a Dân trí record, whose headline the index never sees).
+        queries += [Query("title", title, rel), Query("title_plain", unaccented(title), rel),
+                    Query("title5", first_words(unaccented(title), 5), rel)]
     slugged = [(r, slug_words(r["url"])) for r in records]
     slugged = [(r, s) for r, s in slugged if s]
     for r, s in sample(slugged, n, seed + 1):

@@ -218,6 +218,10 @@ def test_known_item_queries_claim_what_they_build():
         assert len(q.relevant) == 1
     # (a) only records with a title; (b), (c) only the one with a Dân trí url
     assert sorted(q.text for q in by_kind["title"]) == sorted(a["title"] for a in ARTICLES if a["title"])
+    # (a2), (a3): the same headlines as typed without diacritics, whole and their first five words
+    assert sorted(q.text for q in by_kind["title_plain"]) == sorted(unaccented(a["title"]) for a in ARTICLES if a["title"])
+    assert "khanh thanh cau moi o" in [q.text for q in by_kind["title5"]]
+    assert [q.relevant for q in by_kind["title5"]] == [q.relevant for q in by_kind["title"]]
     assert [(q.text, set(q.relevant)) for q in by_kind["slug"]] == [(slug_words(DANTRI_URL), {"thue"})]
     assert [q.text for q in by_kind["slug5"]] == ["nganh thue that thu vi"]
     passages = {next(iter(q.relevant)): q.text for q in by_kind["passage"]}
