@@ -526,8 +526,11 @@ def systems(names: list[str] | None = None, kept: Path | None = None) -> tuple[l
 # --- evaluation --------------------------------------------------------------------
 
 
-def evaluate(system, queries: list[Query]) -> dict:
+def evaluate(system, queries: list[Query], each: bool = False) -> dict:
+    """MRR@10 and recall@10 per kind, latency over all; ``each``: also every query's
+    reciprocal rank, in the order given (``"rr"``), for a caller that splits a kind."""
     per_kind: dict[str, dict[str, list[float]]] = {}
+    reciprocal_ranks: list[float] = []
     times: list[float] = []
     errors = 0
     first_error = None
@@ -541,13 +544,16 @@ def evaluate(system, queries: list[Query]) -> dict:
             first_error = first_error or f"{q.text!r}: {type(e).__name__}: {e}"
         times.append(time.perf_counter() - t)
         scores = per_kind.setdefault(q.kind, {"mrr": [], "recall": []})
-        scores["mrr"].append(mrr_at_k(ranking, q.relevant))
+        reciprocal_ranks.append(mrr_at_k(ranking, q.relevant))
+        scores["mrr"].append(reciprocal_ranks[-1])
         scores["recall"].append(recall_at_k(ranking, q.relevant))
     kinds = {
         kind: {"mrr": sum(s["mrr"]) / len(s["mrr"]), "recall": sum(s["recall"]) / len(s["recall"]), "n": len(s["mrr"])}
         for kind, s in per_kind.items()
     }
     out = {"kinds": kinds, **latency_ms(times), "errors": errors}
+    if each:
+        out["rr"] = reciprocal_ranks
     if first_error:
         out["first_error"] = first_error
     if "passage" in kinds and "unaccented" in kinds and kinds["passage"]["mrr"]:

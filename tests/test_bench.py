@@ -122,6 +122,29 @@ def test_evaluate_averages_per_kind():
     assert r["errors"] == 0
 
 
+def test_evaluate_gives_each_reciprocal_rank_in_query_order_when_asked():
+    rankings = {"q1": ["x", "a"], "q2": ["a"], "q3": ["y"]}
+
+    class Fake:
+        def search(self, query, limit=10):
+            return rankings[query]
+
+    queries = [Query("slug", "q1", frozenset("a")), Query("passage", "q2", frozenset("a")),
+               Query("slug", "q3", frozenset("a"))]
+    assert evaluate(Fake(), queries, each=True)["rr"] == [0.5, 1.0, 0.0]
+    assert "rr" not in evaluate(Fake(), queries)
+
+
+def test_slug_queries_are_split_by_whether_their_article_holds_every_word():
+    from bench.curve import holds_every_word
+
+    slug = quality.slug_words(DANTRI_URL)
+    queries = [Query("slug", slug, frozenset(["thue"])),                      # "nganh", "chet", "yeu" are not in it
+               Query("slug5", "doanh nghiep rut khoi thi", frozenset(["thue"])),  # every word is, unaccented
+               Query("title", "Khánh thành cầu mới", frozenset(["hoa-binh"]))]
+    assert holds_every_word(queries, records()) == [False, True, None]
+
+
 def test_evaluate_counts_a_raising_query_as_a_miss():
     class Broken:
         def search(self, query, limit=10):
