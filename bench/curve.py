@@ -33,13 +33,14 @@ SIZES = (2_000, 20_000, 100_000)
 QUERY_SIZE = 2_000  # queries come from the articles every size holds
 
 
-def curve_queries(queries: int = 300, seed: int = 0) -> tuple[list[Query], list[tuple[str, str, dict]]]:
-    """(known-item queries, latency-only queries of the query.py mix), the same at every size."""
+def curve_queries(queries: int = 300, seed: int = 0) -> tuple[list[Query], list[tuple[str, str, dict]], list[bool | None]]:
+    """(known-item queries, latency-only queries of the query.py mix, ``holds_every_word``
+    of the known-item ones), the same at every size."""
     small = records(curve_paths(QUERY_SIZE), QUERY_SIZE)
     texts = normalised_texts(records(curve_paths(SMALL), SMALL))
     known = known_item_queries(small, queries, seed, texts=texts)
     mix = [q for q in make_queries(small, queries // 3, seed) if q[0] in ("phrase", "filtered")]
-    return known, mix
+    return known, mix, holds_every_word(known, small)
 
 
 #: The kinds that type a headline the index never saw (their Dân trí records carry none).
@@ -127,8 +128,7 @@ def run(sizes=SIZES[:2], root: Path | None = None, queries: int = 300, seed: int
         raise SystemExit(ours()[1])
     root = root or default_root()
     say("curve: sampling queries ...", end="", flush=True)
-    known, mix = curve_queries(queries, seed)
-    held = holds_every_word(known, records(curve_paths(QUERY_SIZE), QUERY_SIZE))
+    known, mix, held = curve_queries(queries, seed)
     counts = {k: sum(q.kind == k for q in known) for k in KINDS if any(q.kind == k for q in known)}
     say(f" {counts}, plus {len(mix)} phrase/filtered")
     out: dict = {"queries": counts, "mix": len(mix), "seed": seed, "sizes": {}}

@@ -10,7 +10,7 @@ entry ("inlining"), but in whoosh-reloaded 2.7.5 the writer side of that calls
 a method that does not exist (``set_inline``), so the stock codec never inlines.
 
 This codec writes files the stock reader understands: a term with one posting
-goes straight into the term table, inlined and pickled without whoosh's memo
+goes straight into the term table, inlined and pickled compactly
 (``whoosh_internals.inlined_entry``), and field lengths are read a whole
 column at a time. A segment remembers the codec that wrote it (whoosh pickles it
 into the index's table of contents), so indexes built with the stock codec stay
@@ -77,10 +77,7 @@ class _FieldWriter(wi.W3FieldWriter):
     def _add_single(self, btext: bytes, docnum: int, weight: float, value: bytes | None, length: int) -> None:
         stored = _float32(weight)
         info = wi.W3TermInfo(stored, 1, length or None, length or 0, max(weight, 0), docnum, docnum)
-        # A whole weight (a count times a whole field boost: every one here) pickles in
-        # 2 bytes as an int, 9 as a float; it scores the same.
-        kept = int(stored) if stored.is_integer() else stored
-        info.set_inlined((docnum,), (kept,), (value,) if value else ())
+        info.set_inlined((docnum,), (stored,), (value,) if value else ())
         wi.add_term_entry(self, btext, info)
 
 
