@@ -145,7 +145,7 @@ def steps(articles: int = 300, data: list[Path] | None = None) -> dict[str, floa
     from indexer.reader import read_record
     from indexer.schema import content_hash, document
     from indexer.segment import segment_writer
-    from indexer.store import open_or_create
+    from indexer.store import new_index
 
     records = list(collection(data or devset_paths(), articles))
     word_tokenize("khởi động")  # model loading is not a step
@@ -164,7 +164,7 @@ def steps(articles: int = 300, data: list[Path] | None = None) -> dict[str, floa
     out["document"] -= out["segmentation in the chain (words)"]
     workdir = Path(tempfile.mkdtemp(prefix="vnsearch-steps-"))
     try:
-        writer = segment_writer(open_or_create(workdir), limitmb=128)
+        writer = segment_writer(new_index(workdir), limitmb=128)
         timed("whoosh add_document", lambda: [writer.add_document(**d) for d in docs])
         timed("segment flush (commit)", writer.commit)
     finally:

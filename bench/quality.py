@@ -358,16 +358,19 @@ class WhooshBaseline:
         self.analyzer_factory = analyzer_factory
         self.searcher = None
 
-    def build(self, records: Iterable[dict], workdir: Path) -> float:
+    def _schema(self):
         from whoosh.fields import ID, TEXT, Schema
+
+        analyzer = self.analyzer_factory()
+        return Schema(id=ID(stored=True, unique=True), title=TEXT(analyzer=analyzer), body=TEXT(analyzer=analyzer))
+
+    def build(self, records: Iterable[dict], workdir: Path) -> float:
         from whoosh.index import create_in
 
         with Stopwatch() as sw:
-            analyzer = self.analyzer_factory()
-            schema = Schema(id=ID(stored=True, unique=True), title=TEXT(analyzer=analyzer), body=TEXT(analyzer=analyzer))
             path = workdir / self.name
             path.mkdir(parents=True)
-            ix = create_in(str(path), schema)
+            ix = create_in(str(path), self._schema())
             writer = ix.writer(limitmb=256)
             for r in records:
                 writer.add_document(id=r["id"], title=r["title"], body=r["body"])
@@ -380,7 +383,9 @@ class WhooshBaseline:
         from whoosh.index import open_dir
         from whoosh.qparser import MultifieldParser, OrGroup
 
-        ix = open_dir(str(path))
+        # The schema as this baseline makes it, not unpickled from the index: in a process that
+        # has loaded vnsearch, whoosh unpickles only the classes of a vnsearch index.
+        ix = open_dir(str(path), schema=self._schema())
         self.searcher = ix.searcher()
         self.parser = MultifieldParser(["title", "body"], ix.schema, group=OrGroup)
 

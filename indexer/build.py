@@ -7,7 +7,11 @@ skips what is unchanged, deletes replaced and pruned articles, and at the end
 writes one new table of contents naming the old segments plus the workers' new
 ones. whoosh writes that table under a temporary name and renames it, so
 readers see the old index until the commit and the new one after it, and a
-build killed at any moment leaves the previous index as it was. Segmentation
+build killed at any moment leaves the previous index as it was. A fresh index
+(and a rebuild) is built the same way in a folder of its own and installed
+whole (``store.install``); a build stopped by Ctrl-C or SIGTERM removes its
+workers' partial segments and temporary folders before it returns, and every
+build sweeps what a killed one left (``store.sweep``). Segmentation
 *and* whoosh's pure-Python posting writer both run in parallel this way; a
 single writer would leave the postings to a serial tail as long as the
 segmentation itself. (We use whoosh's MpWriter steps — a lock-free
@@ -18,12 +22,14 @@ killed build would leave orphans holding the lock.)
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
 import signal
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -36,9 +42,9 @@ from .reader import ReadError, read_item
 from .schema import content_hash, document, make_schema, schema_changes
 from .segment import segment_writer
 from .sources import Item, Problem, iter_entries
-from .store import (bundled_corpus, create_index, denied, index_exists, open_index, remove_index,
-                    replace_index)
-from .whoosh_internals import commit_segments, finish_worker_segment
+from .store import (build_folder, bundled_corpus, check_buildable, denied, index_exists, index_lock, install,
+                    new_index, open_index, sweep, undo_first_build)
+from .whoosh_internals import abandon, commit_toc, finish_segments, finish_worker_segment, release
 
 BATCH = 8  # articles per task: enough to amortise queueing, small enough to balance
 POLL_SECONDS = 1.0
@@ -92,15 +98,21 @@ def _exit_with(parent: int) -> None:
 
 def _worker(index_dir: str, tasks, results, limitmb: int) -> None:
     """A worker process: index batches into a segment of its own until told to stop."""
-    # Ctrl-C reaches the whole process group; stopping is the parent's decision
-    # (it terminates us), so a worker neither dies mid-write nor prints a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Ctrl-C and SIGTERM reach the whole process group; stopping is the parent's
+    # decision (it kills us, then removes what we wrote), so a worker neither
+    # prints a traceback nor runs the parent's handlers, which it inherits.
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
-    writer = segment_writer(open_index(index_dir), limitmb=limitmb, lock=False)
+    ix = open_index(index_dir)
+    writer = None
     while True:
         batch = tasks.get()
         if batch is None:
             break
+        # Made at the first batch, which comes once the parent holds the index lock:
+        # every file a build writes is then written under the lock (see ``store.sweep``).
+        writer = writer or segment_writer(ix, limitmb=limitmb, lock=False)
         outcome = []
         for item in batch:
             prepared = _prepare(item)
@@ -110,7 +122,7 @@ def _worker(index_dir: str, tasks, results, limitmb: int) -> None:
             else:
                 outcome.append((item, prepared))
         results.put(("done", outcome))
-    results.put(("segment", finish_worker_segment(writer)))
+    results.put(("segment", finish_worker_segment(writer) if writer else None))
 
 
 class _Workers:
@@ -137,9 +149,13 @@ class _Workers:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """End every worker now (they ignore SIGTERM: a build's own signals are the parent's to answer)."""
         for p in self.processes:
             if p.is_alive():
-                p.terminate()
+                p.kill()
         for p in self.processes:
             p.join()
 
@@ -298,7 +314,7 @@ def _prune(feed: _Feed, writer: SegmentWriter, tally: _Tally) -> None:
         tally.summary.removed += 1
 
 
-def _lock(ix, index_dir, limitmb: int) -> SegmentWriter:
+def _parent_writer(ix, index_dir, limitmb: int) -> SegmentWriter:
     """The parent's writer, holding the index lock (its merges rewrite small segments)."""
     try:
         return segment_writer(ix, limitmb=limitmb)
@@ -310,11 +326,72 @@ def _busy(index_dir) -> BuildError:
     return BuildError(f"{index_dir}: another build is writing to this index; try again when it ends")
 
 
-def _update(ix, index_dir: Path, *, sources, jobs: int, prune: bool, tally: _Tally, limitmb: int) -> None:
-    """Start workers, feed them the inputs, collect their outcomes, commit one new table of contents."""
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def _held(stops: list[int]) -> Iterator[None]:
+    """Ctrl-C and SIGTERM only noted in ``stops`` while the block runs (handlers can be set in the main
+    thread only; a build in another thread is not where a signal lands anyway)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {stop: signal.signal(stop, lambda signum, frame: stops.append(signum)) for stop in _STOPS}
+    try:
+        yield
+    finally:
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Cleaning up after a failed or stopped build: a second Ctrl-C cannot leave half of it undone,
+    and is answered once the block ends."""
+    stops: list[int] = []
+    with _held(stops):
+        yield
+    if stops:
+        signal.raise_signal(stops[0])
+
+
+class _Commit:
+    """The point past which a build is done: from ``begin`` (just before the table of contents that
+    makes the new index is written) to the end of the build, Ctrl-C and SIGTERM are dropped.
+
+    Raised after that point they would report the previous index as left as it
+    was, or make a first build remove the index it has just put in place.
+    """
+
+    def __init__(self) -> None:
+        self._stops: list[int] = []
+        self._held: contextlib.ExitStack | None = None
+
+    def begin(self) -> None:
+        if self._held is None:
+            self._held = contextlib.ExitStack()
+            self._held.enter_context(_held(self._stops))
+
+    def __enter__(self) -> "_Commit":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._held is not None:
+            self._held.close()
+
+
+def _update(ix, index_dir: Path, *, sources, jobs: int, prune: bool, tally: _Tally, limitmb: int,
+            commit: _Commit | None) -> None:
+    """Start workers, feed them the inputs, collect their outcomes, commit one new table of contents.
+
+    However it ends, the workers are stopped and what they wrote that no table of
+    contents names is swept away while the lock is still held. ``commit`` is begun
+    right before the table of contents is written (None: the index built is not
+    yet the user's, as in a rebuild's own folder).
+    """
     feed = _Feed(sources, _existing(ix))
     with _Workers(str(index_dir), jobs, limitmb) as workers:
-        writer = _lock(ix, index_dir, limitmb)
+        writer = _parent_writer(ix, index_dir, limitmb)
         try:
             feed.start(workers.tasks)
             _collect(feed, workers, writer, tally)
@@ -322,11 +399,19 @@ def _update(ix, index_dir: Path, *, sources, jobs: int, prune: bool, tally: _Tal
             if prune:
                 _prune(feed, writer, tally)
             # Committed even when nothing changed: the new table of contents is the
-            # same, and committing clears files left by empty workers or killed builds.
-            commit_segments(writer, segments)
+            # same, and the sweep then clears files left by empty workers or killed builds.
+            final = finish_segments(writer, segments)
+            if commit:
+                commit.begin()
+            commit_toc(writer, final)
         except BaseException:
-            writer.cancel()
+            with _uninterrupted():
+                workers.stop()
+                abandon(writer, lambda: sweep(index_dir))
             raise
+        with _uninterrupted():
+            sweep(index_dir)
+            release(writer)
 
 
 def build_index(
@@ -343,91 +428,108 @@ def build_index(
     """Add, replace and (with ``prune``) remove articles so the index matches the sources.
 
     ``jobs`` worker processes read, segment and index (default: every core).
-    ``rebuild`` builds a fresh index from the sources beside the old one and
-    puts it in its place once complete, whatever state the old one is in (a
-    damaged index is rebuilt this way). An index made by earlier code with other
-    fields is rebuilt the same way without asking (see ``_migrate``).
+    ``rebuild`` builds a fresh index from the sources and puts it in place of
+    the old one once complete, whatever state the old one is in (a damaged index
+    is rebuilt this way). An index made by earlier code with other fields is
+    rebuilt the same way without asking (see ``_migrate``). A new index is made
+    only in a new or empty folder; files of the user's beside an existing index
+    are left as they are.
     ``progress`` is called with the number of entries just handled; ``report``
     with each problem, as one line naming the file (and line), and with the
     reason for such a rebuild. Raises BuildError when another build holds the
     index or a rebuild would lose articles, NothingToIndex when a new index
-    would hold nothing, IndexDamaged (from ``store``) when the index cannot be
-    read and ``rebuild`` is not set.
+    would hold nothing, and ``store.IndexUnusable`` when the index cannot be
+    read (``rebuild`` not set), or the folder holds files of its own and no
+    index (``store.ForeignFolder``).
     """
     started = time.monotonic()
     target = Path(index_dir)
     tally = _Tally(progress, report)
-    work = dict(sources=sources, jobs=jobs or os.cpu_count() or 1, prune=prune, tally=tally, limitmb=limitmb)
     try:
-        if rebuild:
-            _rebuild(target, **work)
-        elif index_exists(target):
-            ix = open_index(target)
-            changes = schema_changes(ix.schema, make_schema())
-            if changes:
-                _migrate(ix, target, changes, **work)
+        with _Commit() as commit:
+            work = dict(sources=sources, jobs=jobs or os.cpu_count() or 1, prune=prune, tally=tally,
+                        limitmb=limitmb, commit=commit)
+            if not rebuild and index_exists(target):
+                ix = open_index(target)
+                changes = schema_changes(ix.schema, make_schema())
+                if changes:
+                    _migrate(target, changes, **work)
+                else:
+                    _update(ix, target, **work)
             else:
-                _update(ix, target, **work)
-        else:
-            _fresh(target, target, keep_folder=target.is_dir(), **work)
+                _replace(target, **work)
     except PermissionError as e:
         raise denied(target, e) from None
     tally.summary.seconds = round(time.monotonic() - started, 3)
     return tally.summary
 
 
-def _rebuild(target: Path, *, keep: frozenset[str] = frozenset(), **work) -> None:
-    """Build the index afresh beside ``target`` and swap it in whole, whatever state the old one is in.
+@contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """The target index's write lock, for a whole rebuild: a build growing the old index meanwhile
+    would be lost when the new one is installed."""
+    lock = index_lock(target)
+    try:
+        held = lock.acquire()
+    except LockError:
+        held = False
+    if not held:
+        raise _busy(target)
+    try:
+        yield
+    finally:
+        lock.release()
 
-    Readers keep the old index until the swap. When the new one lacks an id of
-    ``keep``, it is thrown away and the old one stays: BuildError.
+
+def _replace(target: Path, *, keep_old: bool = False, tally: _Tally, commit: _Commit, **work) -> None:
+    """Build a fresh index from the sources and install it as ``target``'s, whatever state
+    the old one is in; the old one serves readers until then.
+
+    It is built in a folder of its own inside ``target`` (``store.build_folder``),
+    removed however the build ends. With ``keep_old``, the new index must hold
+    every article of the old one, else it is thrown away and the old one stays:
+    BuildError. A first build that fails leaves no folder it made behind.
     """
-    beside = target.with_name(f".{target.name}.rebuild")
-    remove_index(beside)  # left by a killed rebuild
-    _fresh(beside, target, keep_folder=False, **work)
-    lost = keep - _existing(open_index(beside)).keys()
-    if lost:
-        remove_index(beside)
-        raise BuildError(f"{target}: the index must be rebuilt for this version of vnsearch, but {len(lost)} of its "
-                         f"{len(keep)} articles are not in the sources given; the index was left as it was: run again "
-                         "with every source, or add --rebuild (or --prune) to keep only these")
-    replace_index(beside, target)
+    check_buildable(target)
+    existed = index_exists(target)
+    made = not target.exists()
+    target.mkdir(parents=True, exist_ok=True)
+    with _locked(target):
+        try:
+            keep = frozenset(_existing(open_index(target))) if keep_old else frozenset()
+            with build_folder(target) as beside:
+                _update(new_index(beside), beside, tally=tally, commit=None, **work)
+                if not tally.summary.indexed:
+                    raise NothingToIndex(f"{target}: nothing in the sources could be indexed; "
+                                         + ("the index was left as it was" if existed else "no index was created"))
+                lost = keep - _existing(open_index(beside)).keys()
+                if lost:
+                    raise BuildError(f"{target}: the index must be rebuilt for this version of vnsearch, but "
+                                     f"{len(lost)} of its {len(keep)} articles are not in the sources given; the "
+                                     "index was left as it was: run again with every source, or add --rebuild "
+                                     "(or --prune) to keep only these")
+                commit.begin()
+                install(beside, target)
+        except BaseException:
+            if not existed:  # and locked: no other build is using the folder
+                with _uninterrupted():
+                    undo_first_build(target, made_folder=made)
+            raise
 
 
-def _migrate(ix, target: Path, changes: list[str], *, tally: _Tally, prune: bool, limitmb: int, **work) -> None:
+def _migrate(target: Path, changes: list[str], *, tally: _Tally, prune: bool, **work) -> None:
     """Rebuild an index whose fields are not this code's (its workers would write fields it lacks).
 
     The sources are on the command line, so rebuilding is what a newsroom
     expects of a new version; but an index grown run by run holds articles of
     earlier sources too, and losing them silently is worse than refusing, so the
-    swap happens only if every old article is rebuilt (``--prune`` accepts the
-    loss, as it does for any source gone). The old index's lock is held the
-    whole time: a build growing it meanwhile would be lost at the swap.
+    new index is installed only if every old article is in it (``--prune``
+    accepts the loss, as it does for any source gone).
     """
-    held = ix.lock("WRITELOCK")  # the lock whoosh's writers take
-    if not held.acquire():
-        raise _busy(target)
-    try:
-        tally.summary.schema_changes = changes
-        tally.notice(f"{target}: made by an earlier version of vnsearch ({', '.join(changes)}); "
-                     "rebuilding it from the sources beside the old one, which stays searchable until then")
-        _rebuild(target, keep=frozenset() if prune else frozenset(_existing(ix)), tally=tally, prune=prune,
-                 limitmb=limitmb, **work)
-    finally:
-        held.release()
-
-
-def _fresh(where: Path, target: Path, *, keep_folder: bool, tally: _Tally, **work) -> None:
-    """Build a new index in ``where`` for ``target``; removed again (``keep_folder``: its files only)
-    if the build fails or finds nothing to index, so no empty or partial index is left behind."""
-    try:
-        _update(create_index(where), where, tally=tally, **work)
-        if not tally.summary.indexed:
-            raise NothingToIndex(f"{target}: nothing in the sources could be indexed; "
-                                 + ("no index was created" if where == target else "the index was left as it was"))
-    except BaseException:
-        remove_index(where, keep_folder=keep_folder)
-        raise
+    tally.summary.schema_changes = changes
+    tally.notice(f"{target}: made by an earlier version of vnsearch ({', '.join(changes)}); "
+                 "rebuilding it from the sources beside the old one, which stays searchable until then")
+    _replace(target, keep_old=not prune, tally=tally, prune=prune, **work)
 
 
 def ensure_default_index(index_dir: str | os.PathLike, *, report: Callable[[str], None] | None = None,
@@ -436,7 +538,7 @@ def ensure_default_index(index_dir: str | os.PathLike, *, report: Callable[[str]
 
     Processes that start at once take turns on a lock beside the index: one
     builds, the others wait and then find it. The index appears only complete
-    (built beside and moved into place), so a reader never sees it half-filled.
+    (built in a folder of its own and installed), so a reader never sees it half-filled.
     """
     target = Path(index_dir)
     if index_exists(target):

@@ -10,12 +10,10 @@ from typing import Callable
 import click
 
 from .analysis import words
+from .interrupts import stopped
 from .sources import Problem, count_entries, iter_entries
 from .stats import index_stats
 from .store import IndexUnusable, default_index_dir
-
-#: The exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells report it.
-INTERRUPTED = 130
 
 
 def _text_argument(text: str) -> str:
@@ -73,11 +71,12 @@ def index_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | N
             summary = build_index(sources, target, report=_report, **options)
     except (BuildError, IndexUnusable) as e:
         raise click.ClickException(str(e)) from None
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM: the build has removed what it wrote
         # On a terminal the line starts below the echoed ^C (a bar ends its own line).
         below = "\n" if sys.stderr.isatty() and not total else ""
-        click.echo(f"{below}vnsearch: interrupted; {target} was left as it was", err=True)
-        sys.exit(INTERRUPTED)
+        word, status = stopped(e)
+        click.echo(f"{below}vnsearch: {word}; {target} was left as it was", err=True)
+        sys.exit(status)
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
     elif not quiet:

@@ -11,15 +11,28 @@ whoosh instead asks the opened compound file for each part with
 one map of the whole file. Reading a part then costs only the pages touched,
 and those are the kernel's page cache, shared by every process searching the
 same index and given back under memory pressure.
+
+It is also the one storage through which whoosh writes into an index folder,
+which may hold a user's own files, so it deletes and renames only files whose
+names whoosh writes for the index (``whoosh_internals.IndexFiles``), never
+empties the folder, and gives each writer a temporary folder of its own
+(``TEMPORARY_PREFIX``) instead of whoosh's shared ``articles.tmp``.
 """
 
 from __future__ import annotations
 
+import errno
 import mmap
 import os
+import tempfile
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
+
+from .whoosh_internals import IndexFiles
+
+#: The start of the name of every temporary folder a writer makes in an index folder.
+TEMPORARY_PREFIX = ".vnsearch-tmp-"
 
 
 class _ViewReader:
@@ -92,10 +105,36 @@ class _MappableFile(StructFile):
 
 
 class MappedFileStorage(FileStorage):
-    """A FileStorage whose compound segment files are read through one memory map each."""
+    """A FileStorage whose compound segment files are read through one memory map each,
+    and which removes or renames nothing but the index's own files."""
 
-    def __init__(self, path: str, readonly: bool = False) -> None:
+    def __init__(self, path: str, indexname: str, readonly: bool = False) -> None:
         super().__init__(path, supports_mmap=False, readonly=readonly)
+        self.files = IndexFiles(indexname)
 
     def open_file(self, name: str, **kwargs) -> StructFile:
         return _MappableFile(open(os.path.join(self.folder, name), "rb"), name=name, **kwargs)
+
+    def _refuse(self, name: str) -> None:
+        # An OSError: whoosh's clean-up skips a file it cannot delete and goes on.
+        if not self.files.owns(name):
+            raise OSError(errno.EPERM, "not an index file: vnsearch leaves it alone", os.path.join(self.folder, name))
+
+    def delete_file(self, name: str) -> None:
+        self._refuse(name)
+        super().delete_file(name)
+
+    def rename_file(self, oldname: str, newname: str, safe: bool = False) -> None:
+        self._refuse(oldname)
+        self._refuse(newname)
+        super().rename_file(oldname, newname, safe=safe)
+
+    def clean(self, ignore: bool = False) -> None:
+        raise OSError(errno.EPERM, "an index folder is never emptied whole", self.folder)
+
+    def destroy(self, *args, **kwargs) -> None:
+        raise OSError(errno.EPERM, "an index folder is never removed whole", self.folder)
+
+    def temp_storage(self, name: str | None = None) -> FileStorage:
+        """A new temporary folder of the writer's own (whoosh would share one named ``articles.tmp``)."""
+        return FileStorage(tempfile.mkdtemp(prefix=TEMPORARY_PREFIX, dir=self.folder))

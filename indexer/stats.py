@@ -14,7 +14,7 @@ from whoosh.util.times import long_to_datetime
 from .columns import column_values
 from .places import province_name
 from .schema import UNDATED
-from .store import open_index, size_on_disk
+from .store import open_index, read_errors, size_on_disk
 from .terms import normalize_term
 
 #: How the folded keys of each keyword field are written for people.
@@ -50,7 +50,7 @@ def publication_dates(raw: Iterable[int]) -> list:
 
 def index_stats(index_dir: str | os.PathLike) -> dict:
     ix = open_index(index_dir)
-    with ix.reader() as reader:
+    with read_errors(index_dir), ix.reader() as reader:
         live = set(reader.all_doc_ids())
         dates = column_values(reader, "published")
         published = sorted(publication_dates(dates[n] for n in live))

@@ -1,20 +1,44 @@
-"""Where an index lives on disk and how it is opened."""
+"""Where an index lives on disk: opening it, and what in its folder vnsearch may remove.
+
+An index folder may hold a user's own files beside the index (a notes file, the
+sources themselves), so nothing here removes or renames anything but whoosh's
+exact file names for the index (``whoosh_internals.IndexFiles``) and folders
+vnsearch made itself (``OWN_FOLDER``). A fresh index, and a rebuilt one, is
+built in a folder of its own inside the index folder and then installed: its
+segments moved in, a table of contents of a newer generation written (atomic,
+as whoosh writes it), the old generation's files swept. Readers see the old
+index or the new one, never a folder without either.
+"""
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import pickle
+import re
 import shutil
+import struct
+import tempfile
+import zlib
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from platformdirs import user_data_dir
-from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError, FileIndex, Index
 
-from .mapped_storage import MappedFileStorage
+from .mapped_storage import TEMPORARY_PREFIX, MappedFileStorage
 from .schema import make_schema
+from .whoosh_internals import (ForbiddenPickle, IndexFiles, latest_generation, read_toc, segment_id,
+                               write_toc)
 
 INDEX_NAME = "articles"
+FILES = IndexFiles(INDEX_NAME)
+#: The start of the name of the folder a fresh index or a rebuild is built in, inside the index folder.
+BUILD_PREFIX = ".vnsearch-build-"
+#: A folder vnsearch made in an index folder: a writer's temporary folder or a build's
+#: (``tempfile.mkdtemp`` names: the prefix and eight characters of its alphabet).
+OWN_FOLDER = re.compile(f"(?:{re.escape(TEMPORARY_PREFIX)}|{re.escape(BUILD_PREFIX)})[a-z0-9_]{{8}}")
 
 
 class IndexUnusable(RuntimeError):
@@ -25,14 +49,28 @@ class IndexDamaged(IndexUnusable):
     """The index's files cannot be read back: cut short, emptied, garbage, or from an incompatible version."""
 
 
-def _damaged(index_dir, error: Exception) -> IndexDamaged:
+class UnsafeIndex(IndexUnusable):
+    """The folder's files ask to load code no vnsearch index holds: refused, nothing was run."""
+
+
+class ForeignFolder(IndexUnusable):
+    """A folder that holds files of its own and no index: vnsearch does not build there."""
+
+
+def _rebuild_advice(index_dir) -> str:
+    return f"rebuild it with 'vnsearch index SOURCES --index {index_dir} --rebuild'"
+
+
+def _damaged(index_dir, error: Exception) -> IndexUnusable:
+    if isinstance(error, ForbiddenPickle) and not error.own:
+        return UnsafeIndex(f"{index_dir}: not a vnsearch index: {error}; nothing in it was run "
+                           "(vnsearch opens only indexes in its own format)")
     # The table of contents pickles the classes of the project's tokenizers, fields
     # and codec by module path: one that no longer imports means another version wrote it.
-    moved = isinstance(error, (ImportError, AttributeError))
+    moved = isinstance(error, (ImportError, AttributeError, ForbiddenPickle))
     why = "written by a version of vnsearch whose classes have moved" if moved else \
         "damaged: a file is missing, cut short or unreadable"
-    return IndexDamaged(f"{index_dir}: the index is {why}; rebuild it with "
-                        f"'vnsearch index SOURCES --index {index_dir} --rebuild'")
+    return IndexDamaged(f"{index_dir}: the index is {why}; {_rebuild_advice(index_dir)}")
 
 
 def denied(path, error: OSError) -> IndexUnusable:
@@ -51,6 +89,10 @@ def denied(path, error: OSError) -> IndexUnusable:
                          f"or choose another index with --index or VNSEARCH_INDEX)")
 
 
+def _storage(index_dir) -> MappedFileStorage:
+    return MappedFileStorage(str(index_dir), INDEX_NAME)
+
+
 class _CheckedIndex(FileIndex):
     """A whoosh index whose table of contents and segments, when unreadable, raise IndexDamaged.
 
@@ -60,27 +102,29 @@ class _CheckedIndex(FileIndex):
 
     def __init__(self, index_dir) -> None:
         self._dir = index_dir
-        super().__init__(MappedFileStorage(str(index_dir)), indexname=INDEX_NAME)
+        super().__init__(_storage(index_dir), indexname=INDEX_NAME)
 
     def _read_toc(self):
-        return _guarded(self._dir, self._toc)
+        return guarded(self._dir, self._toc)
 
     def _toc(self):
         try:
             return super()._read_toc()
         except EmptyIndexError as e:
-            # No table of contents at all in a folder that had one: a rebuild is between
-            # its two renames (``replace_index``). whoosh's reader retries a missing file
-            # for half a second; a folder still without one then is reported as damaged.
+            # No table of contents at all in a folder that had one: someone is swapping
+            # whole index folders (vnsearch itself installs in place). whoosh's reader
+            # retries a missing file for half a second; a folder still without one then
+            # is reported as damaged.
             raise FileNotFoundError(str(e)) from None
 
     def reader(self, reuse=None):
         # whoosh retries a file gone missing (a build committing meanwhile) before it gives up:
         # a file still missing then is one the table of contents names but the folder lacks.
-        return _guarded(self._dir, lambda: super(_CheckedIndex, self).reader(reuse=reuse), retried=True)
+        return guarded(self._dir, lambda: super(_CheckedIndex, self).reader(reuse=reuse), retried=True)
 
 
-def _guarded(index_dir, read, retried: bool = False):
+def guarded(index_dir, read, retried: bool = False):
+    """``read()``, with what can go wrong reading an index turned into one line naming the folder."""
     try:
         return read()
     except PermissionError as e:
@@ -91,7 +135,17 @@ def _guarded(index_dir, read, retried: bool = False):
         raise  # a build committed and cleaned up between listing and opening: whoosh retries
     except IndexUnusable:
         raise
-    except Exception as e:  # unpickling and struct errors of a cut or garbage file, a moved class
+    except Exception as e:  # unpickling and struct errors of a cut or garbage file, a moved or foreign class
+        raise _damaged(index_dir, e) from None
+
+
+@contextmanager
+def read_errors(index_dir) -> Iterator[None]:
+    """Damage or foreign content found in what a search reads lazily (stored fields, postings)
+    reported as it is when the index is opened: one line naming the folder."""
+    try:
+        yield
+    except (pickle.UnpicklingError, EOFError, zlib.error, struct.error) as e:
         raise _damaged(index_dir, e) from None
 
 
@@ -119,75 +173,158 @@ def bundled_corpus() -> Path:
     raise FileNotFoundError("the bundled corpus is not installed")
 
 
+def _names(index_dir) -> list[str]:
+    """The folder's entries ([] when it does not exist); IndexUnusable when it cannot be looked into."""
+    try:
+        return os.listdir(index_dir)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except PermissionError as e:
+        raise denied(index_dir, e) from None
+
+
+def _ours(name: str) -> bool:
+    return FILES.owns(name) or bool(OWN_FOLDER.fullmatch(name))
+
+
 def index_exists(index_dir: str | os.PathLike) -> bool:
-    """Whether the folder holds an index (a table of contents), damaged or not.
+    """Whether the folder holds an index, damaged or not: a table of contents or a segment.
 
     Raises IndexUnusable when the folder cannot be looked into at all.
     """
-    try:
-        names = os.listdir(index_dir)
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-    except PermissionError as e:
-        raise denied(index_dir, e) from None
-    return any(n.startswith(f"_{INDEX_NAME}_") and n.endswith(".toc") for n in names)
+    return any(FILES.generation(n) is not None or FILES.segment_id(n) for n in _names(index_dir))
+
+
+def foreign_files(index_dir: str | os.PathLike) -> list[str]:
+    """The names in the folder that are no part of a vnsearch index, sorted."""
+    return sorted(n for n in _names(index_dir) if not _ours(n))
 
 
 def open_index(index_dir: str | os.PathLike) -> Index:
     """Open an existing index.
 
     Raises FileNotFoundError with a clear message when there is none,
-    IndexDamaged when it cannot be read back, IndexUnusable when it may not be read.
+    IndexDamaged when it cannot be read back, UnsafeIndex when its files ask to
+    load code, IndexUnusable when it may not be read.
     """
-    if not index_exists(index_dir):
+    names = _names(index_dir)
+    if not any(FILES.generation(n) is not None for n in names):
+        if any(FILES.segment_id(n) for n in names):
+            raise IndexDamaged(f"{index_dir}: the index is damaged: its table of contents is missing; "
+                               f"{_rebuild_advice(index_dir)}")
         raise FileNotFoundError(f"no index in {index_dir} (build one with 'vnsearch index SOURCE --index {index_dir}')")
-    return _guarded(index_dir, lambda: _CheckedIndex(index_dir))
+    return guarded(index_dir, lambda: _CheckedIndex(index_dir))
 
 
-def create_index(index_dir: str | os.PathLike) -> Index:
-    """A new, empty index in the folder (made if need be)."""
+def new_index(folder: str | os.PathLike) -> Index:
+    """A new, empty index in a folder that holds nothing else (made if need be)."""
     try:
-        Path(index_dir).mkdir(parents=True, exist_ok=True)
-        whoosh_index.create_in(str(index_dir), make_schema(), indexname=INDEX_NAME)
+        _storage(folder).create().create_index(make_schema(), indexname=INDEX_NAME)
     except PermissionError as e:
-        raise denied(index_dir, e) from None
-    return open_index(index_dir)
+        raise denied(folder, e) from None
+    return open_index(folder)
 
 
-def open_or_create(index_dir: str | os.PathLike) -> Index:
-    return open_index(index_dir) if index_exists(index_dir) else create_index(index_dir)
+def check_buildable(index_dir: str | os.PathLike) -> None:
+    """Refuse, in one line, a folder that holds files of its own and no index.
 
-
-def remove_index(index_dir: str | os.PathLike, *, keep_folder: bool = False) -> None:
-    """Delete an index a build made and did not finish: its files, and its folder if nothing else is there."""
-    folder = Path(index_dir)
-    if not folder.is_dir():
+    A build there would share the folder with files vnsearch did not write, and
+    the folder a user names for an index is more often one they mistook for it
+    (their sources, their documents) than one they want mixed. A folder that
+    already holds an index may hold other files too: they are left alone.
+    """
+    if index_exists(index_dir):
         return
-    names = os.listdir(folder)
-    for name in filter(_index_file, names):
-        path = folder / name
-        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-    if not keep_folder and all(_index_file(n) for n in names):
+    others = foreign_files(index_dir)
+    if others:
+        shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        raise ForeignFolder(f"{index_dir}: this folder holds files of its own ({shown}) and no index; "
+                            "vnsearch builds an index only in a new or empty folder: choose another --index, "
+                            f"such as {Path(index_dir) / 'index'}")
+
+
+def index_lock(index_dir: str | os.PathLike):
+    """The index's write lock, the one whoosh's writers take (not acquired)."""
+    return _storage(index_dir).lock(FILES.lock)
+
+
+@contextmanager
+def build_folder(index_dir: str | os.PathLike) -> Iterator[Path]:
+    """A new folder inside the index folder to build a fresh index in; removed however the block ends.
+
+    Inside, not beside: the index folder is the one the user gave, and the
+    parent may not be theirs to write; and a move within it is a rename.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=index_dir))
+    try:
+        yield folder
+    finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _index_file(name: str) -> bool:
-    return name.startswith((INDEX_NAME, f"_{INDEX_NAME}"))
+def install(built: str | os.PathLike, index_dir: str | os.PathLike) -> None:
+    """Make the index built in ``built`` the index of ``index_dir``, whatever that held before.
 
-
-def replace_index(new_dir: str | os.PathLike, index_dir: str | os.PathLike) -> None:
-    """Put a finished index in the place of another, which is then deleted.
-
-    Two renames: readers that already opened the old index keep their files,
-    and the folder is never without a complete index longer than between them.
+    Its segment files are moved in under their own (random, new) names, then a
+    table of contents of a newer generation naming only them is written, as
+    whoosh commits: a reader opening the index sees the old one or the new one.
+    The old generation's files go in the sweep. Call it holding the index lock.
     """
-    target, old = Path(index_dir), Path(index_dir).with_name(f".{Path(index_dir).name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.rename(target, old)
-    os.rename(new_dir, target)
-    shutil.rmtree(old, ignore_errors=True)
+    toc = read_toc(_storage(built), INDEX_NAME)
+    segments = {segment_id(s) for s in toc.segments}
+    moving = [name for name in os.listdir(built) if FILES.segment_id(name) in segments]
+    present = set(_names(index_dir))
+    if present.intersection(moving):  # two random 16-character ids alike: refuse rather than overwrite
+        raise IndexUnusable(f"{index_dir}: a new segment's name is taken; run the build again")
+    for name in moving:
+        os.rename(Path(built, name), Path(index_dir, name))
+    storage = _storage(index_dir)
+    write_toc(storage, INDEX_NAME, toc.schema, toc.segments, latest_generation(storage, INDEX_NAME) + 1)
+    sweep(index_dir)
+
+
+def sweep(index_dir: str | os.PathLike) -> None:
+    """Remove what the current index does not need: older tables of contents, segment files
+    its table of contents does not name, and the temporary and build folders of writers gone.
+
+    Call it only holding the index lock: then no other build is writing, and every
+    such file or folder was left by a build that ended (finished, failed, killed).
+    When the table of contents cannot be read, no segment can be told from a
+    needed one, and only the folders go.
+    """
+    names = _names(index_dir)
+    try:
+        toc = read_toc(_storage(index_dir), INDEX_NAME)
+        live = {segment_id(s) for s in toc.segments}
+    except Exception:  # damaged or absent: keep every segment file
+        toc, live = None, None
+    for name in names:
+        path = Path(index_dir, name)
+        if OWN_FOLDER.fullmatch(name):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+        elif toc is not None and (FILES.toc_temporary.fullmatch(name)
+                                  or FILES.generation(name) not in (None, toc.generation)
+                                  or FILES.segment_id(name) not in (None, *live)):
+            path.unlink(missing_ok=True)
+
+
+def undo_first_build(index_dir: str | os.PathLike, *, made_folder: bool) -> None:
+    """Remove what a failed first build wrote in the folder (its lock, its build folder), and the
+    folder too if the build made it and nothing else is in it: a file of anyone else's keeps it."""
+    for name in _names(index_dir):
+        path = Path(index_dir, name)
+        if OWN_FOLDER.fullmatch(name) and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        elif FILES.owns(name):
+            path.unlink(missing_ok=True)
+    if made_folder:
+        try:
+            os.rmdir(index_dir)
+        except OSError:
+            pass  # not empty: someone put a file there meanwhile
 
 
 def size_on_disk(index_dir: str | os.PathLike) -> int:
-    return sum(f.stat().st_size for f in Path(index_dir).iterdir() if f.is_file())
+    """Bytes of the index's own files (a user's files in the folder are not counted)."""
+    return sum(f.stat().st_size for f in Path(index_dir).iterdir() if f.is_file() and FILES.owns(f.name))

@@ -9,17 +9,20 @@ modules it loads later are imported, is also a user's problem to fix, not a
 traceback to read: its line says what to install.
 """
 
-import signal
 import sys
 
 
 def main() -> None:
+    from indexer.interrupts import answer_sigterm, stopped  # a small module: the package loads lazily
+
+    answer_sigterm()
     try:
         from .cli import main as command
         command()  # which loads the index and search modules when a command first needs them
-    except KeyboardInterrupt:  # only while loading: past that, click and the commands answer it
-        sys.stderr.write("vnsearch: interrupted\n")
-        sys.exit(128 + signal.SIGINT)
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM while loading: past that, the commands answer it
+        word, status = stopped(e)
+        sys.stderr.write(f"vnsearch: {word}\n")
+        sys.exit(status)
     except ImportError as e:
         sys.stderr.write(f"vnsearch: {e}\n")
         sys.exit(1)

@@ -8,7 +8,8 @@ import sys
 import click
 
 from indexer.cli import COMMANDS as INDEXER_COMMANDS
-from indexer.cli import INTERRUPTED, index_option
+from indexer.cli import index_option
+from indexer.interrupts import stopped
 from indexer.store import IndexUnusable, default_index_dir, index_exists
 
 from .format import render_article, render_html, render_text
@@ -16,7 +17,20 @@ from .arguments import BadArgument
 from .searcher import Searcher
 
 
-@click.group()
+class _Commands(click.Group):
+    """The group, answering a Ctrl-C or SIGTERM that a command does not in one line (click's own
+    answer is "Aborted!" and exit status 1, whatever the signal)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as e:
+            word, status = stopped(e)
+            click.echo(f"vnsearch: {word}", err=True)
+            ctx.exit(status)
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="vnsearch")
 def main() -> None:
     """Search Vietnamese local news: by words, place, date and Party term, with or without diacritics."""
@@ -35,9 +49,10 @@ def _open(index_dir: str | None) -> Searcher:
         return Searcher(target)
     except (FileNotFoundError, IndexUnusable) as e:  # each message says what to do
         raise click.ClickException(str(e)) from None
-    except KeyboardInterrupt:  # during the first-use build: it leaves nothing half-made behind
-        click.echo(f"vnsearch: interrupted; {target} was not built", err=True)
-        sys.exit(INTERRUPTED)
+    except KeyboardInterrupt as e:  # during the first-use build: it leaves nothing half-made behind
+        word, status = stopped(e)
+        click.echo(f"vnsearch: {word}; {target} was not built", err=True)
+        sys.exit(status)
 
 
 def _first_use(target) -> None:

@@ -8,12 +8,14 @@ reopening the index files each time.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
 from dataclasses import asdict, dataclass, field
-from functools import partial
 from datetime import datetime
+from functools import partial
+from typing import Callable, TypeVar
 
 from whoosh import collectors
 from whoosh import query as W
@@ -24,7 +26,7 @@ from indexer.columns import column_values
 from indexer.dates import VIETNAM
 from indexer.schema import UNDATED
 from indexer.stats import key_counts
-from indexer.store import default_index_dir, open_index
+from indexer.store import default_index_dir, open_index, read_errors
 
 from . import arguments as check
 from . import query as Q
@@ -118,6 +120,19 @@ class _Frequency:
         return self.documents(fieldname, text) > self._common_above
 
 
+_Method = TypeVar("_Method", bound=Callable)
+
+
+def _reads_index(method: _Method) -> _Method:
+    """A public method whose lazy reads (stored fields, postings) that find damage or foreign
+    content end in the one line ``open_index`` gives, not a traceback from inside whoosh."""
+    @functools.wraps(method)
+    def reading(self, *args, **kwargs):
+        with read_errors(self.index_dir):
+            return method(self, *args, **kwargs)
+    return reading  # type: ignore[return-value]
+
+
 class Searcher:
     def __init__(self, index_dir: str | os.PathLike | None = None):
         self.index_dir = index_dir or default_index_dir()
@@ -165,6 +180,7 @@ class Searcher:
         self._local.searcher, self._local.version = fresh, version
         return fresh
 
+    @_reads_index
     def search(self, query: str, *, limit: int = 10, offset: int = 0, province: str | None = None,
                district: str | None = None, commune: str | None = None, since: str | None = None,
                until: str | None = None, term: str | None = None, year: str | int | None = None,
@@ -287,11 +303,13 @@ class Searcher:
         """The matches counted by province (pre-2025, 2025), year and term."""
         return {name: key_counts(s.reader(), fieldname, docs) for name, fieldname in FACET_FIELDS.items()}
 
+    @_reads_index
     def suggest(self, query: str) -> str | None:
         """The did-you-mean line alone, without running the search: what type-ahead asks for at each key."""
         parsed = Q.parse(query)
         return suggest(self._searcher(), parsed.text, parsed.syllables())
 
+    @_reads_index
     def get(self, doc_id: str) -> ArticleView | None:
         """The stored article with this id, or None; ``BadArgument`` if the id is not a non-empty string."""
         check.text("doc_id", doc_id, optional=False)

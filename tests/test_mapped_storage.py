@@ -36,7 +36,7 @@ def test_view_reader_reads_like_a_file():
 def test_parts_are_views_of_the_file_not_copies(tmp_path):
     path = tmp_path / "part.seg"
     path.write_bytes(b"head" + TEXT + b"tail")
-    f = MappedFileStorage(str(tmp_path)).open_file("part.seg")
+    f = MappedFileStorage(str(tmp_path), "articles").open_file("part.seg")
     part = f.subset(4, len(TEXT))
     assert part.get(0, len("Đảng".encode())) == "Đảng".encode()
     with open(path, "r+b") as w:  # changed on disk after the part was opened
@@ -52,7 +52,7 @@ def test_parts_are_views_of_the_file_not_copies(tmp_path):
 def test_pickles_read_back_through_a_view(tmp_path):
     meta = {"tỉnh": "Bình Dương", "khóa": ["XII", "XIII"]}
     (tmp_path / "p.seg").write_bytes(b"xx" + pickle.dumps(meta, protocol=0) + pickle.dumps(meta))
-    f = MappedFileStorage(str(tmp_path)).open_file("p.seg")
+    f = MappedFileStorage(str(tmp_path), "articles").open_file("p.seg")
     part = f.subset(2, (tmp_path / "p.seg").stat().st_size - 2)
     assert part.read_pickle() == meta  # protocol 0 reads by lines
     assert part.read_pickle() == meta

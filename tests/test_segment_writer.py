@@ -14,7 +14,7 @@ from indexer.codec import NewsCodec
 from indexer.segment import segment_writer
 from indexer.reader import read_record
 from indexer.schema import document
-from indexer.store import open_index, open_or_create
+from indexer.store import new_index, open_index
 from search import Searcher
 
 SAMPLE = Path(__file__).parent / "fixtures" / "devset-sample.jsonl"
@@ -28,7 +28,7 @@ def documents() -> list[dict]:
 
 
 def _build(path: Path, codec, docs: list[dict], limitmb: int = 128):
-    ix = open_or_create(path)
+    ix = new_index(path)
     writer = SegmentWriter(ix, codec=codec) if codec else segment_writer(ix, limitmb=limitmb)
     for doc in docs:
         writer.add_document(**doc)
