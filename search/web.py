@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Iterator, Literal
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import anyio
 from fastapi import Depends, FastAPI, Query, Request
@@ -42,7 +42,7 @@ from indexer.stats import index_stats
 from indexer.store import IndexUnusable, default_index_dir
 
 from . import query as Q
-from .format import snippet_html, where
+from .format import safe_link, snippet_html, where
 from .query import QueryError
 from .searcher import ArticleView, SearchResult, Searcher
 
@@ -185,7 +185,7 @@ def _templates() -> Environment:
     env.filters.update(marked=lambda s: Markup(snippet_html(s)), where=lambda loc: where([loc]),
                        day=_day, number=_number, article_url=lambda doc_id: "/articles/" + quote(doc_id, safe=""))
     env.globals.update(filter_labels=FILTER_LABELS, facet_labels=FACET_LABELS, sorts=SORTS,
-                       safe_link=_safe_link)
+                       safe_link=safe_link)
     return env
 
 
@@ -196,11 +196,6 @@ def _day(iso: str | None) -> str:
 
 def _number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
-
-
-def _safe_link(url: str | None) -> str | None:
-    """An article's own link, only when it is http(s): a scraped ``javascript:`` URL is shown as nothing."""
-    return url if url and urlsplit(url).scheme in ("http", "https") else None
 
 
 def _search_page_context(params: SearchParams, page: int, result: SearchResult | None) -> dict:
