@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,27 +54,34 @@ def iter_entries(sources: Iterable[str | os.PathLike]) -> Iterator[Entry]:
             yield from _records(sys.stdin.buffer, "<stdin>", "stdin")
             continue
         path = Path(source)
-        if path.is_dir():
+        kind = _kind(path)
+        if isinstance(kind, Problem):
+            yield kind
+        elif kind == "folder":
             for file in _walk(path):
                 if isinstance(file, Problem):
                     yield file
                 else:
                     yield from _file(file, file.relative_to(path).as_posix())
-        elif path.is_file():
-            yield from _file(path, path.name)
         else:
-            yield Problem(str(path), _missing(path))
+            yield from _file(path, path.name)
 
 
-def _missing(path: Path) -> str:
-    """Why a source that is neither file nor folder cannot be read."""
+def _kind(path: Path) -> str | Problem:
+    """"folder" or "file", or why the source cannot be read.
+
+    ``Path.is_dir()`` raises on a path inside a folder the user may not enter;
+    that is a bad input like any other, to be reported while the rest goes in.
+    """
     try:
-        path.stat()
+        mode = path.stat().st_mode
     except PermissionError as e:
-        return f"cannot read: {e.strerror}"
+        return Problem(str(path), f"cannot read: {e.strerror}")
     except OSError:
-        return "no such file or folder"
-    return "not a file or folder"
+        return Problem(str(path), "no such file or folder")
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "file" if stat.S_ISREG(mode) else Problem(str(path), "not a file or folder")
 
 
 def count_entries(sources: Iterable[str | os.PathLike]) -> int | None:
@@ -83,7 +91,8 @@ def count_entries(sources: Iterable[str | os.PathLike]) -> int | None:
         if str(source) == STDIN:
             return None
         path = Path(source)
-        files = _walk(path) if path.is_dir() else [path] if path.is_file() else []
+        kind = _kind(path)
+        files = _walk(path) if kind == "folder" else [path] if kind == "file" else [kind]
         for file in files:
             if isinstance(file, Path) and file.suffix.lower() in RECORD_SUFFIXES:
                 try:
