@@ -19,7 +19,15 @@ INTERRUPTED = 130
 
 
 def _text_argument(text: str) -> str:
-    return sys.stdin.read() if text == "-" else text
+    """The text itself, or standard input's for '-', which must be UTF-8 (said in one line if not)."""
+    if text != "-":
+        return text
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise click.ClickException(f"standard input, line {line}: not UTF-8") from None
 
 
 @click.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -16,7 +17,25 @@ from .arguments import BadArgument
 from .searcher import Searcher
 
 
-@click.group()
+class _TextArguments(click.Group):
+    """The group, refusing an argument that is not UTF-8 before any command sees it.
+
+    Python hands such an argument over with its bad bytes as lone surrogates,
+    which fail later and far away (whoosh encoding an id, the terminal printing a
+    query) as a traceback; here it is one line naming the argument, exit status 2.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for n, arg in enumerate(args, 1):
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = os.fsencode(arg).decode("utf-8", "replace")
+                raise click.UsageError(f"argument {n} is not valid UTF-8: {shown!r}") from None
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_TextArguments)
 @click.version_option(package_name="vnsearch")
 def main() -> None:
     """Search Vietnamese local news: by words, place, date and Party term, with or without diacritics."""
