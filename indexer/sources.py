@@ -47,6 +47,37 @@ class Problem:
 Entry = Union[Item, Problem]
 
 
+class RepeatCap:
+    """Which problems to print: the first few of each kind (one file, one message), then a count.
+
+    A binary or badly broken .jsonl file has a problem on nearly every line, and a
+    screen of near-identical lines hides the few other problems a batch has. Each
+    problem is still counted as skipped; only its line is held back, and
+    ``summary`` says how many were. Works on any ``Problem``, however made: the
+    file is its origin without a trailing ``:LINE``.
+    """
+
+    def __init__(self, shown: int = 3) -> None:
+        self.shown = shown
+        self._seen: dict[tuple[str, str], int] = {}
+
+    def admit(self, problem: Problem) -> bool:
+        """Count the problem; True while its kind has been seen at most ``shown`` times (print it)."""
+        file, line, number = problem.origin.rpartition(":")
+        kind = (file if line and number.isdigit() else problem.origin, problem.message)
+        self._seen[kind] = self._seen.get(kind, 0) + 1
+        return self._seen[kind] <= self.shown
+
+    def summary(self) -> list[str]:
+        """One line per kind that was held back, in the order first seen: what to print after the batch."""
+        lines = []
+        for (file, message), seen in self._seen.items():
+            held = seen - self.shown
+            if held > 0:
+                lines.append(f"{file}: … and {held} more line{'s' if held > 1 else ''} like it ({message})")
+        return lines
+
+
 def iter_entries(sources: Iterable[str | os.PathLike]) -> Iterator[Entry]:
     """Every article (or problem) in the sources, in a stable order."""
     for source in sources:
