@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -151,3 +152,12 @@ def test_indexing_standard_input_still_reports_each_line_that_is_not_utf8(tmp_pa
     assert result.exit_code == 1
     assert result.stderr.splitlines() == ["vnsearch: <stdin>:2: not UTF-8", "vnsearch: <stdin>:3: not UTF-8"]
     assert _ids(_search(tmp_path / "ix", "phu thuan")) == {"tin-1"}
+
+
+def test_each_test_has_a_home_of_its_own(own_home) -> None:
+    # conftest.own_home: the default index is the test's own, whoever runs the suite and whatever they have
+    from indexer.store import default_index_dir
+
+    assert "VNSEARCH_INDEX" not in os.environ
+    assert default_index_dir() == own_home / ".local" / "share" / "vnsearch" / "index"
+    assert Path("~").expanduser() == own_home
