@@ -143,8 +143,9 @@ def test_standard_input_that_is_not_utf8_is_one_line_naming_it() -> None:
 
 
 def test_indexing_standard_input_still_reports_each_line_that_is_not_utf8(tmp_path) -> None:
-    lines = [json.dumps({"id": "tin-1", "title": "Đại hội Đảng bộ xã Phú Thuận", "body": "Xã Phú Thuận tổ chức "
-                         "đại hội Đảng bộ nhiệm kỳ 2020-2025."}, ensure_ascii=False).encode("utf-8"),
+    good = {"id": "tin-1", "title": "Đại hội Đảng bộ xã Phú Thuận",
+            "body": "Xã Phú Thuận tổ chức đại hội Đảng bộ nhiệm kỳ 2020-2025."}
+    lines = [json.dumps(good, ensure_ascii=False).encode("utf-8"),
              windows_1258('{"id": "tin-2", "body": "Huyện ủy Bình Liêu họp"}'),
              b'{"id": "tin-3", "body": "\xff\xfe"}']
     result = CliRunner().invoke(main, ["index", "-", "--index", str(tmp_path / "ix"), "-q", "-j", "1"],

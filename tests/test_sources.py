@@ -1,4 +1,4 @@
-"""Reading a build's inputs (indexer.sources): a source that cannot be read is one line naming it, and the rest goes in."""
+"""Reading a build's inputs (indexer.sources): a source that cannot be read is one line naming it; the rest goes in."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def test_a_binary_jsonl_file_is_a_few_lines_and_a_count(tmp_path) -> None:
 
 def test_good_lines_among_bad_ones_still_parse(tmp_path) -> None:
     good = _records()[:3]
-    cut = [json.dumps(r, ensure_ascii=False)[:80] for r in _records()[3:9]]  # records cut short, as a full disk leaves them
+    cut = [json.dumps(r, ensure_ascii=False)[:80] for r in _records()[3:9]]  # cut short, as a full disk leaves them
     feed = tmp_path / "tin.jsonl"
     rows = [json.dumps(good[0], ensure_ascii=False), *cut[:4], '{"id": "khong-noi-dung", "title": "Tin Bình Liêu"}',
             json.dumps(good[1], ensure_ascii=False), *cut[4:], json.dumps(good[2], ensure_ascii=False)]
