@@ -41,7 +41,7 @@ from whoosh.writing import SegmentWriter
 from .reader import ReadError, read_item
 from .schema import content_hash, document, make_schema, schema_changes
 from .segment import segment_writer
-from .sources import Item, Problem, iter_entries
+from .sources import Item, Problem, RepeatCap, iter_entries
 from .store import (build_folder, bundled_corpus, check_buildable, denied, index_exists, index_lock, install,
                     new_index, open_index, sweep, undo_first_build)
 from .whoosh_internals import abandon, commit_toc, finish_segments, finish_worker_segment, release
@@ -243,25 +243,37 @@ def _batches(items: Iterator[Item]) -> Iterator[list[Item]]:
 
 
 class _Tally:
-    """The build's summary as outcomes arrive, and the callbacks that hear of them."""
+    """The build's summary as outcomes arrive, and the callbacks that hear of them.
+
+    Every problem counts as skipped; of many alike (a binary file read as JSON
+    lines) only the first few are reported and kept in ``errors``, and ``close``
+    adds one line saying how many more there were (``sources.RepeatCap``).
+    """
 
     def __init__(self, progress: Callable[[int], None] | None, report: Callable[[str], None] | None) -> None:
         self.summary = BuildSummary()
         self.progress, self.report = progress, report
+        self.cap = RepeatCap()
 
     def problem(self, problem: Problem) -> None:
         self.summary.skipped += 1
-        self.summary.errors.append(str(problem))
-        if self.report:
-            self.report(str(problem))
+        if self.cap.admit(problem):
+            self.notice(str(problem), error=True)
         self.step()
+
+    def close(self) -> None:
+        """At the end of the build, however it ends: the counts of problems held back."""
+        for line in self.cap.summary():
+            self.notice(line, error=True)
 
     def step(self) -> None:
         if self.progress:
             self.progress(1)
 
-    def notice(self, line: str) -> None:
-        """A line the user must see that is no problem with the input (nothing is skipped)."""
+    def notice(self, line: str, error: bool = False) -> None:
+        """A line the user must see: a problem with the input (``error``), or the reason for a rebuild."""
+        if error:
+            self.summary.errors.append(line)
         if self.report:
             self.report(line)
 
@@ -446,7 +458,7 @@ def build_index(
     target = Path(index_dir)
     tally = _Tally(progress, report)
     try:
-        with _Commit() as commit:
+        with _Commit() as commit, contextlib.closing(tally):
             work = dict(sources=sources, jobs=jobs or os.cpu_count() or 1, prune=prune, tally=tally,
                         limitmb=limitmb, commit=commit)
             if not rebuild and index_exists(target):

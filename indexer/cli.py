@@ -11,13 +11,21 @@ import click
 
 from .analysis import words
 from .interrupts import stopped
-from .sources import Problem, count_entries, iter_entries
+from .sources import Problem, RepeatCap, count_entries, iter_entries
 from .stats import index_stats
 from .store import IndexUnusable, default_index_dir
 
 
 def _text_argument(text: str) -> str:
-    return sys.stdin.read() if text == "-" else text
+    """The text itself, or standard input's for '-', which must be UTF-8 (said in one line if not)."""
+    if text != "-":
+        return text
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise click.ClickException(f"standard input, line {line}: not UTF-8") from None
 
 
 @click.command()
@@ -148,7 +156,7 @@ def parse(sources: tuple[str, ...], as_json: bool, body_lines: int) -> None:
     skipped; the exit status is then 1.
     """
     from .reader import ReadError, read_item
-    skipped = 0
+    skipped, cap = 0, RepeatCap()
     for entry in iter_entries(sources):
         problem = entry if isinstance(entry, Problem) else None
         if problem is None:
@@ -158,7 +166,8 @@ def parse(sources: tuple[str, ...], as_json: bool, body_lines: int) -> None:
                 problem = Problem(entry.origin, str(e))
         if problem is not None:
             skipped += 1
-            click.echo(f"vnsearch: {problem}", err=True)
+            if cap.admit(problem):
+                click.echo(f"vnsearch: {problem}", err=True)
             continue
         label = entry.origin
         if as_json:
@@ -182,6 +191,8 @@ def parse(sources: tuple[str, ...], as_json: bool, body_lines: int) -> None:
             click.echo(f"  | {p[:160]}{'…' if len(p) > 160 else ''}")
         if len(paragraphs) > body_lines:
             click.echo(f"  | … {len(paragraphs) - body_lines} more paragraphs")
+    for line in cap.summary():
+        click.echo(f"vnsearch: {line}", err=True)
     if skipped:
         sys.exit(1)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,37 @@ class Problem:
 Entry = Union[Item, Problem]
 
 
+class RepeatCap:
+    """Which problems to print: the first few of each kind (one file, one message), then a count.
+
+    A binary or badly broken .jsonl file has a problem on nearly every line, and a
+    screen of near-identical lines hides the few other problems a batch has. Each
+    problem is still counted as skipped; only its line is held back, and
+    ``summary`` says how many were. Works on any ``Problem``, however made: the
+    file is its origin without a trailing ``:LINE``.
+    """
+
+    def __init__(self, shown: int = 3) -> None:
+        self.shown = shown
+        self._seen: dict[tuple[str, str], int] = {}
+
+    def admit(self, problem: Problem) -> bool:
+        """Count the problem; True while its kind has been seen at most ``shown`` times (print it)."""
+        file, line, number = problem.origin.rpartition(":")
+        kind = (file if line and number.isdigit() else problem.origin, problem.message)
+        self._seen[kind] = self._seen.get(kind, 0) + 1
+        return self._seen[kind] <= self.shown
+
+    def summary(self) -> list[str]:
+        """One line per kind that was held back, in the order first seen: what to print after the batch."""
+        lines = []
+        for (file, message), seen in self._seen.items():
+            held = seen - self.shown
+            if held > 0:
+                lines.append(f"{file}: … and {held} more line{'s' if held > 1 else ''} like it ({message})")
+        return lines
+
+
 def iter_entries(sources: Iterable[str | os.PathLike]) -> Iterator[Entry]:
     """Every article (or problem) in the sources, in a stable order."""
     for source in sources:
@@ -53,27 +85,34 @@ def iter_entries(sources: Iterable[str | os.PathLike]) -> Iterator[Entry]:
             yield from _records(sys.stdin.buffer, "<stdin>", "stdin")
             continue
         path = Path(source)
-        if path.is_dir():
+        kind = _kind(path)
+        if isinstance(kind, Problem):
+            yield kind
+        elif kind == "folder":
             for file in _walk(path):
                 if isinstance(file, Problem):
                     yield file
                 else:
                     yield from _file(file, file.relative_to(path).as_posix())
-        elif path.is_file():
-            yield from _file(path, path.name)
         else:
-            yield Problem(str(path), _missing(path))
+            yield from _file(path, path.name)
 
 
-def _missing(path: Path) -> str:
-    """Why a source that is neither file nor folder cannot be read."""
+def _kind(path: Path) -> str | Problem:
+    """"folder" or "file", or why the source cannot be read.
+
+    ``Path.is_dir()`` raises on a path inside a folder the user may not enter;
+    that is a bad input like any other, to be reported while the rest goes in.
+    """
     try:
-        path.stat()
+        mode = path.stat().st_mode
     except PermissionError as e:
-        return f"cannot read: {e.strerror}"
+        return Problem(str(path), f"cannot read: {e.strerror}")
     except OSError:
-        return "no such file or folder"
-    return "not a file or folder"
+        return Problem(str(path), "no such file or folder")
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "file" if stat.S_ISREG(mode) else Problem(str(path), "not a file or folder")
 
 
 def count_entries(sources: Iterable[str | os.PathLike]) -> int | None:
@@ -83,7 +122,8 @@ def count_entries(sources: Iterable[str | os.PathLike]) -> int | None:
         if str(source) == STDIN:
             return None
         path = Path(source)
-        files = _walk(path) if path.is_dir() else [path] if path.is_file() else []
+        kind = _kind(path)
+        files = _walk(path) if kind == "folder" else [path] if kind == "file" else [kind]
         for file in files:
             if isinstance(file, Path) and file.suffix.lower() in RECORD_SUFFIXES:
                 try:

@@ -1,9 +1,9 @@
 """Searching an index built by :mod:`indexer`: queries, ranking, highlighting, suggestions."""
 
-__all__ = ["ArticleView", "BadArgument", "Hit", "QueryError", "SearchResult", "Searcher"]
+__all__ = ["ArticleView", "BadArgument", "Hit", "QueryError", "SearchResult", "Searcher", "SearcherClosed"]
 
 #: Where each public name lives.
-_HOMES = {"BadArgument": "arguments", "QueryError": "query", **dict.fromkeys(
+_HOMES = {"BadArgument": "arguments", "SearcherClosed": "arguments", "QueryError": "query", **dict.fromkeys(
     ("ArticleView", "Hit", "SearchResult", "Searcher"), "searcher")}
 
 

@@ -19,6 +19,14 @@ class BadArgument(ValueError):
     """An argument of ``Searcher.search`` or ``Searcher.get`` that cannot mean anything; one line."""
 
 
+class SearcherClosed(BadArgument):
+    """A call on a ``Searcher`` after ``close()``: its files are let go, so an app must open a new one.
+
+    A kind of ``BadArgument`` (the searcher is the argument that cannot be used),
+    so code catching that sees one line here too instead of whoosh's empty ``ReaderClosed``.
+    """
+
+
 def _given(value: Any) -> str:
     return f"{value!r} ({type(value).__name__})"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -18,8 +19,23 @@ from .searcher import Searcher
 
 
 class _Commands(click.Group):
-    """The group, answering a Ctrl-C or SIGTERM that a command does not in one line (click's own
-    answer is "Aborted!" and exit status 1, whatever the signal)."""
+    """The group: an argument that is not UTF-8 refused before any command sees it, and a Ctrl-C
+    or SIGTERM that a command does not answer itself answered in one line.
+
+    Python hands such an argument over with its bad bytes as lone surrogates,
+    which fail later and far away (whoosh encoding an id, the terminal printing a
+    query) as a traceback; here it is one line naming the argument, exit status 2.
+    click's own answer to a Ctrl-C is "Aborted!" and exit status 1, whatever the signal.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for n, arg in enumerate(args, 1):
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = os.fsencode(arg).decode("utf-8", "replace")
+                raise click.UsageError(f"argument {n} is not valid UTF-8: {shown!r}") from None
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context):
         try:

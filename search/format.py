@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from typing import Callable
+from urllib.parse import urlsplit
 
 import click
 
@@ -28,6 +29,27 @@ def where(localities: list[dict]) -> str:
     first = localities[0]
     parts = [first.get("commune"), first.get("district"), first.get("province")]
     return ", ".join(p for p in parts if p)
+
+
+#: What a browser drops from a link before reading its scheme (the WHATWG URL parser):
+#: C0 control characters and spaces at either end, tabs and newlines anywhere.
+_URL_EDGES = "".join(map(chr, range(0x21)))
+_URL_GAPS = str.maketrans("", "", "\t\n\r")
+
+
+def safe_link(url: str | None) -> str | None:
+    """A scraped article's link, only if it is http(s) with a host, as a browser would read it; else None.
+
+    Scraped links are hostile input: ``javascript:``, ``data:`` and the like run or
+    show something in the reader's page. The scheme is judged after the clean-up a
+    browser does itself, so ``" JaVa\tScript:"`` cannot slip past as something else,
+    and the cleaned link is what is returned, so what is shown is what is followed.
+    """
+    if not url:
+        return None
+    cleaned = url.strip(_URL_EDGES).translate(_URL_GAPS)
+    parts = urlsplit(cleaned)
+    return cleaned if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def _how_many(result: SearchResult) -> str:
@@ -68,7 +90,8 @@ def render_html(result: SearchResult) -> str:
         parts.append(f"<p>Did you mean: <em>{e(result.suggestion)}</em></p>")
     parts.append("<ol>")
     for hit in result.hits:
-        title = f'<a href="{e(hit.url)}">{e(hit.title)}</a>' if hit.url else e(hit.title)
+        link = safe_link(hit.url)
+        title = f'<a href="{e(link)}" rel="noopener noreferrer nofollow">{e(hit.title)}</a>' if link else e(hit.title)
         parts.append(f"<li><h3>{title}</h3><p class=\"meta\">{e(hit.published or '')} {e(where(hit.localities))}</p>")
         for s in hit.snippets:
             parts.append(f"<p>…{snippet_html(s)}…</p>")

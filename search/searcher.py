@@ -141,6 +141,7 @@ class Searcher:
         self._local = threading.local()
         self._opened: list = []
         self._lock = threading.Lock()
+        self._closed = False
 
     def __enter__(self) -> "Searcher":
         return self
@@ -149,11 +150,17 @@ class Searcher:
         self.close()
 
     def close(self) -> None:
+        """Let the index's files go; every later call raises ``SearcherClosed`` instead of reopening them."""
         with self._lock:
+            self._closed = True
             for s in self._opened:
                 s.close()
             self._opened.clear()
         self._ix.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise check.SearcherClosed("this Searcher is closed; open a new one")
 
     def _searcher(self):
         """This thread's whoosh searcher, reopened if a build has committed since.
@@ -193,6 +200,7 @@ class Searcher:
         included (``QueryError``, a kind of ``BadArgument``); any text query,
         however odd, is searched.
         """
+        self._check_open()
         filters = dict(province=province, district=district, commune=commune, since=since, until=until,
                        term=term, author=author, source=source)
         check.search_arguments(query, limit, offset, filters, year, sort, facets, snippet_count)
@@ -306,12 +314,14 @@ class Searcher:
     @_reads_index
     def suggest(self, query: str) -> str | None:
         """The did-you-mean line alone, without running the search: what type-ahead asks for at each key."""
+        self._check_open()
         parsed = Q.parse(query)
         return suggest(self._searcher(), parsed.text, parsed.syllables())
 
     @_reads_index
     def get(self, doc_id: str) -> ArticleView | None:
         """The stored article with this id, or None; ``BadArgument`` if the id is not a non-empty string."""
+        self._check_open()
         check.text("doc_id", doc_id, optional=False)
         if not doc_id:
             raise check.BadArgument("doc_id must be a non-empty string")

@@ -18,31 +18,34 @@ Ids are looked up in the index, never joined to a path. Nothing here writes.
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Iterator, Literal
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import anyio
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Path as PathParameter
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from indexer.stats import index_stats
 from indexer.store import IndexUnusable, default_index_dir
 
 from . import query as Q
-from .format import snippet_html, where
+from .format import safe_link, snippet_html, where
 from .query import QueryError
 from .searcher import ArticleView, SearchResult, Searcher
 
@@ -57,11 +60,9 @@ PAGE_SIZE = 10
 PAGE_FACET_VALUES = 10
 #: How long a request may wait for a search slot, by default, before it is refused with 503.
 BUSY_SECONDS = 2.0
-#: No script, no frames, no foreign anything: the page is HTML and one stylesheet.
+#: No script, no frames, no foreign anything: every page, /docs included, is HTML and one stylesheet.
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
-#: Swagger UI's page loads its script from a CDN and runs inline code; it gets no CSP.
-DOCS_PATHS = ("/docs", "/redoc")
 
 #: The page's names for the filters and facets; a facet not named here shows its own key.
 FILTER_LABELS = {"province": "Tỉnh, thành", "district": "Quận, huyện", "commune": "Xã, phường",
@@ -115,7 +116,8 @@ class _Shared:
         try:
             yield self._searcher or self._open()
         except (FileNotFoundError, IndexUnusable) as e:  # each message says what to do
-            raise _Refused(503, str(e)) from None
+            # ... naming the index by its folder alone: where it lies on the server's disk is no reader's business.
+            raise _Refused(503, str(e).replace(str(self.index_dir), self.index_dir.name)) from None
         finally:
             self.gate.release()
 
@@ -135,8 +137,12 @@ class SearchParams:
                    description='Words, "phrases", -excluded, OR, field:value filters; empty lists by filters alone.')
     province: str | None = Query(None, max_length=MAX_FILTER_CHARS,
                                  description="Province, pre-2025 or 2025 name, with or without diacritics.")
-    district: str | None = Query(None, max_length=MAX_FILTER_CHARS)
-    commune: str | None = Query(None, max_length=MAX_FILTER_CHARS)
+    district: str | None = Query(None, max_length=MAX_FILTER_CHARS,
+                                 description="District (huyện, quận, thị xã, city), with or without diacritics "
+                                             "and prefix.")
+    commune: str | None = Query(None, max_length=MAX_FILTER_CHARS,
+                                description="Commune or ward (xã, phường, thị trấn), with or without diacritics "
+                                            "and prefix.")
     since: str | None = Query(None, max_length=MAX_FILTER_CHARS,
                               description="Published on or after: 2020-01-31, 31/01/2020, 2020-01 or 2020.")
     until: str | None = Query(None, max_length=MAX_FILTER_CHARS, description="Published on or before.")
@@ -144,9 +150,11 @@ class SearchParams:
     # A string, so the page's empty field means "no year" rather than an error.
     year: str | None = Query(None, pattern=r"^(\d{4})?$",
                              description="Four digits: articles whose terms cover the year, or published in it.")
-    author: str | None = Query(None, max_length=MAX_FILTER_CHARS)
-    source: str | None = Query(None, max_length=MAX_FILTER_CHARS)
-    sort: Literal["relevance", "date"] = "relevance"
+    author: str | None = Query(None, max_length=MAX_FILTER_CHARS,
+                               description="Author as the byline gives it, with or without diacritics.")
+    source: str | None = Query(None, max_length=MAX_FILTER_CHARS,
+                               description="A site (baobinhduong.vn, www. optional) or an outlet's name.")
+    sort: Literal["relevance", "date"] = Query("relevance", description="Best match first, or newest first.")
 
     def filters(self) -> dict[str, str]:
         """The filters given, blank ones left out: what the page keeps in its links."""
@@ -182,11 +190,16 @@ def _trimmed(data: dict, facet_values: int) -> dict:
 def _templates() -> Environment:
     env = Environment(loader=PackageLoader("search", "templates"), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(marked=lambda s: Markup(snippet_html(s)), where=lambda loc: where([loc]),
+    env.filters.update(marked=lambda s: Markup(snippet_html(s)), where=lambda loc: where([loc]), code=_code_spans,
                        day=_day, number=_number, article_url=lambda doc_id: "/articles/" + quote(doc_id, safe=""))
     env.globals.update(filter_labels=FILTER_LABELS, facet_labels=FACET_LABELS, sorts=SORTS,
-                       safe_link=_safe_link)
+                       safe_link=safe_link)
     return env
+
+
+def _code_spans(text: str) -> Markup:
+    """Text of the OpenAPI document (our docstrings), escaped, its `backticked` spans shown as code, as they mean."""
+    return Markup(re.sub(r"`+([^`]+)`+", r"<code>\1</code>", str(escape(text))))
 
 
 def _day(iso: str | None) -> str:
@@ -196,11 +209,6 @@ def _day(iso: str | None) -> str:
 
 def _number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
-
-
-def _safe_link(url: str | None) -> str | None:
-    """An article's own link, only when it is http(s): a scraped ``javascript:`` URL is shown as nothing."""
-    return url if url and urlsplit(url).scheme in ("http", "https") else None
 
 
 def _search_page_context(params: SearchParams, page: int, result: SearchResult | None) -> dict:
@@ -237,7 +245,9 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
     shared = _Shared(Path(index_dir) if index_dir else default_index_dir(),
                      max_concurrent or 2 * (os.cpu_count() or 1), wait)
     templates = _templates()
-    app = FastAPI(title="vnsearch", version=_version(),
+    # FastAPI's own /docs and /redoc load their script from a CDN: blank offline, and a third
+    # party learns who opens them. /docs is a page of ours instead, from the same OpenAPI document.
+    app = FastAPI(title="vnsearch", version=_version(), docs_url=None, redoc_url=None,
                   description="Search Vietnamese local news by words, place, date and Party term, "
                               "with or without diacritics. Read-only.")
     app.state.shared = shared
@@ -266,8 +276,7 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
         response: Response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.url.path.startswith(DOCS_PATHS):
-            response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", CSP)
         return response
 
     @app.exception_handler(_Refused)
@@ -291,7 +300,9 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
 
     @app.get("/api/search", tags=["api"], responses={200: {"model": SearchResult}, **errors})
     def api_search(params: SearchParams = Depends(),
-                   limit: int = Query(10, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET),
+                   limit: int = Query(10, ge=1, le=MAX_LIMIT, description="Hits to return."),
+                   offset: int = Query(0, ge=0, le=MAX_OFFSET,
+                                       description="Hits to skip first: the next page starts at offset + limit."),
                    facets: bool = Query(False, description="Counts of the matches by province (pre-2025, and "
                                                            "2025), year and term."),
                    facet_values: int = Query(FACET_VALUES, ge=1, le=MAX_FACET_VALUES,
@@ -302,22 +313,25 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
         return JSONResponse(_trimmed(result.to_dict(), facet_values))
 
     @app.get("/api/suggest", tags=["api"], responses=errors)
-    def api_suggest(q: str = Query(..., max_length=Q.MAX_QUERY_CHARS)) -> dict[str, str | None]:
+    def api_suggest(q: str = Query(..., max_length=Q.MAX_QUERY_CHARS,
+                                   description="The query as typed so far.")) -> dict[str, str | None]:
         """The did-you-mean line alone (accents for an unaccented query, spelling), for type-ahead."""
         with shared.turn() as searcher:
             return {"query": q, "suggestion": searcher.suggest(q)}
 
     @app.get("/api/articles/{doc_id:path}", tags=["api"],
              responses={200: {"model": ArticleView}, 404: {"description": "No article with this id"}, **errors})
-    def api_article(doc_id: str) -> JSONResponse:
+    def api_article(doc_id: str = PathParameter(description="The article's id as a hit gives it, "
+                                                            "URL-encoded (an id may hold '/').")) -> JSONResponse:
         """One article, clean, with its fields: the object `vnsearch show --json` prints."""
         return JSONResponse(_article(doc_id).to_dict())
 
     @app.get("/api/stats", tags=["api"], responses=errors)
     def api_stats() -> dict[str, Any]:
-        """What the index holds: the object `vnsearch stats --json` prints."""
+        """What the index holds: the object `vnsearch stats --json` prints, the index named by its folder alone."""
         with shared.turn():
-            return index_stats(shared.index_dir)
+            # The full path says how the server's disk is laid out, which is no reader's business.
+            return {**index_stats(shared.index_dir), "index": shared.index_dir.name}
 
     @app.get("/healthz", tags=["api"], responses=errors)
     def healthz() -> dict[str, str]:
@@ -354,7 +368,88 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
     def article_page(doc_id: str):
         return html("article.html", article=_article(doc_id))
 
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs_page():
+        return html("docs.html", **_api_docs(app.openapi()))
+
     return app
+
+
+def _api_docs(spec: dict[str, Any]) -> dict[str, Any]:
+    """An OpenAPI document as the /docs page shows it: endpoints, parameters, responses and data types.
+
+    The page is rendered on the server from the very document ``/openapi.json``
+    serves, so it cannot drift from the API, and it needs no script to read.
+    """
+    endpoints = []
+    for path, operations in spec.get("paths", {}).items():
+        for method, op in operations.items():
+            parameters = [{"name": p["name"], "where": p["in"], "required": p.get("required", False),
+                           "type": _type(p.get("schema", {}), nullable=False),
+                           "default": _default(p.get("schema", {})), "limits": _limits(p.get("schema", {})),
+                           "description": p.get("description") or p.get("schema", {}).get("description", "")}
+                          for p in op.get("parameters", [])]
+            responses = []
+            for status, response in sorted(op.get("responses", {}).items()):
+                schema = response.get("content", {}).get("application/json", {}).get("schema")
+                responses.append({"status": status, "description": response.get("description", ""),
+                                  "type": _type(schema) if schema is not None else "",
+                                  "defined": schema is not None and "$ref" in schema})
+            endpoints.append({"method": method.upper(), "path": path, "anchor": _anchor(method, path),
+                              "description": op.get("description") or op.get("summary", ""),
+                              "parameters": parameters, "responses": responses,
+                              "example": path if "{" not in path else None})
+    types = [{"name": name, "description": schema.get("description", ""),
+              "fields": [{"name": field, "type": _type(value)}
+                         for field, value in schema.get("properties", {}).items()]}
+             for name, schema in spec.get("components", {}).get("schemas", {}).items()]
+    info = spec.get("info", {})
+    return {"info": info, "endpoints": endpoints, "types": types}
+
+
+def _anchor(method: str, path: str) -> str:
+    return method.lower() + "-" + "-".join(part.strip("{}") for part in path.split("/") if part)
+
+
+def _type(schema: dict[str, Any], nullable: bool = True) -> str:
+    """A JSON schema in a few characters: ``integer``, ``Hit[]``, ``'relevance' | 'date'``, ``string | null``.
+
+    A parameter's ``null`` only means it was not given (``nullable=False`` leaves it out).
+    """
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    if "anyOf" in schema:
+        kinds = [_type(s) for s in schema["anyOf"] if nullable or s.get("type") != "null"]
+        return " | ".join(kinds)
+    if "enum" in schema:
+        return " | ".join(repr(v) for v in schema["enum"])
+    if "prefixItems" in schema:
+        return "[" + ", ".join(_type(s) for s in schema["prefixItems"]) + "]"
+    if schema.get("type") == "array":
+        return _type(schema.get("items", {})) + "[]"
+    return schema.get("type", "any")
+
+
+def _default(schema: dict[str, Any]) -> str:
+    """The default as it would be written in JSON (``""``, ``false``, ``10``), or nothing when there is none."""
+    return json.dumps(schema["default"], ensure_ascii=False) if "default" in schema else ""
+
+
+def _limits(schema: dict[str, Any]) -> str:
+    """The bounds a value must keep, for people: "1 – 100", "≤ 200 ký tự", "khớp ^(\\d{4})?$"."""
+    parts = [_limits(s) for s in schema.get("anyOf", [])]
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None and high is not None:
+        parts.append(f"{_number(low)} – {_number(high)}")
+    elif low is not None:
+        parts.append(f"≥ {_number(low)}")
+    elif high is not None:
+        parts.append(f"≤ {_number(high)}")
+    if "maxLength" in schema:
+        parts.append(f"≤ {_number(schema['maxLength'])} ký tự")
+    if "pattern" in schema:
+        parts.append(f"khớp {schema['pattern']}")
+    return "; ".join(p for p in parts if p)
 
 
 def _messages(detail: Any) -> list[str]:

@@ -1,4 +1,4 @@
-"""Fixtures shared by the server's test modules (API, fuzz, browser)."""
+"""Fixtures shared by the test modules: every test's own home folder, and the server's indexes (API, fuzz, browser)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,23 @@ def hostile_record() -> dict:
             "title": f"{lead['title']} <script>alert('tiêu đề')</script>",
             "body": f"{lead['body']}\n\n<script>alert('nội dung')</script> <img src=x onerror=alert('ảnh')> "
                     "Người dân Thanh Hóa cần chủ động phòng tránh mưa lớn."}
+
+
+@pytest.fixture(autouse=True)
+def own_home(tmp_path_factory, monkeypatch) -> Path:
+    """A home and data folders of the test's own, and no ``VNSEARCH_INDEX`` (a test that wants one sets it).
+
+    Commands without ``--index`` use the user's default index, building it on first
+    use: a test must neither read the index of whoever runs the suite (its result
+    would depend on whether one exists) nor write one there. Subprocesses inherit this.
+    """
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for variable, folder in (("XDG_DATA_HOME", ".local/share"), ("XDG_CACHE_HOME", ".cache"),
+                             ("XDG_CONFIG_HOME", ".config")):
+        monkeypatch.setenv(variable, str(home / folder))
+    monkeypatch.delenv("VNSEARCH_INDEX", raising=False)
+    return home
 
 
 @pytest.fixture(scope="session")

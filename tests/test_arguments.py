@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
 import pytest
 
-from search import BadArgument, QueryError
+from indexer import build_index
+from search import BadArgument, QueryError, Searcher, SearcherClosed
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 @pytest.fixture
@@ -60,3 +66,23 @@ def test_get_refuses_what_cannot_be_an_id(searcher) -> None:
 
 def test_bad_filter_values_are_bad_arguments_too() -> None:
     assert issubclass(QueryError, BadArgument) and issubclass(BadArgument, ValueError)
+
+
+def test_a_closed_searcher_says_so_in_one_line(tmp_path) -> None:
+    assert build_index([CORPUS], tmp_path / "ix", jobs=1).indexed == 5
+    searcher = Searcher(tmp_path / "ix")
+    assert searcher.search("thu dau mot").hits and searcher.get("004_3071c7396e23f874.txt")
+    searcher.close()
+    calls = {"search": lambda: searcher.search("Thủ Dầu Một"), "suggest": lambda: searcher.suggest("thu dau mot"),
+             "get": lambda: searcher.get("004_3071c7396e23f874.txt")}
+    for name, call in calls.items():
+        with pytest.raises(SearcherClosed, match=r"^this Searcher is closed; open a new one$"):
+            call()
+        # another thread, which never had a whoosh searcher of its own, is refused too (it would open one)
+        caught: list[Exception] = []
+        thread = threading.Thread(target=lambda: caught.append(pytest.raises(BadArgument, call).value))
+        thread.start()
+        thread.join()
+        assert [str(e) for e in caught] == ["this Searcher is closed; open a new one"], name
+    with Searcher(tmp_path / "ix") as again:  # a new one opens the same index
+        assert again.suggest("thu dau mot") == "Thủ Dầu Một"

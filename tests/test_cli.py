@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from helpers import windows_1258
 from indexer import build_index
 from search.cli import main
 
@@ -116,3 +118,47 @@ def test_the_command_starts_before_the_search_machinery_loads():
                              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('whoosh', 'underthesea', 'click')))"],
                             capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+@pytest.mark.parametrize("args", [["show", b"tin-\xff.txt"], ["search", "Thủ Dầu Một", b"\xe1\xbb"],
+                                  ["analyze", b"Th\xe1\xbb\xa7 D\xe1\xba\xa7u M\xff\xfe"]])
+def test_an_argument_that_is_not_utf8_is_one_line(index_dir, args) -> None:
+    # Bytes as a shell passes them ($'\xff'); Python hands them over as lone surrogates.
+    more = ["--index", str(index_dir)] if args[0] != "analyze" else []
+    run = subprocess.run([sys.executable, "-m", "search", *args, *more], capture_output=True, cwd=CORPUS.parent,
+                         timeout=120)
+    assert run.returncode == 2 and run.stdout == b""
+    [line] = run.stderr.decode("utf-8").splitlines()
+    bad = next(n for n, arg in enumerate(args, 1) if isinstance(arg, bytes))
+    assert line.startswith(f"Error: argument {bad} is not valid UTF-8: '") and "\ufffd" in line, line
+
+
+def test_standard_input_that_is_not_utf8_is_one_line_naming_it() -> None:
+    text = "Đảng bộ xã Phú Thuận\nĐại hội nhiệm kỳ 2020-2025 "
+    good = CliRunner().invoke(main, ["analyze", "-", "--json"], input=text.encode("utf-8"))
+    assert good.exit_code == 0 and "Phú Thuận" in {t["text"] for t in json.loads(good.stdout)}
+    bad = CliRunner().invoke(main, ["analyze", "-"], input=text.encode("utf-8") + b"\xff\xfe")
+    assert bad.exit_code == 1 and bad.stdout == ""
+    assert bad.stderr == "Error: standard input, line 2: not UTF-8\n"
+
+
+def test_indexing_standard_input_still_reports_each_line_that_is_not_utf8(tmp_path) -> None:
+    good = {"id": "tin-1", "title": "Đại hội Đảng bộ xã Phú Thuận",
+            "body": "Xã Phú Thuận tổ chức đại hội Đảng bộ nhiệm kỳ 2020-2025."}
+    lines = [json.dumps(good, ensure_ascii=False).encode("utf-8"),
+             windows_1258('{"id": "tin-2", "body": "Huyện ủy Bình Liêu họp"}'),
+             b'{"id": "tin-3", "body": "\xff\xfe"}']
+    result = CliRunner().invoke(main, ["index", "-", "--index", str(tmp_path / "ix"), "-q", "-j", "1"],
+                                input=b"\n".join(lines) + b"\n")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["vnsearch: <stdin>:2: not UTF-8", "vnsearch: <stdin>:3: not UTF-8"]
+    assert _ids(_search(tmp_path / "ix", "phu thuan")) == {"tin-1"}
+
+
+def test_each_test_has_a_home_of_its_own(own_home) -> None:
+    # conftest.own_home: the default index is the test's own, whoever runs the suite and whatever they have
+    from indexer.store import default_index_dir
+
+    assert "VNSEARCH_INDEX" not in os.environ
+    assert default_index_dir() == own_home / ".local" / "share" / "vnsearch" / "index"
+    assert Path("~").expanduser() == own_home

@@ -10,13 +10,14 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from click.testing import CliRunner
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from conftest import HOSTILE_ID
 from indexer import build_index
 from search.cli import main
-from search.web import MAX_LIMIT, MAX_OFFSET, create_app
+from search.web import CSP, MAX_LIMIT, MAX_OFFSET, create_app
 
 TDM = "000_13d84c9b41a19287.txt"
 
@@ -88,7 +89,10 @@ def test_article_and_stats_return_what_the_cli_prints(client, web_index) -> None
         response = client.get(f"/api/articles/{article_path(doc_id)}")
         assert response.status_code == 200
         assert response.json() == cli_json("show", doc_id, "--index", str(web_index), "--json")
-    assert client.get("/api/stats").json() == cli_json("stats", "--index", str(web_index), "--json")
+    stats = client.get("/api/stats")
+    # the same figures; the index named by its folder alone (the CLI's user may see their own full path)
+    assert stats.json() == {**cli_json("stats", "--index", str(web_index), "--json"), "index": web_index.name}
+    assert str(web_index.parent) not in stats.text
 
 
 def test_suggest_gives_the_accented_reading_alone(client) -> None:
@@ -103,7 +107,75 @@ def test_health_openapi_and_docs(client) -> None:
     assert {"/api/search", "/api/articles/{doc_id}", "/api/stats", "/api/suggest", "/healthz"} <= set(spec["paths"])
     hit = spec["components"]["schemas"]["Hit"]["properties"]
     assert {"id", "title", "snippets", "localities"} <= set(hit)
-    assert "swagger-ui" in client.get("/docs").text
+    assert client.get("/redoc").status_code == 404  # FastAPI's own pages, which load a CDN's script, are off
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def test_docs_list_every_api_route_with_its_parameters(client) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and page.headers["content-security-policy"] == CSP
+    assert "<script" not in page.text and "swagger" not in page.text.lower()
+    sections = {_text(h2): body for h2, body in
+                re.findall(r'<section class="endpoint"[^>]*>\s*<h2>(.*?)</h2>(.*?)</section>', page.text, re.S)}
+    routes = {f"{method} {route.path_format}" for route in client.app.routes
+              if isinstance(route, APIRoute) and route.include_in_schema for method in route.methods}
+    assert set(sections) == routes and "GET /api/search" in routes
+    spec = client.get("/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            section = sections[f"{method.upper()} {path}"]
+            rows = {_text(name): _text(row) for name, row in
+                    re.findall(r'<tr class="parameter"><td>(.*?)</td>(.*?)</tr>', section, re.S)}
+            assert {name.split()[0] for name in rows} == {p["name"] for p in operation.get("parameters", [])}
+            for parameter in operation.get("parameters", []):
+                cells = next(text for name, text in rows.items() if name.split()[0] == parameter["name"])
+                if parameter.get("description"):
+                    assert parameter["description"].replace("`", "") in cells
+            for status in operation["responses"]:
+                assert f"<dt><code>{status}</code></dt>" in section
+    search = sections["GET /api/search"]
+
+    def row(name: str) -> str:
+        return _text(re.search(rf'<tr class="parameter"><td><code>{name}</code>.*?</tr>', search, re.S)[0])
+
+    assert "integer" in row("limit") and "10" in row("limit") and "1 – 100" in row("limit")
+    assert "0 – 10.000" in row("offset") and "≤ 1.000 ký tự" in row("q") and '""' in row("q")
+    assert "'relevance' | 'date'" in row("sort") and "^(\\d{4})?$" in row("year")
+    assert "bắt buộc" in _text(sections["GET /api/articles/{doc_id}"])
+    assert 'href="#SearchResult"' in search and 'id="SearchResult"' in page.text
+
+
+#: Attributes through which a page makes the browser fetch or go somewhere.
+URL_ATTRIBUTES = re.compile(r'\b(?:src|href|action|srcset|poster|formaction|data|cite|background)\s*=\s*"([^"]*)"',
+                            re.I)
+
+
+def test_no_page_loads_or_links_anything_from_another_host(client, tmp_path) -> None:
+    """Offline the pages work whole, and no third party learns who reads them; an article's own link is its data."""
+    hits = client.get("/api/search", params={"q": "", "since": "1990", "limit": 100}).json()["hits"]
+    outbound = {h["id"]: h["url"] for h in hits if (h["url"] or "").startswith("https://")}
+    assert outbound and any(not h["url"] for h in hits)
+    pages = {path: set() for path in ("/", "/?q=thu+dau+mot", "/?q=alert", "/?q=&since=1990&sort=date", "/docs",
+                                      f"/articles/{article_path(HOSTILE_ID)}", "/articles/khong-co",
+                                      "/?q=dang&since=h%C3%B4m+qua", "/khong-co-trang-nay", "/?page=0")}
+    pages.update({f"/articles/{article_path(doc_id)}": {url} for doc_id, url in outbound.items()})
+    pages[f"/articles/{TDM}"] = set()
+    for path, own in pages.items():
+        response = client.get(path)
+        assert response.headers["content-security-policy"] == CSP, path
+        foreign = {html.unescape(v) for v in URL_ATTRIBUTES.findall(response.text)
+                   if not re.match(r"[/?#]", html.unescape(v)) or html.unescape(v).startswith("//")}
+        assert foreign == own, path
+        assert "<script" not in response.text and "<iframe" not in response.text, path
+    with TestClient(create_app(tmp_path / "none")) as c:  # the 503 page, with no index
+        unavailable = c.get("/?q=dang")
+        assert unavailable.status_code == 503 and not [v for v in URL_ATTRIBUTES.findall(unavailable.text)
+                                                       if not v.startswith("/") or v.startswith("//")]
+    css = client.get("/static/style.css").text
+    assert "url(" not in css and "@import" not in css
 
 
 def test_every_endpoint_only_reads(client) -> None:
@@ -149,6 +221,7 @@ def test_no_index_is_503_with_the_way_to_build_one(tmp_path) -> None:
     with TestClient(create_app(tmp_path / "none")) as c:
         response = c.get("/api/search", params={"q": "đảng"})
         assert response.status_code == 503 and "vnsearch index" in response.json()["detail"]
+        assert "no index in none" in response.json()["detail"] and str(tmp_path) not in response.text
         assert c.get("/healthz").status_code == 503
         assert c.get("/").status_code == 200  # the empty form still shows
         assert "vnsearch index" in c.get("/?q=dang").text
