@@ -5,7 +5,9 @@
 
 Runs, in order: analysis throughput (issue 2), indexing (issue 4), query latency
 (issue 5), search quality against the baselines (issue 6), then the scale curve
-(2,000 and 20,000 articles, and 100,000 with ``--articles 100000``) and a search
+(2,000 and 20,000 articles, and 100,000 with ``--articles 100000``), the result
+sets against the articles that hold each query (issue 28: at 20,000, and 100,000
+with ``--articles 100000``; at 2,000 with ``--articles 2000``) and a search
 process's memory and one-shot wall time at the largest size (issue 10), on
 kept indexes (bench/kept.py: ``--kept`` or $VNSEARCH_BENCH_ROOT says where) that
 later runs reuse. Parts that need a piece of the project that is not there yet
@@ -23,10 +25,10 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import analysis, curve, index, memory, quality, query
+from bench import analysis, curve, index, memory, quality, query, sets
 from bench.common import REPO, machine
 
-SECTIONS = ("analysis", "index", "query", "quality", "curve", "memory")
+SECTIONS = ("analysis", "index", "query", "quality", "curve", "sets", "memory")
 
 
 def run(articles: int = 2000, quality_articles: int | None = None, queries: int = 300, data: list[Path] | None = None,
@@ -40,6 +42,7 @@ def run(articles: int = 2000, quality_articles: int | None = None, queries: int 
         "query": lambda: query.run(articles, index_dir=kept, data=data),
         "quality": lambda: quality.run(data, quality_articles or articles, queries),
         "curve": lambda: curve.run(sizes, kept_root, queries),
+        "sets": lambda: sets.run([size for size in sizes if size >= min(articles, sets.SIZES[1])], kept_root),
         "memory": lambda: memory.run(sizes[-1], kept_root),
     }
     for name in only or SECTIONS:
@@ -70,6 +73,7 @@ def report(figures: dict, command: str) -> str:
         "index": ("Indexing (issue 4)", index.table),
         "query": ("Query latency (issue 5)", query.table),
         "curve": ("The scale curve: quality and latency by size (issue 10)", curve.table),
+        "sets": ("Result sets against the articles that hold the query (issue 28)", sets.table),
         "memory": ("A search process's memory and start-up (issue 10)", memory.table),
     }
     for name, (title, render) in titles.items():
