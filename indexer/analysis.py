@@ -199,22 +199,10 @@ def _letters_folding_to() -> dict[str, str]:
 _FOLDS_TO = _letters_folding_to()
 
 
-def _accent_blind(term: str) -> str:
-    return "".join(f"[{re.escape(_FOLDS_TO[c])}]" if c in _FOLDS_TO else re.escape(c) for c in term)
-
-
-def syllable_matcher(exact: Iterable[str], folded: Iterable[str]) -> re.Pattern | None:
-    """One regex over normalised text that finds the given syllables whole: each
-    exact form (case-insensitive) and every accented spelling of each folded form.
-
-    The highlighter runs it over every hit's body on the query path, where
-    tokenising each body in Python would cost more than the search itself.
-    """
-    alternatives = [re.escape(t) for t in exact] + [_accent_blind(t) for t in folded]
-    if not alternatives:
-        return None
-    alternatives.sort(key=len, reverse=True)
-    return re.compile(f"(?<![^\\W_])(?:{'|'.join(alternatives)})(?![^\\W_])", re.IGNORECASE)
+def accent_blind(folded: str) -> str:
+    """A regex for every accented spelling of a folded syllable, either case ("dang" finds
+    "đảng", "Đang", "đăng"...): how a syllable typed without diacritics is found in stored text."""
+    return "".join(f"[{re.escape(_FOLDS_TO[c])}]" if c in _FOLDS_TO else re.escape(c) for c in folded)
 
 
 def _segment(text: str) -> list[str]:

@@ -1,9 +1,11 @@
-"""Snippets cut from the original article text, with every matched word marked.
+"""Snippets cut from the original article text, with the query's words marked.
 
-A match is decided per syllable with the same rule the query used (exact form for
-syllables typed with diacritics, folded form for those typed without), so a query
-"dang vien" marks "đảng viên" in the text. Adjacent matched syllables are marked
-as one span, so a word is marked whole.
+A mark is a whole word or phrase of the query as the answer set matched it
+(``answer.Sequence.pattern``: syllables typed with diacritics as typed, those
+typed without in any accented form, a word's syllables side by side), so "dang
+vien" marks "đảng viên" but not the "đang" of another sentence, and "giao thong"
+marks "giao thông" but not "cô giáo" or "hệ thống". Adjacent marks merge into
+one span.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from indexer.analysis import fold
 
@@ -22,6 +25,21 @@ _SENTENCE_END = re.compile(r"[.!?…]\s+|\n+")
 class Snippet:
     text: str
     highlights: list[tuple[int, int]] = field(default_factory=list)
+
+
+def matcher(patterns: Iterable[re.Pattern]) -> re.Pattern | None:
+    """One regex finding any of the query's words and phrases (each whole), or None when there are none.
+
+    One pass of C-speed regex over each hit's body: tokenising every body in
+    Python would cost more than the search itself.
+    """
+    sources = sorted({p.pattern for p in patterns}, key=len, reverse=True)  # a longer phrase before its words
+    return re.compile("|".join(f"(?:{source})" for source in sources), re.IGNORECASE) if sources else None
+
+
+def spans(text: str, matcher: re.Pattern | None) -> list[tuple[int, int]]:
+    """(start, end) of each run of the query's words in ``text`` (a title, say)."""
+    return [(start, end) for start, end, _ in matched_spans(text, matcher)]
 
 
 def matched_spans(text: str, matcher: re.Pattern | None) -> list[tuple[int, int, str]]:
@@ -67,7 +85,7 @@ def _window(text: str, start: int, end: int) -> tuple[int, int]:
 def snippets(text: str, matcher: re.Pattern | None, count: int = 3) -> list[Snippet]:
     """Up to ``count`` passages with the most distinct query words, in text order.
 
-    ``matcher`` comes from ``indexer.analysis.syllable_matcher`` for the query.
+    ``matcher`` comes from ``matcher`` for the query.
     """
     spans = matched_spans(text, matcher)
     if not spans:

@@ -4,11 +4,13 @@ We parse queries ourselves instead of using whoosh's QueryParser: people paste
 unbalanced quotes, lone dashes and thousands of characters, and each of those
 must still give a sensible search, never a syntax error.
 
-Per syllable: typed with diacritics, it matches that exact syllable (after tone
-normalisation, so "khoá" finds "khóa"); typed without, it matches every accented
-form through the folded field (a number, with nothing to fold, counts as typed
-exactly: see ``typed_exact``). Adjacent syllables add a folded-pair term, which
-is what lifts passages and headlines typed as written.
+Parsing gives clauses (words, quoted phrases, exclusions, OR) and filters; which
+articles answer them is ``search.answer``'s to decide, and this module builds the
+query that ranks them (``scoring``). Per syllable: typed with diacritics, it scores
+that exact syllable (after tone normalisation, so "khoá" finds "khóa"); typed
+without, every accented form through the folded field (a number, with nothing to
+fold, counts as typed exactly: see ``typed_exact``). Adjacent syllables add a
+folded-pair term, which is what lifts passages and headlines typed as written.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from .arguments import BadArgument
 MAX_QUERY_CHARS = 1000
 #: At most this many syllables are searched; a pasted page becomes its opening words.
 MAX_SYLLABLES = 64
-PHRASE_BOOST = 2.0
 #: A syllable matched through folding counts a little less than one matched as typed,
 #: so in a query mixing both, the words typed with diacritics lead.
 FOLDED_WEIGHT = 0.8
@@ -157,28 +158,8 @@ def _syllable_terms(token: Token) -> list[Q.Query]:
     return _either(("body_fold", "title_fold"), token.folded, FOLDED_WEIGHT)
 
 
-def _phrase(tokens: list[Token], boost: float = 1.0) -> Q.Query:
-    """A quoted phrase: every adjacent pair of its syllables, adjacent in the article.
-
-    Pair terms stand in for positions (whoosh's positional phrase check costs
-    hundreds of milliseconds on common words over 20,000 articles); syllables typed
-    with diacritics must also be there exactly as typed.
-    """
-    parts = [Q.Or(_either(("body_pair", "title_pair"), p)) for p in pairs(tokens)]
-    parts += [Q.Or(_either(("body", "title"), t.token)) for t in tokens if typed_exact(t)]
-    return Q.And(parts, boost=boost)
-
-
-def _clause_query(clause: Clause) -> Q.Query:
-    if clause.phrase:
-        return _phrase(clause.tokens)
-    if len(clause.tokens) == 1:
-        return Q.Or(_syllable_terms(clause.tokens[0]))
-    return Q.And([Q.Or(_syllable_terms(t)) for t in clause.tokens])
-
-
 def _free_text(tokens: list[Token], frequency: Frequency | None) -> list[Q.Query]:
-    """Scoring terms for a run of free words: each syllable, and each adjacent pair.
+    """Scoring terms for the query's syllables: each syllable, and each adjacent pair.
 
     With several words, a syllable in most of the articles ("của", folded "tang")
     is left to the pairs it is part of: alone it would make the engine score nearly
@@ -218,60 +199,17 @@ def _free_text(tokens: list[Token], frequency: Frequency | None) -> list[Q.Query
     return subs
 
 
-def _union(scoring: list[Q.Query]) -> Q.Query:
-    """The free words' scoring terms as one union that reads their postings in blocks.
+def scoring(parsed: ParsedQuery, frequency: Frequency | None = None) -> Q.Query | None:
+    """The whoosh query that ranks: every positive syllable and adjacent pair, one union (or None).
 
-    whoosh's default union is a binary tree of matchers, and every match climbs
-    it in Python: with twenty terms that walk was most of a search's time. The
-    preloaded union (``PreloadedOr``) adds each term's scores into an array a
-    block of documents at a time and gives the same scores, so the same ranking.
+    It requires nothing: which articles answer the query is ``search.answer``'s
+    business, exactly; this orders them, and the partial matches after them.
+    The union reads its terms' postings a block of articles at a time
+    (``PreloadedOr``): whoosh's default union is a binary tree of matchers,
+    and every match climbing it in Python was most of a search's time.
     """
-    return Q.PreloadedOr(scoring)
-
-
-def build(parsed: ParsedQuery, frequency: Frequency | None = None) -> Q.Query | None:
-    """The whoosh query for the positive clauses (see ``exclusions`` and ``filter_query``).
-
-    Free words are scored with OR plus adjacency, so a headline whose words are not
-    all in the text still finds its article; quoted phrases are required; OR joins
-    the clauses on either side of it; negated clauses exclude.
-    """
-    required: list[Q.Query] = []
-    free: list[Token] = []
-    alternatives: list[Q.Query] = []
-    positive = parsed.positive
-    for i, clause in enumerate(positive):
-        nxt = positive[i + 1] if i + 1 < len(positive) else None
-        in_or = clause.alternative or (nxt is not None and nxt.alternative)
-        if in_or:
-            alternatives.append(_clause_query(clause))
-            if nxt is None or not nxt.alternative:
-                required.append(Q.Or(alternatives))
-                alternatives = []
-        elif clause.phrase:
-            required.append(_phrase(clause.tokens, PHRASE_BOOST))
-        else:
-            free.extend(clause.tokens)
-    scoring = _free_text(free, frequency)
-    if required:
-        main: Q.Query = Q.And(required)
-        if scoring:
-            main = Q.AndMaybe(main, _union(scoring))
-    elif scoring:
-        main = _union(scoring)
-    else:
-        return None
-    return main
-
-
-def exclusions(parsed: ParsedQuery) -> Q.Query | None:
-    """What -excluded clauses match, for the search's ``mask``.
-
-    (whoosh 2.7's AndNot matcher lets excluded documents through, so excluded
-    clauses go to the mask, which removes them by document number.)
-    """
-    negated = [_clause_query(c) for c in parsed.clauses if c.negated]
-    return Q.Or(negated) if negated else None
+    subs = _free_text(parsed.syllables(), frequency)
+    return Q.PreloadedOr(subs) if subs else None
 
 
 def _date(value: str, end: bool) -> datetime:
@@ -335,16 +273,3 @@ def date_range(filters: dict[str, str]) -> tuple[datetime | None, datetime | Non
     if start and end and start > end:
         raise QueryError(f"--since {since} is after --until {until}")
     return start, end
-
-
-def highlight_terms(parsed: ParsedQuery) -> tuple[set[str], set[str]]:
-    """Exact and folded forms that count as a match when marking snippets."""
-    exact: set[str] = set()
-    folded: set[str] = set()
-    for t in parsed.syllables():
-        if typed_exact(t):
-            exact.add(t.token)
-        else:
-            folded.add(t.folded)
-    return exact, folded
-

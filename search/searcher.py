@@ -11,17 +11,20 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import Callable, TypeVar
 
+from collections import Counter
+from datetime import date
+
 from whoosh import collectors
 from whoosh import query as W
 from whoosh.util.times import datetime_to_long
 
-from indexer.analysis import syllable_matcher
 from indexer.columns import column_values
 from indexer.dates import VIETNAM
 from indexer.schema import UNDATED
@@ -31,7 +34,9 @@ from indexer.store import default_index_dir, open_index, read_errors
 from . import arguments as check
 from . import query as Q
 from . import rank
-from .highlight import Snippet, snippets
+from .answer import Postings, Vocabulary, Words, answer, read_words
+from .collect import SplitCollector
+from .highlight import Snippet, matcher, spans, snippets
 from .scoring import OneRarityBM25F
 from .suggest import suggest
 
@@ -51,6 +56,10 @@ class Hit:
     terms: list[str]
     url: str | None
     snippets: list[Snippet] = field(default_factory=list)
+    #: Where the title holds the query's words, as (start, end) spans of ``title``.
+    title_highlights: list[tuple[int, int]] = field(default_factory=list)
+    #: A partial match's missing words, as typed ("Thiếu: …"); empty for the articles that hold every word.
+    missing: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """Plain data for JSON (``asdict`` turns the snippets into dicts too)."""
@@ -59,14 +68,24 @@ class Hit:
 
 @dataclass
 class SearchResult:
+    """What a search found. ``total`` counts the answer set: the articles (within the filters) that hold
+    every word of the query, exactly, and so does every facet; ``partial_total`` counts the articles
+    that hold only some of its words, which follow the answer set in ``hits`` when it is shorter than
+    the page (each marked with what it ``missing``); that count covers the terms the ranking searched
+    (the rarest ten of a long query, see ``query.MAX_UNITS``), so it is not exact."""
+
     query: str
     total: int
     suggestion: str | None
     hits: list[Hit]
     facets: dict[str, dict[str, int]] | None = None
+    partial_total: int = 0
+    total_exact: bool = True
+    partial_exact: bool = False
 
     def to_dict(self) -> dict:
-        data = {"query": self.query, "total": self.total,
+        data = {"query": self.query, "total": self.total, "total_exact": self.total_exact,
+                "partial_total": self.partial_total, "partial_exact": self.partial_exact,
                 "suggestion": self.suggestion, "hits": [h.to_dict() for h in self.hits]}
         if self.facets is not None:
             data["facets"] = self.facets
@@ -105,6 +124,42 @@ def _common(stored: dict, meta: dict) -> dict:
     """The fields a hit and a shown article share, from a document's stored fields and meta."""
     return {"id": stored["id"], "title": stored.get("title", ""), "published": _iso(stored.get("published")),
             "localities": meta.get("localities", []), "terms": meta.get("terms", []), "url": stored.get("url")}
+
+
+def _texts(stored: dict) -> tuple[str, str]:
+    """A stored article's (title, body): the texts its words are looked for in."""
+    return stored.get("title", ""), stored.get("body", "")
+
+
+#: Microseconds in a day: whoosh keeps a DATETIME as microseconds since 0001-01-01.
+_DAY = 86_400_000_000
+
+
+@functools.lru_cache(maxsize=20_000)
+def _month(day: int) -> str:
+    """The "YYYY-MM" of a day number (articles share their days: each is worked out once)."""
+    return date.fromordinal(day + 1).strftime("%Y-%m")
+
+
+def month_of(published: int) -> str:
+    """The month of a raw ``published`` column value, for the timeline."""
+    return _month(published // _DAY)
+
+
+@dataclass
+class _Page:
+    """The page being made: which hits, and how each is shown."""
+
+    offset: int
+    limit: int
+    snippet_count: int
+    marks: re.Pattern | None  # the query's words and phrases, whole (``highlight.matcher``)
+
+    def hit(self, stored: dict, score: float | None, missing: list[str] | None = None) -> Hit:
+        title, body = _texts(stored)
+        return Hit(**_common(stored, _meta(stored)), score=None if score is None else round(float(score), 4),
+                   snippets=snippets(body, self.marks, self.snippet_count), title_highlights=spans(title, self.marks),
+                   missing=missing or [])
 
 
 class _Frequency:
@@ -193,12 +248,13 @@ class Searcher:
                until: str | None = None, term: str | None = None, year: str | int | None = None,
                author: str | None = None, source: str | None = None, sort: str = "relevance",
                facets: bool = False, snippet_count: int = 3) -> SearchResult:
-        """Ranked hits for ``query`` with the given filters.
+        """The articles that hold every word of ``query`` within the given filters, ranked.
 
-        Raises ``BadArgument`` (a one-line message naming the argument) for any
-        argument that cannot mean anything, a filter value that is not a date
-        included (``QueryError``, a kind of ``BadArgument``); any text query,
-        however odd, is searched.
+        With fewer of them than ``offset + limit`` (relevance order only), the best
+        partial matches follow, each with the words it lacks. Raises ``BadArgument``
+        (a one-line message naming the argument) for any argument that cannot mean
+        anything, a filter value that is not a date included (``QueryError``, a kind
+        of ``BadArgument``); any text query, however odd, is searched.
         """
         self._check_open()
         filters = dict(province=province, district=district, commune=commune, since=since, until=until,
@@ -207,76 +263,78 @@ class Searcher:
         filters["year"] = None if year is None else str(year)
         parsed = Q.parse(query, filters)
         s = self._searcher()
-        frequency = _Frequency(s.reader(), COMMON_SHARE * max(1, s.doc_count()))
-        main = Q.build(parsed, frequency)
-        mask = Q.exclusions(parsed)
         keys = Q.filter_query(parsed.filters)
-        window = Q.date_range(parsed.filters)
-        if main is None and keys is None and window is None:
+        allowed = self._allowed(s, keys, Q.date_range(parsed.filters))
+        words = read_words(parsed, Vocabulary(s))
+        if not words.groups and allowed is None:
             return SearchResult(query, 0, None, [], {} if facets else None)
-        if main is None:  # filters alone: list what they select, newest first
-            main, sort = W.Every(), "date" if sort == "relevance" else sort
-        if keys is not None:
-            # Intersected inside the query, so the matcher skips straight to the few
-            # allowed articles instead of scoring every match and dropping most.
-            main = W.And([main, W.ConstantScoreQuery(keys, 0.0)])
-        restrict = self._restriction(s, window)
-        if restrict is not None and not restrict:
-            # whoosh reads an empty allow-set as no filter at all: nothing can match.
-            return SearchResult(query, 0, None, [], {name: {} for name in FACET_FIELDS} if facets else None)
-        matcher = syllable_matcher(*Q.highlight_terms(parsed))
-        if sort == "date":
-            docs = self._matching(s, main, restrict, mask)
-            order = self._newest_first(s, docs)[offset:offset + limit]
-            hits = [self._hit(s.stored_fields(n), None, matcher, snippet_count) for n in order]
-            total = len(docs)
-            counts = self._facet_counts(s, docs) if facets else None
+        postings = Postings(s)
+        found = answer(words, postings, allowed, lambda n: _texts(s.stored_fields(n))).docs
+        page = _Page(offset, limit, snippet_count, matcher(s.pattern for s in words.sequences()))
+        if sort == "date" or not words.groups:  # filters alone: what they select, newest first
+            hits = [page.hit(s.stored_fields(n), None) for n in self._newest_first(s, found)[offset:offset + limit]]
+            partial_total = 0
         else:
-            order = rank.Ranked(parsed.positive_text(), partial(frequency.documents, "body_fold"), s.doc_count_all())
-            reordered = rank.CANDIDATES if len(order.words) > 1 else 0
-            results = self._first_phase(s, main, restrict, mask, max(offset + limit, reordered))
-            ranked = self._ranked(results, order, reordered, offset + limit)
-            hits = [self._hit(stored, score, matcher, snippet_count) for score, stored in ranked[offset:offset + limit]]
-            total = len(results)
-            counts = self._facet_counts(s, self._matching(s, main, restrict, mask)) if facets else None
-        return SearchResult(query, total, suggest(s, parsed.text, parsed.syllables()), hits, counts)
+            hits, partial_total = self._relevance(s, parsed, words, found, keys, allowed, postings, page)
+        counts = self._facet_counts(s, found) if facets else None
+        return SearchResult(query, len(found), suggest(s, parsed.text, parsed.syllables()), hits, counts,
+                            partial_total=partial_total)
+
+    def _relevance(self, s, parsed: Q.ParsedQuery, words: Words, found: set[int], keys, allowed: set[int] | None,
+                   postings: Postings, page: "_Page") -> tuple[list[Hit], int]:
+        """The page by relevance: the answer set ranked in two phases, then, when it is shorter than
+        the page, the partial matches ranked the same way; and how many partial matches there are."""
+        frequency = _Frequency(s.reader(), COMMON_SHARE * max(1, s.doc_count()))
+        order = rank.Ranked(parsed.positive_text(), partial(frequency.documents, "body_fold"), s.doc_count_all())
+        reordered = rank.CANDIDATES if len(order.words) > 1 else 0
+        wanted = page.offset + page.limit
+        short = wanted > len(found)
+        collector = SplitCollector(found, max(wanted, reordered), max(wanted - len(found), reordered) if short else 0)
+        scoring = Q.scoring(parsed, frequency)
+        if scoring is not None and allowed != set():  # whoosh reads an empty allow-set as no filter at all
+            if keys is not None:
+                # Intersected inside the query, so the matcher skips straight to the few
+                # allowed articles instead of scoring every match and dropping most.
+                scoring = W.And([scoring, W.ConstantScoreQuery(keys, 0.0)])
+            # An article holding an excluded word is no partial match either (its superset: the
+            # list after the answer set may leave out one too many, never show one it should not).
+            excluded = set().union(*(postings.superset(e) for e in words.excluded)) or None
+            s.search_with_collector(scoring, collectors.FilterCollector(collector, allowed, excluded)
+                                    if allowed is not None or excluded else collector)
+        # Answers the union missed hold every word only through the terms it left out (the commonest).
+        answers = collector.ranked() + [(0.0, n) for n in sorted(found - collector.seen)]
+        hits = [page.hit(stored, score) for score, stored in self._ranked(s, answers, order, reordered, wanted)
+                [page.offset:wanted]]
+        if short:
+            wanted_partial = wanted - len(found)
+            for score, stored in self._ranked(s, collector.ranked_partial(), order, reordered, wanted_partial)[
+                    max(0, page.offset - len(found)):wanted_partial]:
+                hits.append(page.hit(stored, score, missing=words.lacking(*_texts(stored))))
+        return hits, collector.partial_total
 
     @staticmethod
-    def _first_phase(s, main, restrict: set[int] | None, mask, limit: int):
-        """The best ``limit`` matches by BM25F, every match counted.
-
-        whoosh's top-N collector by default skips blocks that cannot beat the
-        current N-th score and, every ten matches, swaps the matcher for one
-        without the terms that can no longer help. On our unions of many terms
-        that bookkeeping cost more than it saved, and the swap also made its
-        count (and with ``PreloadedOr``, its top N) wrong. Without either the total
-        is exact, and bench/curve.py at 19,100 articles went from p95 242 to 82 ms.
-        """
-        collector = collectors.TopCollector(limit, usequality=False, replace=0)
-        if restrict is not None or mask is not None:
-            collector = collectors.FilterCollector(collector, restrict, mask)
-        s.search_with_collector(main, collector)
-        return collector.results()
-
-    @staticmethod
-    def _ranked(results, order: rank.Ranked, reordered: int, wanted: int) -> list[tuple[float, dict]]:
-        """(score, stored fields) of the first ``wanted`` hits: the first ``reordered``
-        reranked by word order (``search.rank``), any deeper ones after them in
-        first-phase order, every score on the reranked scale."""
+    def _ranked(s, scored: list[tuple[float, int]], order: rank.Ranked, reordered: int,
+                wanted: int) -> list[tuple[float, dict]]:
+        """(score, stored fields) of the first ``wanted`` of ``scored`` (first-phase score, document number,
+        best first): the first ``reordered`` reranked by word order (``search.rank``), any deeper ones
+        after them in first-phase order, every score on the reranked scale."""
+        scored = scored[:max(reordered, wanted)]
         if not reordered:
-            return [(r.score, r.fields()) for r in results[:wanted]]
-        top = (results[0].score if len(results.top_n) else 0) or 1.0  # hits come best first
-        scaled = [(r.score / top, r.fields()) for r in results[:max(reordered, wanted)]]
+            return [(score, s.stored_fields(n)) for score, n in scored]
+        top = (scored[0][0] if scored else 0) or 1.0
+        scaled = [(score / top, s.stored_fields(n)) for score, n in scored]
         return order.rerank(scaled[:reordered]) + scaled[reordered:]
 
-    def _restriction(self, s, window) -> set[int] | None:
-        """The document numbers a date window allows, or None when there is none."""
-        if window is None:
-            return None
-        start, end = window
-        low = datetime_to_long(start) if start else 0
-        high = datetime_to_long(end) if end else UNDATED - 1
-        return {n for n, v in enumerate(self._published(s)) if low <= v <= high}
+    def _allowed(self, s, keys, window) -> set[int] | None:
+        """The articles the filters and the date window let through, or None when there are none."""
+        allowed = None if keys is None else set(s.docs_for_query(keys))
+        if window is not None:
+            start, end = window
+            low = datetime_to_long(start) if start else 0
+            high = datetime_to_long(end) if end else UNDATED - 1
+            dated = {n for n, v in enumerate(self._published(s)) if low <= v <= high}
+            allowed = dated if allowed is None else allowed & dated
+        return allowed
 
     def _published(self, s) -> list[int]:
         """Raw publication times by document number, cached with this thread's searcher."""
@@ -291,25 +349,13 @@ class Searcher:
         published = self._published(s)
         return sorted(docs, key=lambda n: (published[n] >= UNDATED, -published[n], n))
 
-    @staticmethod
-    def _hit(stored: dict, score: float | None, matcher, snippet_count: int) -> Hit:
-        return Hit(**_common(stored, _meta(stored)), score=None if score is None else round(float(score), 4),
-                   snippets=snippets(stored.get("body", ""), matcher, snippet_count))
-
-    @staticmethod
-    def _matching(s, main, restrict: set[int] | None, mask) -> set[int]:
-        """Every live article the query, the date window and the exclusions let through."""
-        docs = set(s.docs_for_query(main))
-        if restrict is not None:
-            docs &= restrict
-        if mask is not None:
-            docs -= set(s.docs_for_query(mask))
-        return docs
-
-    @staticmethod
-    def _facet_counts(s, docs: set[int]) -> dict[str, dict[str, int]]:
-        """The matches counted by province (pre-2025, 2025), year and term."""
-        return {name: key_counts(s.reader(), fieldname, docs) for name, fieldname in FACET_FIELDS.items()}
+    def _facet_counts(self, s, docs: set[int]) -> dict[str, dict[str, int]]:
+        """The answer set counted by province (pre-2025, 2025), year, term, and month (a timeline)."""
+        counts = {name: key_counts(s.reader(), fieldname, docs) for name, fieldname in FACET_FIELDS.items()}
+        published = self._published(s)
+        months = Counter(month_of(published[n]) for n in docs if published[n] < UNDATED)
+        counts["month"] = dict(sorted(months.items()))
+        return counts
 
     @_reads_index
     def suggest(self, query: str) -> str | None:

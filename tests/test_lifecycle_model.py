@@ -132,10 +132,13 @@ class Entry:
 def expected_facets(entries) -> dict[str, dict[str, int]]:
     counts: dict[str, Counter] = {"province": Counter(), "province_2025": Counter(), "year": Counter(),
                                   "term": Counter()}
+    months = Counter()
     for entry in entries:
         for name, values in entry.facet_keys().items():
             counts[name].update(values)
-    return {name: dict(c) for name, c in counts.items()}
+        if entry.published:
+            months[entry.published[:7]] += 1
+    return {**{name: dict(c) for name, c in counts.items()}, "month": dict(months)}
 
 
 class IndexLife(RuleBasedStateMachine):
@@ -168,7 +171,7 @@ class IndexLife(RuleBasedStateMachine):
     def _ids(self, **filters) -> tuple[set[str], int]:
         assert self.searcher is not None
         result = self.searcher.search(QUERY, limit=100, snippet_count=1, **filters)
-        return {h.id for h in result.hits}, result.total
+        return {h.id for h in result.hits if not h.missing}, result.total
 
     @rule(target=files, picks=st.lists(st.sampled_from(range(len(POOL))), min_size=1, max_size=3, unique=True),
           dates=st.lists(st.sampled_from(DATES), min_size=3, max_size=3))
@@ -244,6 +247,7 @@ class IndexLife(RuleBasedStateMachine):
             assert self._ids(term=typed) == (want, len(want)), typed
         facets = self.searcher.search(QUERY, limit=1, snippet_count=0, facets=True).facets
         assert facets == expected_facets(articles.values())
+        assert list(facets.pop("month")) == sorted(expected_facets(articles.values())["month"])  # a timeline
         for counts in facets.values():  # most first, then by name
             assert list(counts) == sorted(counts, key=lambda k: (-counts[k], k))
 

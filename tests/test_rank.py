@@ -86,12 +86,12 @@ def test_of_two_articles_holding_as_much_of_the_query_the_one_with_its_rarer_wor
 
 def test_every_driven_pair_of_the_words_gets_a_boosted_clause_of_its_own():
     passage = "quán triệt nghị quyết của Tỉnh ủy"
-    query = Q.build(Q.parse(passage), TextFrequency([LEAD]))
+    query = Q.scoring(Q.parse(passage), TextFrequency([LEAD]))
     every = [sub for sub in query.subqueries if isinstance(sub, Q.Q.And)]
     assert len(every) == 1 and every[0].boost == Q.ALL_PAIRS_WEIGHT
     assert {t.text for t in every[0].leaves()} == set(pairs(syllables(passage)))  # five pairs: under the cap
     # Two words have one pair and no such clause: it would only repeat that pair's term.
-    assert not any(isinstance(sub, Q.Q.And) for sub in Q.build(Q.parse("Tỉnh ủy"), None).subqueries)
+    assert not any(isinstance(sub, Q.Q.And) for sub in Q.scoring(Q.parse("Tỉnh ủy"), None).subqueries)
 
 
 class TextFrequency:
@@ -121,16 +121,16 @@ def test_a_long_query_drives_only_its_rarest_syllables_and_pairs():
     texts = [LEAD, "Đảng viên xã Phú Thuận học tập nghị quyết của Đảng.", "Hội nghị của Tỉnh ủy Bình Dương."]
     frequency = TextFrequency(texts)
     headline = "Đảng viên TP.Thủ Dầu Một dự hội nghị quán triệt nghị quyết của Tỉnh ủy"  # 15 syllables, 14 pairs
-    driven = _driven(Q.build(Q.parse(headline), frequency))
+    driven = _driven(Q.scoring(Q.parse(headline), frequency))
     assert len(driven) <= 2 * Q.MAX_UNITS
     # "của" is in every text: with the cap it gives way to rarer units; "quan_triet" is in one only.
     assert ("body", "của") not in driven and ("body_pair", "quan_triet") in driven
     assert ("title_pair", "quan_triet") in driven  # a unit keeps its headline term with its body term
     # Units no text holds never take a place.
-    typo = _driven(Q.build(Q.parse(headline + " xyzq"), frequency))
+    typo = _driven(Q.scoring(Q.parse(headline + " xyzq"), frequency))
     assert not any("xyzq" in text for _, text in typo)
     # A short query is left whole.
-    short = _driven(Q.build(Q.parse("đảng viên của Đảng"), frequency))
+    short = _driven(Q.scoring(Q.parse("đảng viên của Đảng"), frequency))
     assert ("body", "của") in short and ("body_fold", fold("viên")) not in short
 
 
@@ -188,8 +188,12 @@ def test_a_short_page_is_the_top_of_the_whole_ranking_and_counts_every_match(lin
     # whoosh's default top-N collector drops the weaker terms once the page is full,
     # which undercounted the matches (54 of the 96 holding "doanh nghiệp").
     everything = lines_searcher.search(typed, limit=500)
-    assert 10 < everything.total == len(everything.hits) < 500
+    held = [h.id for h in everything.hits if not h.missing]
+    # The articles holding every word come first, all of them; the partial matches after them, all of those.
+    assert [h.id for h in everything.hits[:len(held)]] == held and len(held) == everything.total
+    assert len(everything.hits) - len(held) == everything.partial_total < 500
+    assert 10 < everything.total + everything.partial_total
     for limit in (1, 3, 10):
         page = lines_searcher.search(typed, limit=limit)
-        assert page.total == everything.total
+        assert (page.total, page.partial_total) == (everything.total, everything.partial_total)
         assert [h.id for h in page.hits] == [h.id for h in everything.hits[:limit]]

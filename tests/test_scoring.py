@@ -51,7 +51,7 @@ def test_a_headline_term_is_as_rare_as_the_articles_holding_it_anywhere(index):
 
 
 def test_the_article_with_the_rare_word_leads_the_first_phase(index):
-    query = Q.build(Q.parse("habeco tiet lo ke hoach moi"))
+    query = Q.scoring(Q.parse("habeco tiet lo ke hoach moi"))
     ids = {}
     for weighting in (BM25F(), OneRarityBM25F()):
         with index.searcher(weighting=weighting) as s:

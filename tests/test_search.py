@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import build_index
-from indexer.analysis import fold, normalize
+from indexer.analysis import fold, normalize, syllables
 from search import QueryError, Searcher
 from search.cli import main
-from search.query import build, parse
+from search.query import parse, scoring
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SEED = {
@@ -46,7 +46,11 @@ def first(searcher: Searcher, query: str, **filters) -> str | None:
 
 
 def ids(searcher: Searcher, query: str, **filters) -> set[str]:
-    return {h.id for h in searcher.search(query, limit=50, **filters).hits}
+    """The answer set: the hits that hold every word (partial matches, marked ``missing``, may follow)."""
+    result = searcher.search(query, limit=50, **filters)
+    held = {h.id for h in result.hits if not h.missing}
+    assert len(held) == result.total
+    return held
 
 
 @pytest.mark.parametrize("query", [
@@ -136,7 +140,7 @@ def test_snippets_quote_the_original_text_and_mark_matches(searcher) -> None:
 @pytest.mark.parametrize("query", ["nghị quyết 2020 đảng", "nghi quyet 2020 dang"])
 def test_a_number_is_searched_as_typed_whatever_the_words_around_it(searcher, query) -> None:
     # A number has no accents to fold: it scores on the exact fields at full weight.
-    terms = set(build(parse(query)).iter_all_terms())
+    terms = set(scoring(parse(query)).iter_all_terms())
     assert ("body", "2020") in terms and ("body_fold", "2020") not in terms
     number = searcher.search("2020", limit=50)
     assert {h.id for h in number.hits} == {SEED["phu_thuan"], SEED["binh_lieu"]}
@@ -155,11 +159,12 @@ def test_stored_bodies_are_normalised_so_the_highlighter_can_match_them_as_they_
 
 
 def test_snippets_of_a_long_text_mark_every_match_inside_them() -> None:
-    from indexer.analysis import syllable_matcher
-    from search.highlight import matched_spans, snippets
+    from search.answer import Sequence
+    from search.highlight import matched_spans, matcher as marks, snippets
 
     text = " ".join(["Đảng viên ở xã Đồng Văn tham gia sinh hoạt chi bộ.", "Các hộ dân đăng ký làm nhà."] * 400)
-    matcher = syllable_matcher({"đảng"}, {"vien", "xa"})
+    words = [Sequence(tuple(syllables(w)), w) for w in ("đảng", "vien", "xa")]
+    matcher = marks(w.pattern for w in words)
     spans = matched_spans(text, matcher)
     chosen = snippets(text, matcher, 3)
     assert len(chosen) == 3
@@ -256,9 +261,12 @@ def test_cli_json_shape(index_dir) -> None:
     out = CliRunner().invoke(main, ["search", "dang vien", "--index", str(index_dir), "--json", "--facets"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
-    assert set(data) == {"query", "total", "suggestion", "facets", "hits"}
+    assert set(data) == {"query", "total", "total_exact", "partial_total", "partial_exact", "suggestion", "facets",
+                         "hits"}
+    assert data["total_exact"] is True and data["partial_exact"] is False
     hit = data["hits"][0]
-    assert set(hit) >= {"id", "title", "score", "published", "localities", "terms", "url", "snippets"}
+    assert set(hit) >= {"id", "title", "score", "published", "localities", "terms", "url", "snippets",
+                        "title_highlights", "missing"}
     for snippet in hit["snippets"]:
         for start, end in snippet["highlights"]:
             assert fold(snippet["text"][start:end]).split()[0] in {"dang", "vien"}
