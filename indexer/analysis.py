@@ -120,6 +120,13 @@ def fold(token: str) -> str:
     return unidecode(token).lower()
 
 
+def unaccented(text: str) -> str:
+    """The text with the marks of its letters taken off ("quận ²" → "quân ²" → "quan ²") and nothing
+    else changed: unlike ``fold``, digits and symbols stay as written ("²" is not "2")."""
+    stripped = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped.replace("đ", "d").replace("Đ", "D"))
+
+
 def has_diacritics(token: str) -> bool:
     """True when folding would change the token: the user typed accents (or "đ")."""
     return fold(token) != token.lower()

@@ -33,6 +33,8 @@ from .whoosh_internals import IndexFiles
 
 #: The start of the name of every temporary folder a writer makes in an index folder.
 TEMPORARY_PREFIX = ".vnsearch-tmp-"
+#: Bytes a view's ``peek`` offers.
+_PEEK = 512
 
 
 class _ViewReader:
@@ -47,6 +49,13 @@ class _ViewReader:
         out = bytes(self._view[self._pos:end])
         self._pos = end
         return out
+
+    def peek(self, n: int = 0) -> bytes:
+        """Bytes ahead, without moving past them: ``pickle`` reads a pickle from a file that can peek
+        in one call, where from one that cannot it calls ``read`` once per opcode (every posting
+        block's header is a pickle). A few hundred bytes are enough for a header; the unpickler
+        reads on for longer pickles."""
+        return bytes(self._view[self._pos:self._pos + _PEEK])
 
     def readline(self, limit: int = -1) -> bytes:
         end = len(self._view) if limit is None or limit < 0 else min(self._pos + limit, len(self._view))

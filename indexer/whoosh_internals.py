@@ -25,7 +25,8 @@ import pickle
 import re
 import types
 from array import array
-from typing import Any, BinaryIO, Callable, Iterable, Iterator
+from bisect import bisect_left
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 
 import whoosh
 import whoosh.columns
@@ -35,6 +36,7 @@ from whoosh.filedb import structfile
 from whoosh.filedb.filestore import Storage
 from whoosh.filedb.filetables import HashWriter, OrderedHashWriter
 from whoosh.index import TOC, Index
+from whoosh.matching import ListMatcher
 from whoosh.system import pack_ushort
 from whoosh.writing import PostingPool, SegmentWriter
 
@@ -241,6 +243,79 @@ def length_column(perdoc: W3PerDocReader, fieldname: str) -> bytes | None:
     colfile, offset, length = perdoc._colfiles[lenfield]
     # One byte per document (the column's "B" type), trailing defaults left off.
     return colfile.get(offset, length).ljust(perdoc._doccount, b"\0")
+
+
+# --- postings read a block at a time ------------------------------------------------------
+
+
+def _leaf_postings(leaf, fieldname: str, text: str):
+    """A segment's own postings matcher for the term (its deleted documents included), or None."""
+    if not leaf.doc_frequency(fieldname, text):
+        return None
+    return leaf._terms.matcher(fieldname, leaf._text_to_bytes(fieldname, text), leaf.schema[fieldname].format)
+
+
+def _blocks(matcher) -> Iterator[Sequence[int]]:
+    """The matcher's document numbers a block at a time (inlined postings are one block)."""
+    if isinstance(matcher, ListMatcher):
+        yield matcher._ids
+        return
+    while matcher.is_active():
+        matcher._read_ids()
+        yield matcher._ids
+        matcher._next_block()
+
+
+def posting_ids(reader, fieldname: str, text: str) -> list[int]:
+    """Every live document holding the term, by its number in ``reader`` (a multi-segment reader's too).
+
+    whoosh's ``all_ids`` climbs its matcher stack once per posting (a common syllable's
+    17,000 postings at 19,100 articles: most of a search's time); read whole blocks,
+    the same numbers come at a fraction of the cost.
+    """
+    found: list[int] = []
+    for leaf, offset in reader.leaf_readers():
+        matcher = _leaf_postings(leaf, fieldname, text)
+        if matcher is None:
+            continue
+        deleted = leaf.deleted_docs_set
+        for ids in _blocks(matcher):
+            if deleted:
+                ids = [n for n in ids if n not in deleted]
+            found.extend([n + offset for n in ids] if offset else ids)
+    return found
+
+
+def holding(reader, fieldname: str, text: str, docs: Iterable[int]) -> set[int]:
+    """Those of ``docs`` (live documents, by number in ``reader``) that hold the term.
+
+    A block whose range of numbers holds none of them is passed over by its
+    header alone, so checking a few articles against a term in most of them costs
+    a few block headers, where reading its postings would cost them all.
+    """
+    wanted = sorted(docs)
+    found: set[int] = set()
+    for leaf, offset in reader.leaf_readers():
+        local = [n - offset for n in wanted[bisect_left(wanted, offset):bisect_left(wanted, offset + leaf.doc_count_all())]]
+        matcher = _leaf_postings(leaf, fieldname, text) if local else None
+        if matcher is None:
+            continue
+        if isinstance(matcher, ListMatcher):
+            held = set(matcher._ids)
+            found.update(n + offset for n in local if n in held)
+            continue
+        i = 0
+        while i < len(local) and matcher.is_active():
+            last = matcher.block_max_id()
+            if local[i] <= last:
+                matcher._read_ids()
+                held = set(matcher._ids)
+                while i < len(local) and local[i] <= last:
+                    if local[i] in held:
+                        found.add(local[i] + offset)
+                    i += 1
+            matcher._next_block()
+    return found
 
 
 # --- the segment writer and its external sort ------------------------------------------------

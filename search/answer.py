@@ -24,23 +24,32 @@ costs little and a rare one little more than its true count.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Iterable, Iterator, Sequence as Seq
+from typing import Callable, Iterator, Sequence as Seq
 
 from whoosh.searching import Searcher as WhooshSearcher
 
-from indexer.analysis import Token, accent_blind, fold, pairs
+from indexer.analysis import Token, accent_blind, pairs
+from indexer.whoosh_internals import holding, posting_ids
 
 from .query import ParsedQuery, typed_exact
+from .rank import folded_line, query_words
 
 #: The longest word (in syllables) read against the vocabulary.
 LONGEST_WORD = 4
-#: A syllable held by more than this share of the articles is left out of a word's superset when the
-#: word has rarer terms: reading its postings costs more than checking the few articles it would remove.
+#: Candidates this few are checked against the rest of the query's words by their text: reading an
+#: article costs less than skipping through a common term's blocks to it.
+READ_BELOW = 32
+#: A word in more than this share of the articles is not read whole to count partial matches.
 COMMON_SHARE = 0.25
 
-_BEFORE, _AFTER, _BETWEEN = r"(?<![^\W_])", r"(?![^\W_])", r"[\W_]+"
+#: A word's edges and what may stand between its syllables. ``\b`` rather than a lookaround that
+#: leaves out "_": a pattern that starts with a lookbehind is tried at every character of a text,
+#: which made matching four times slower (an underscore touching a word is all it misses).
+_EDGE, _BETWEEN = r"\b", r"[\W_]+"
 
 
 @dataclass(frozen=True)
@@ -76,11 +85,20 @@ class Sequence:
                 yield ("body_fold", "title_fold"), token.folded
 
     @cached_property
-    def pattern(self) -> re.Pattern:
-        """The syllables in order, whole, in a stored (normalised) text: exact ones as typed, case aside,
-        folded ones in any accented form."""
+    def source(self) -> str:
+        """The regex (case aside) of the syllables in order, whole, in a stored (normalised) text: exact ones
+        as typed, folded ones in any accented form. A source, so that a query's words make one regex."""
         parts = [re.escape(t.token) if typed_exact(t) else accent_blind(t.folded) for t in self.tokens]
-        return re.compile(_BEFORE + _BETWEEN.join(parts) + _AFTER, re.IGNORECASE)
+        return _EDGE + _BETWEEN.join(parts) + _EDGE
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        return re.compile(self.source, re.IGNORECASE)
+
+    @cached_property
+    def folded(self) -> bytes:
+        """The syllables folded as ``rank.folded_line`` writes a text's: b" thu dau mot "."""
+        return b" " + b" ".join(query_words(self.text)) + b" "
 
     def held_by(self, title: str, body: str) -> bool:
         return bool(self.pattern.search(title) or self.pattern.search(body))
@@ -99,10 +117,15 @@ class Words:
     def sequences(self) -> list[Sequence]:
         return [s for group in self.groups for s in group]
 
-    def lacking(self, title: str, body: str) -> list[str]:
-        """The groups an article's text does not hold, as typed: what a partial match is marked with."""
-        return [" OR ".join(s.shown() for s in group) for group in self.groups
-                if not any(s.held_by(title, body) for s in group)]
+    def held(self, texts: tuple[str, str]) -> set[int]:
+        """The numbers of the groups an article's (title, body) holds, by text: its folded word lines
+        (C-speed ``in``) first, its text as typed only for a word typed with diacritics found there."""
+        lines = [folded_line(text) for text in texts]
+
+        def holds(sequence: Sequence) -> bool:
+            return (any(sequence.folded in line for line in lines)
+                    and (not any(map(typed_exact, sequence.tokens)) or sequence.held_by(*texts)))
+        return {i for i, group in enumerate(self.groups) if any(map(holds, group))}
 
 
 class Vocabulary:
@@ -202,74 +225,158 @@ def _sequence(clause, text: str, vocabulary: Vocabulary) -> Sequence:
 
 @dataclass
 class Answer:
-    """The answer set (global document numbers) and how much of it had to be read to be sure."""
+    """The answer set (document numbers) and how many articles had to be read to be sure of it."""
 
     docs: set[int]
     read: int = 0
 
 
-class Postings:
-    """Sets of document numbers by term, for one search (each term's postings read once)."""
+class CommonTerms:
+    """The articles holding the commonest terms, kept between the searches of one index version as bitmaps
+    (a bit an article: 2.4 KB a term at 19,100 articles, 12 KB at 100,000).
 
-    def __init__(self, searcher: WhooshSearcher) -> None:
+    A query's rarer words leave a few candidates, and every common word after that
+    ("của", "một", "là") is checked for them: skipping through its postings to them
+    reads a block header per 128 articles (a millisecond or two each), while the
+    same words come back query after query.
+    """
+
+    #: A term in more than this share of the articles is kept.
+    SHARE = 0.02
+    #: At most this many terms are kept, the least recently used dropped first.
+    LIMIT = 2048
+
+    def __init__(self) -> None:
+        self._maps: OrderedDict[tuple[str, str], bytearray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def bitmap(self, reader, fieldname: str, text: str, articles: int) -> bytearray:
+        key = (fieldname, text)
+        with self._lock:
+            if key in self._maps:
+                self._maps.move_to_end(key)
+                return self._maps[key]
+        bits = bytearray(articles // 8 + 1)
+        for doc in posting_ids(reader, fieldname, text):
+            bits[doc >> 3] |= 1 << (doc & 7)
+        with self._lock:
+            self._maps[key] = bits
+            if len(self._maps) > self.LIMIT:
+                self._maps.popitem(last=False)
+        return bits
+
+
+class Postings:
+    """Which articles hold a term, for one search: read whole when that is cheaper, else checked
+    for just the candidates (``whoosh_internals.holding``, or ``CommonTerms`` for a common term)."""
+
+    #: A term is checked for the candidates, not read whole, when they are fewer than its articles over this.
+    SPARSE = 8
+
+    def __init__(self, searcher: WhooshSearcher, common: CommonTerms | None = None) -> None:
         self._reader = searcher.reader()
         self.articles = max(1, searcher.doc_count_all())
+        self._common = common
         self._sets: dict[tuple[str, str], frozenset[int]] = {}
+        self._frequencies: dict[tuple[str, str], int] = {}
 
-    def frequency(self, fieldname: str, text: str | bytes) -> int:
-        return self._reader.doc_frequency(fieldname, text)
+    def frequency(self, fieldname: str, text: str) -> int:
+        key = (fieldname, text)
+        if key not in self._frequencies:
+            self._frequencies[key] = self._reader.doc_frequency(fieldname, text)
+        return self._frequencies[key]
 
-    def docs(self, fieldname: str, text: str | bytes) -> frozenset[int]:
-        key = (fieldname, text if isinstance(text, str) else text.decode("utf-8"))
+    def docs(self, fieldname: str, text: str) -> frozenset[int]:
+        """Every article holding the term (read once per search)."""
+        key = (fieldname, text)
         if key not in self._sets:
-            found = frozenset()
-            if self._reader.doc_frequency(fieldname, text):
-                found = frozenset(self._reader.postings(fieldname, text).all_ids())
-            self._sets[key] = found
+            self._sets[key] = frozenset(posting_ids(self._reader, fieldname, text))
         return self._sets[key]
 
-    def either(self, fields: tuple[str, str], text: str) -> frozenset[int]:
-        return self.docs(fields[0], text) | self.docs(fields[1], text)
+    def among(self, fields: Seq[str], text: str, candidates: set[int] | None) -> set[int]:
+        """The candidates (None: every article) holding the term in any of ``fields`` (the body's first:
+        the headline is looked into only for the candidates the body leaves)."""
+        found: set[int] = set()
+        for fieldname in fields:
+            left = None if candidates is None else candidates - found
+            if left is not None and not left:
+                break
+            if not self.frequency(fieldname, text):
+                continue
+            if left is not None and (fieldname, text) not in self._sets and \
+                    len(left) * self.SPARSE < self.frequency(fieldname, text):
+                found |= self._holding(fieldname, text, left)
+            else:
+                found |= self.docs(fieldname, text) if left is None else self.docs(fieldname, text) & left
+        return found
 
-    def superset(self, sequence: Sequence) -> frozenset[int]:
-        """Every article that can hold the sequence: its terms' postings intersected, rarest first."""
-        terms = sorted(sequence.terms(), key=lambda ft: sum(self.frequency(f, ft[1]) for f in ft[0]))
-        found: frozenset[int] | None = None
-        for fields, text in terms:
-            if found is not None and sum(self.frequency(f, text) for f in fields) > COMMON_SHARE * self.articles:
-                break  # the rest are commoner still: checking the candidates costs less than reading them
-            held = self.either(fields, text)
-            found = held if found is None else found & held
+    def _holding(self, fieldname: str, text: str, candidates: set[int]) -> set[int]:
+        if self._common is not None and self.frequency(fieldname, text) > CommonTerms.SHARE * self.articles:
+            bits = self._common.bitmap(self._reader, fieldname, text, self.articles)
+            return {doc for doc in candidates if bits[doc >> 3] >> (doc & 7) & 1}
+        return holding(self._reader, fieldname, text, candidates)
+
+    def rarest(self, sequence: Sequence) -> int:
+        """How many articles hold the sequence's rarest term: what bounds its superset."""
+        return min(sum(self.frequency(f, text) for f in fields) for fields, text in sequence.terms())
+
+    def holders(self, sequence: Sequence, candidates: set[int] | None) -> set[int]:
+        """The candidates (None: every article) that can hold the sequence: those holding all its terms, rarest
+        first. Exact when ``sequence.exact_by_terms``; else a superset."""
+        found = candidates
+        for fields, text in sorted(sequence.terms(), key=lambda ft: sum(self.frequency(f, ft[1]) for f in ft[0])):
+            found = self.among(fields, text, found)
             if not found:
                 break
-        return found or frozenset()
+        return found or set()
 
-    def confirmed(self, sequence: Sequence) -> frozenset[int]:
-        """Articles known to hold the sequence without reading them: all of its superset when its terms
-        decide it, else those whose segmented words write it as typed."""
+    def confirmed(self, sequence: Sequence, candidates: set[int]) -> set[int]:
+        """Those of its ``holders`` known to hold the sequence without reading them: all of them when its
+        terms decide it, else those whose segmented words write it as typed."""
         if sequence.exact_by_terms:
-            return self.superset(sequence)
-        return frozenset().union(*(self.docs("spell", term) for term in sequence.spelled))
+            return candidates
+        return set().union(*(self.among(("spell",), term.decode("utf-8"), candidates) for term in sequence.spelled))
+
+
+def holding_some(words: Words, postings: Postings, allowed: set[int] | None) -> set[int] | None:
+    """The articles (among the ``allowed``) that hold at least one group of ``words`` by its terms (a word of
+    several syllables: its syllables as typed and its pairs, not necessarily side by side); None when a
+    word is in so many articles that reading them all would cost more than the search."""
+    sequences = words.sequences()
+    if any(postings.rarest(s) > COMMON_SHARE * postings.articles for s in sequences):
+        return None
+    return set().union(*(postings.holders(s, allowed) for s in sequences))
+
+
+def lacking(words: Words, texts: tuple[str, str]) -> list[str]:
+    """The groups of ``words`` an article's (title, body) does not hold, as typed: what a partial match
+    is marked with."""
+    held = words.held(texts)
+    return [" OR ".join(s.shown() for s in group) for i, group in enumerate(words.groups) if i not in held]
 
 
 def answer(words: Words, postings: Postings, allowed: set[int] | None,
            read: Callable[[int], tuple[str, str]]) -> Answer:
     """The articles holding every group of ``words`` and no excluded sequence, among the ``allowed``
     ones (filters, date window; None: all, which a query without words never asks for); ``read``
-    gives an article's stored (title, body)."""
-    groups = words.groups
-    candidates: set[int] | None = None
-    for group in sorted(groups, key=lambda g: sum(len(postings.superset(s)) for s in g)):
-        held = set().union(*(postings.superset(s) for s in group))
-        candidates = held if candidates is None else candidates & held
+    gives an article's stored (title, body).
+
+    The rarest group is read first; every later one only narrows the candidates,
+    checking them against its terms rather than reading the terms whole, and once
+    they are a handful, against their text (cheaper than a term's block headers).
+    """
+    candidates = set(allowed) if allowed is not None else None
+    unsure: list[tuple[list[Sequence], set[int]]] = []  # each group's candidates its terms alone cannot decide
+    for group in sorted(words.groups, key=lambda g: sum(map(postings.rarest, g))):
+        if candidates is not None and len(candidates) <= READ_BELOW:
+            unsure.append((group, candidates))
+            continue
+        held = {s: postings.holders(s, candidates) for s in group}
+        candidates = set().union(*held.values())
+        unsure.append((group, candidates - set().union(*(postings.confirmed(s, held[s]) for s in group))))
         if not candidates:
             break
-    if candidates is None:  # no words: what the filters let through
-        candidates = set(allowed or ())
-    elif allowed is not None:
-        candidates &= allowed
-    unsure = [(group, candidates - set().union(*(postings.confirmed(s) for s in group))) for group in groups]
-    result = Answer(set(candidates))
+    result = Answer(candidates or set())
     texts: dict[int, tuple[str, str]] = {}
 
     def text(doc: int) -> tuple[str, str]:
@@ -282,8 +389,8 @@ def answer(words: Words, postings: Postings, allowed: set[int] | None,
             if not any(s.held_by(*text(doc)) for s in group):
                 result.docs.discard(doc)
     for sequence in words.excluded:
-        possible = postings.superset(sequence) & result.docs
-        sure = postings.confirmed(sequence) & possible
+        possible = postings.holders(sequence, result.docs) if result.docs else set()
+        sure = postings.confirmed(sequence, possible)
         result.docs -= sure
         result.docs -= {doc for doc in possible - sure if sequence.held_by(*text(doc))}
     result.read = len(texts)

@@ -27,13 +27,14 @@ class Snippet:
     highlights: list[tuple[int, int]] = field(default_factory=list)
 
 
-def matcher(patterns: Iterable[re.Pattern]) -> re.Pattern | None:
-    """One regex finding any of the query's words and phrases (each whole), or None when there are none.
+def matcher(sources: Iterable[str]) -> re.Pattern | None:
+    """One regex finding any of the query's words and phrases (each whole: ``answer.Sequence.source``),
+    or None when there are none.
 
     One pass of C-speed regex over each hit's body: tokenising every body in
     Python would cost more than the search itself.
     """
-    sources = sorted({p.pattern for p in patterns}, key=len, reverse=True)  # a longer phrase before its words
+    sources = sorted(set(sources), key=len, reverse=True)  # a longer phrase before its words
     return re.compile("|".join(f"(?:{source})" for source in sources), re.IGNORECASE) if sources else None
 
 

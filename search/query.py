@@ -172,7 +172,8 @@ def _free_text(tokens: list[Token], frequency: Frequency | None) -> list[Q.Query
     # Pairs first: at equal rarity, the sort below keeps the one that knows adjacency.
     units = [_either(("body_pair", "title_pair"), pair, PAIR_WEIGHT) for pair in pairs(tokens)]
     units += [[q for q in _syllable_terms(t)
-               if not (frequency and len(tokens) > 1 and q.fieldname in BODY_FIELDS and frequency.common(q.fieldname, q.text))]
+               if not (frequency and len(tokens) > 1 and q.fieldname in BODY_FIELDS
+                       and frequency.common(q.fieldname, q.text))]
               for t in tokens]
     units = [unit for unit in units if unit]
     if frequency and len(units) > MAX_UNITS:
@@ -182,8 +183,7 @@ def _free_text(tokens: list[Token], frequency: Frequency | None) -> list[Q.Query
         held = [(sum(frequency.documents(q.fieldname, q.text) for q in unit), unit) for unit in units]
         found = sorted((pair for pair in held if pair[0]), key=lambda pair: pair[0])
         units = [unit for _, unit in found[:MAX_UNITS]] or units
-    terms = [q for unit in units for q in unit]
-    subs: list[Q.Query] = list(terms)
+    subs: list[Q.Query] = [q for unit in units for q in unit]
     # An article holding every driven pair is most likely the one a passage was copied
     # from: among 100,000 articles BM25 alone left it below longer articles repeating a
     # few of them. whoosh's intersection skips along its rarest pair (with it, bench/curve.py

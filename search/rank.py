@@ -144,14 +144,15 @@ class Ranked:
         share += PRESENCE_WEIGHT / RUN_WEIGHT * held / sum(self.rarity)
         return share
 
-    def rerank(self, candidates: list[tuple[float, dict]]) -> list[tuple[float, dict]]:
-        """(score, stored fields) of the candidates, best first: the first-phase score,
-        which the caller scales to 0..1, plus ``RUN_WEIGHT`` times the order evidence."""
+    def rerank(self, candidates: list[tuple]) -> list[tuple]:
+        """The candidates, (score, stored fields, anything else) each, best first, the rest of each
+        tuple kept: the first-phase score, which the caller scales to 0..1, plus ``RUN_WEIGHT``
+        times the order evidence."""
         if len(self.words) < 2:
             return candidates
-        rescored = [(score + RUN_WEIGHT * self.evidence(stored.get("title", ""), stored.get("body", "")), stored)
-                    for score, stored in candidates]
-        rescored.sort(key=lambda pair: -pair[0])
+        rescored = [(score + RUN_WEIGHT * self.evidence(stored.get("title", ""), stored.get("body", "")), stored, *rest)
+                    for score, stored, *rest in candidates]
+        rescored.sort(key=lambda candidate: -candidate[0])
         return rescored
 
 

@@ -34,7 +34,7 @@ from indexer.store import default_index_dir, open_index, read_errors
 from . import arguments as check
 from . import query as Q
 from . import rank
-from .answer import Postings, Vocabulary, Words, answer, read_words
+from .answer import CommonTerms, Postings, Vocabulary, Words, answer, holding_some, lacking, read_words
 from .collect import SplitCollector
 from .highlight import Snippet, matcher, spans, snippets
 from .scoring import OneRarityBM25F
@@ -42,6 +42,13 @@ from .suggest import suggest
 
 #: A body syllable in more than this share of the articles is scored through its pairs only.
 COMMON_SHARE = 0.25
+#: How many partial matches the second phase reorders after a (short) answer set; with no answer
+#: set, as many as it reorders of that (``rank.CANDIDATES``).
+PARTIAL_CANDIDATES = 20
+#: A query of at most this many words counts its partial matches by its words (each word's articles
+#: read whole, unless one is in most articles); a longer one (a pasted headline) by the terms the
+#: ranking searched.
+COUNTED_GROUPS = 3
 #: Facet name -> keyword field: provinces before the 2025 reform and after it, apart.
 FACET_FIELDS = {"province": "province", "province_2025": "province_2025", "year": "year", "term": "terms"}
 
@@ -55,11 +62,13 @@ class Hit:
     localities: list[dict]
     terms: list[str]
     url: str | None
+    source: str | None = field(default=None, metadata={
+        "description": "The outlet: its site or name, as `vnsearch show` gives it (null when unknown)."})
     snippets: list[Snippet] = field(default_factory=list)
-    #: Where the title holds the query's words, as (start, end) spans of ``title``.
-    title_highlights: list[tuple[int, int]] = field(default_factory=list)
-    #: A partial match's missing words, as typed ("Thiếu: …"); empty for the articles that hold every word.
-    missing: list[str] = field(default_factory=list)
+    title_highlights: list[tuple[int, int]] = field(default_factory=list, metadata={
+        "description": "(start, end) spans of `title` holding the query's words."})
+    missing: list[str] = field(default_factory=list, metadata={
+        "description": "The words a partial match lacks, as typed; empty for an answer (an article holding every word)."})
 
     def to_dict(self) -> dict:
         """Plain data for JSON (``asdict`` turns the snippets into dicts too)."""
@@ -75,13 +84,20 @@ class SearchResult:
     (the rarest ten of a long query, see ``query.MAX_UNITS``), so it is not exact."""
 
     query: str
-    total: int
+    total: int = field(metadata={
+        "description": "The articles, within the filters, that hold every word of the query; exact."})
     suggestion: str | None
-    hits: list[Hit]
-    facets: dict[str, dict[str, int]] | None = None
-    partial_total: int = 0
-    total_exact: bool = True
-    partial_exact: bool = False
+    hits: list[Hit] = field(metadata={
+        "description": "The answer set ranked; when it ends before offset + limit, the best partial matches follow."})
+    facets: dict[str, dict[str, int]] | None = field(default=None, metadata={
+        "description": "The answer set counted exactly by province, province_2025, year, term (most first) and "
+                       "month (in order of time)."})
+    partial_total: int = field(default=0, metadata={
+        "description": "The articles that hold some of the words but not all; not exact (see partial_exact)."})
+    total_exact: bool = field(default=True, metadata={"description": "Always true: `total` is counted, not estimated."})
+    partial_exact: bool = field(default=False, metadata={
+        "description": "Whether `partial_total` is exact: false, it counts a word of several syllables by its "
+                       "syllables and pairs (and a query of more than four words by the terms the ranking read)."})
 
     def to_dict(self) -> dict:
         data = {"query": self.query, "total": self.total, "total_exact": self.total_exact,
@@ -154,10 +170,15 @@ class _Page:
     limit: int
     snippet_count: int
     marks: re.Pattern | None  # the query's words and phrases, whole (``highlight.matcher``)
+    stored: Callable[[int], dict]  # an article's stored fields by number (read once per search)
+    partial: bool = True  # whether partial matches follow a short answer set
 
-    def hit(self, stored: dict, score: float | None, missing: list[str] | None = None) -> Hit:
+    def hit(self, n: int, score: float | None, missing: list[str] | None = None) -> Hit:
+        stored = self.stored(n)
         title, body = _texts(stored)
-        return Hit(**_common(stored, _meta(stored)), score=None if score is None else round(float(score), 4),
+        meta = _meta(stored)
+        return Hit(**_common(stored, meta), source=meta.get("source"),
+                   score=None if score is None else round(float(score), 4),
                    snippets=snippets(body, self.marks, self.snippet_count), title_highlights=spans(title, self.marks),
                    missing=missing or [])
 
@@ -197,6 +218,7 @@ class Searcher:
         self._opened: list = []
         self._lock = threading.Lock()
         self._closed = False
+        self._common: tuple | None = None  # (index generation, CommonTerms)
 
     def __enter__(self) -> "Searcher":
         return self
@@ -247,11 +269,12 @@ class Searcher:
                district: str | None = None, commune: str | None = None, since: str | None = None,
                until: str | None = None, term: str | None = None, year: str | int | None = None,
                author: str | None = None, source: str | None = None, sort: str = "relevance",
-               facets: bool = False, snippet_count: int = 3) -> SearchResult:
+               facets: bool = False, snippet_count: int = 3, partial: bool = True) -> SearchResult:
         """The articles that hold every word of ``query`` within the given filters, ranked.
 
         With fewer of them than ``offset + limit`` (relevance order only), the best
-        partial matches follow, each with the words it lacks. Raises ``BadArgument``
+        partial matches follow, each with the words it lacks; ``partial=False``: the
+        answer set alone (an export), and ``partial_total`` is 0. Raises ``BadArgument``
         (a one-line message naming the argument) for any argument that cannot mean
         anything, a filter value that is not a date included (``QueryError``, a kind
         of ``BadArgument``); any text query, however odd, is searched.
@@ -260,6 +283,7 @@ class Searcher:
         filters = dict(province=province, district=district, commune=commune, since=since, until=until,
                        term=term, author=author, source=source)
         check.search_arguments(query, limit, offset, filters, year, sort, facets, snippet_count)
+        check.flag("partial", partial)
         filters["year"] = None if year is None else str(year)
         parsed = Q.parse(query, filters)
         s = self._searcher()
@@ -268,11 +292,13 @@ class Searcher:
         words = read_words(parsed, Vocabulary(s))
         if not words.groups and allowed is None:
             return SearchResult(query, 0, None, [], {} if facets else None)
-        postings = Postings(s)
-        found = answer(words, postings, allowed, lambda n: _texts(s.stored_fields(n))).docs
-        page = _Page(offset, limit, snippet_count, matcher(s.pattern for s in words.sequences()))
+        postings = Postings(s, self._common_terms())
+        # An article read to make sure it holds a word is read once: ranking and snippets read it again.
+        stored = functools.lru_cache(maxsize=None)(s.stored_fields)
+        found = answer(words, postings, allowed, lambda n: _texts(stored(n))).docs
+        page = _Page(offset, limit, snippet_count, matcher(w.source for w in words.sequences()), stored, partial)
         if sort == "date" or not words.groups:  # filters alone: what they select, newest first
-            hits = [page.hit(s.stored_fields(n), None) for n in self._newest_first(s, found)[offset:offset + limit]]
+            hits = [page.hit(n, None) for n in self._newest_first(s, found)[offset:offset + limit]]
             partial_total = 0
         else:
             hits, partial_total = self._relevance(s, parsed, words, found, keys, allowed, postings, page)
@@ -288,42 +314,57 @@ class Searcher:
         order = rank.Ranked(parsed.positive_text(), partial(frequency.documents, "body_fold"), s.doc_count_all())
         reordered = rank.CANDIDATES if len(order.words) > 1 else 0
         wanted = page.offset + page.limit
-        short = wanted > len(found)
-        collector = SplitCollector(found, max(wanted, reordered), max(wanted - len(found), reordered) if short else 0)
+        short = page.partial and wanted > len(found)
+        # Spare partial candidates: those holding none of the words as typed are passed over.
+        collector = SplitCollector(found, max(wanted, reordered), 2 * max(wanted - len(found), reordered) if short else 0)
+        # An article holding an excluded word is no partial match either (by its terms: the list after the
+        # answer set may leave out one too many, never show one it should not).
+        excluded = set().union(*(postings.holders(e, None) for e in words.excluded))
         scoring = Q.scoring(parsed, frequency)
         if scoring is not None and allowed != set():  # whoosh reads an empty allow-set as no filter at all
             if keys is not None:
                 # Intersected inside the query, so the matcher skips straight to the few
                 # allowed articles instead of scoring every match and dropping most.
                 scoring = W.And([scoring, W.ConstantScoreQuery(keys, 0.0)])
-            # An article holding an excluded word is no partial match either (its superset: the
-            # list after the answer set may leave out one too many, never show one it should not).
-            excluded = set().union(*(postings.superset(e) for e in words.excluded)) or None
-            s.search_with_collector(scoring, collectors.FilterCollector(collector, allowed, excluded)
+            s.search_with_collector(scoring, collectors.FilterCollector(collector, allowed, excluded or None)
                                     if allowed is not None or excluded else collector)
         # Answers the union missed hold every word only through the terms it left out (the commonest).
         answers = collector.ranked() + [(0.0, n) for n in sorted(found - collector.seen)]
-        hits = [page.hit(stored, score) for score, stored in self._ranked(s, answers, order, reordered, wanted)
-                [page.offset:wanted]]
-        if short:
-            wanted_partial = wanted - len(found)
-            for score, stored in self._ranked(s, collector.ranked_partial(), order, reordered, wanted_partial)[
-                    max(0, page.offset - len(found)):wanted_partial]:
-                hits.append(page.hit(stored, score, missing=words.lacking(*_texts(stored))))
-        return hits, collector.partial_total
+        hits = [page.hit(n, score) for score, n in self._ranked(page.stored, answers, order, reordered)[page.offset:wanted]]
+        if not page.partial or len(words.groups) < 2:
+            return hits, 0  # with one word, an article holding it is an answer
+        # The union the ranking read also matches articles holding none of the words as typed ("trận đấu"
+        # for "tràn dầu", through its folded pair): a short query's partial matches are the articles
+        # holding one of its words by its terms; a longer one's (a pasted headline), the union's.
+        some = holding_some(words, postings, allowed) if len(words.groups) <= COUNTED_GROUPS else None
+        partial_total = collector.partial_total if some is None else len(some - found - excluded)
+        if not short:
+            return hits, partial_total
+        # Ranked as deep as the answer set when that is empty (a headline whose article lacks a word
+        # is found among them), shallower after answers.
+        depth = reordered if not found else min(reordered, PARTIAL_CANDIDATES)
+        partial_hits: list[Hit] = []
+        for score, n in self._ranked(page.stored, collector.ranked_partial(), order, depth):
+            if some is not None and n not in some:
+                continue
+            missing = lacking(words, _texts(page.stored(n)))
+            if missing:  # its text holds every word where its terms do not (a number inside another): neither
+                partial_hits.append(page.hit(n, score, missing))
+                if len(partial_hits) == wanted - len(found):
+                    break
+        return hits + partial_hits[max(0, page.offset - len(found)):], partial_total
 
     @staticmethod
-    def _ranked(s, scored: list[tuple[float, int]], order: rank.Ranked, reordered: int,
-                wanted: int) -> list[tuple[float, dict]]:
-        """(score, stored fields) of the first ``wanted`` of ``scored`` (first-phase score, document number,
-        best first): the first ``reordered`` reranked by word order (``search.rank``), any deeper ones
-        after them in first-phase order, every score on the reranked scale."""
-        scored = scored[:max(reordered, wanted)]
+    def _ranked(stored: Callable[[int], dict], scored: list[tuple[float, int]], order: rank.Ranked,
+                reordered: int) -> list[tuple[float, int]]:
+        """(score, document number) of ``scored`` (first-phase score, document number, best first): the first
+        ``reordered`` reranked by word order (``search.rank``, which reads them), the rest after them in
+        first-phase order, every score on the reranked scale."""
         if not reordered:
-            return [(score, s.stored_fields(n)) for score, n in scored]
+            return scored
         top = (scored[0][0] if scored else 0) or 1.0
-        scaled = [(score / top, s.stored_fields(n)) for score, n in scored]
-        return order.rerank(scaled[:reordered]) + scaled[reordered:]
+        head = order.rerank([(score / top, stored(n), n) for score, n in scored[:reordered]])
+        return [(score, n) for score, _, n in head] + [(score / top, n) for score, n in scored[reordered:]]
 
     def _allowed(self, s, keys, window) -> set[int] | None:
         """The articles the filters and the date window let through, or None when there are none."""
@@ -335,6 +376,15 @@ class Searcher:
             dated = {n for n, v in enumerate(self._published(s)) if low <= v <= high}
             allowed = dated if allowed is None else allowed & dated
         return allowed
+
+    def _common_terms(self) -> CommonTerms:
+        """The common terms' bitmaps of the index version this thread's searcher reads, shared by every
+        thread reading it (a build's commit makes a new version, and new bitmaps)."""
+        version = self._local.version
+        with self._lock:
+            if self._common is None or self._common[0] != version:
+                self._common = (version, CommonTerms())
+            return self._common[1]
 
     def _published(self, s) -> list[int]:
         """Raw publication times by document number, cached with this thread's searcher."""
@@ -356,6 +406,16 @@ class Searcher:
         months = Counter(month_of(published[n]) for n in docs if published[n] < UNDATED)
         counts["month"] = dict(sorted(months.items()))
         return counts
+
+    @_reads_index
+    def marks(self, query: str, text: str) -> list[tuple[int, int]]:
+        """Where ``text`` (an article's stored title or body) holds the words of ``query``, as (start, end)
+        spans: what a page showing the article a search led to marks, the way the hits were marked."""
+        self._check_open()
+        check.text("query", query, optional=False)
+        check.text("text", text, optional=False)
+        words = read_words(Q.parse(query), Vocabulary(self._searcher()))
+        return spans(text, matcher(s.source for s in words.sequences()))
 
     @_reads_index
     def suggest(self, query: str) -> str | None:

@@ -12,7 +12,7 @@ import unicodedata
 
 from whoosh.searching import Searcher as WhooshSearcher
 
-from indexer.analysis import Token, fold, has_diacritics
+from indexer.analysis import Token, fold, has_diacritics, unaccented
 
 from .query import typed_exact
 
@@ -32,6 +32,8 @@ _LETTERS = _PLAIN + "".join(sorted({unicodedata.normalize("NFC", base + mark) fo
 def _best_written(searcher: WhooshSearcher, folded: str) -> str | None:
     """The likeliest written form of a folded word: its accents by how often the index
     writes them in any case, then lower case unless the word is mostly capitalised.
+    Only letters are read: a form whose digits or symbols differ from the typed ones
+    ("quận ²" for "quan 2", "quận ①" for "quan 1") is no reading of it.
 
     The commonest form alone is often capitalised for a reason that is no part of
     the word: news captions ("Ảnh: Tuấn Anh") made "chup anh" read "chụp Ảnh". A
@@ -41,7 +43,10 @@ def _best_written(searcher: WhooshSearcher, folded: str) -> str | None:
     reader = searcher.reader()
     forms: dict[str, dict[str, int]] = {}  # lower case -> written form -> articles
     for term in reader.expand_prefix("spell", prefix):
-        written = term.decode("utf-8")[len(prefix):].replace("_", " ")
+        written = term.decode("utf-8")[len(prefix):]
+        if unaccented(written.lower()) != folded:
+            continue  # it folds to the typed word only by turning a symbol into a digit ("quận_²"): not a reading
+        written = written.replace("_", " ")
         forms.setdefault(written.lower(), {})[written] = reader.doc_frequency("spell", term)
     if not forms:
         return None

@@ -86,7 +86,8 @@ def _segment_list_runs(clean, tmp_path, marker):
 def _stored_field_runs(clean, tmp_path, marker):
     ix = _copy(clean, tmp_path)
     writer = open_index(ix).writer()
-    writer.add_document(id="planted", hash="x", title="Thủ Dầu Một", body="Thủ Dầu Một", url=_Runs(marker))
+    text = {f"{field}{kind}": "Thủ Dầu Một" for field in ("title", "body") for kind in ("", "_fold", "_pair")}
+    writer.add_document(id="planted", hash="x", url=_Runs(marker), **text)
     writer.commit()
     return ix
 
