@@ -164,7 +164,8 @@ suggestion, and words not in the index a spelling correction.
 @click.option("--source", help="Source: a site ('baobinhduong.vn', 'www.' optional) or an outlet's name.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="Best match first, or newest first.")
-@click.option("--facets", is_flag=True, help="Counts of matches by province (pre-2025, and 2025), year and term.")
+@click.option("--facets", is_flag=True, help="Counts of the articles holding every word by province (pre-2025, and "
+                                            "2025), year and term.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (same as --format json).")
 @click.option("--format", "fmt", type=click.Choice(["text", "html", "json"]), default="text", show_default=True,
               help="Output: text (coloured on a terminal), HTML with <mark> around matches, or JSON.")
@@ -178,9 +179,9 @@ def search_command(query: tuple[str, ...], index_dir: str | None, limit: int, of
     if as_json or fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
     elif fmt == "html":
-        click.echo(render_html(result))
+        click.echo(render_html(result, offset))
     else:
-        click.echo(render_text(result, color=sys.stdout.isatty()))
+        click.echo(render_text(result, color=sys.stdout.isatty(), offset=offset))
 
 
 @main.command()

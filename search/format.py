@@ -1,25 +1,37 @@
-"""Turning search results into text for people (terminal, HTML); JSON is ``to_dict``."""
+"""Turning search results into text for people (terminal, HTML); JSON is ``to_dict``.
+
+Every format states the counts the same way: the answer set (the articles that
+hold every word of the query, counted exactly) first, then the articles that
+hold only some of them, "about" when that count is not exact; and each partial
+match that follows the answer set says what it lacks.
+"""
 
 from __future__ import annotations
 
 import html
-from typing import Callable
+from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 import click
 
 from .highlight import Snippet
-from .searcher import ArticleView, SearchResult
+from .searcher import ArticleView, Hit, SearchResult
+
+
+def _marked_text(text: str, spans: Iterable[tuple[int, int]], mark: Callable[[str], str],
+                 plain: Callable[[str], str]) -> str:
+    """``text`` with each (start, end) span passed through ``mark`` and the rest through ``plain``."""
+    out, last = [], 0
+    for start, end in spans:
+        out.append(plain(text[last:start]))
+        out.append(mark(text[start:end]))
+        last = end
+    out.append(plain(text[last:]))
+    return "".join(out)
 
 
 def _marked(snippet: Snippet, mark: Callable[[str], str], plain: Callable[[str], str]) -> str:
-    out, last = [], 0
-    for start, end in snippet.highlights:
-        out.append(plain(snippet.text[last:start]))
-        out.append(mark(snippet.text[start:end]))
-        last = end
-    out.append(plain(snippet.text[last:]))
-    return "".join(out).replace("\n", " ")
+    return _marked_text(snippet.text, snippet.highlights, mark, plain).replace("\n", " ")
 
 
 def where(localities: list[dict]) -> str:
@@ -52,23 +64,65 @@ def safe_link(url: str | None) -> str | None:
     return cleaned if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def _how_many(result: SearchResult) -> str:
-    """The count as every format states it: "12 articles", "1 article"."""
-    return f"{result.total} article{'s' if result.total != 1 else ''}"
+def _approximately(n: int, exact: bool, about: str) -> str:
+    return f"{n:,}" if exact else f"{about} {n:,}"
 
 
-def render_text(result: SearchResult, color: bool) -> str:
+def has_words(result: SearchResult) -> bool:
+    """Whether the search had a query to hold (else its filters alone chose the articles)."""
+    return bool(result.query.strip())
+
+
+def how_many(result: SearchResult, query: str | None = None) -> str:
+    """The counts in English, as the terminal and HTML output state them: "12 articles hold every
+    word of 'tràn dầu' · about 340 hold some of them"; ``query``: the query as the format shows it."""
+    total = _approximately(result.total, result.total_exact, "about")
+    articles = f"{total} article{'s' if result.total != 1 else ''}"
+    if not has_words(result):
+        return articles  # filters alone: there are no words to hold
+    line = f"{articles} hold{'s' if result.total == 1 else ''} every word of {query or repr(result.query)}"
+    if result.partial_total:
+        partial = _approximately(result.partial_total, result.partial_exact, "about")
+        line += f" · {partial} hold{'s' if result.partial_total == 1 else ''} some of them"
+    return line
+
+
+def split(result: SearchResult, offset: int = 0) -> tuple[list[Hit], list[Hit]]:
+    """A page's hits as (the answer set's, the partial matches after it), by position, as ``hits`` is
+    documented: the answer set's ``total`` articles come first; ``offset`` is where the page starts."""
+    answers = max(0, min(len(result.hits), result.total - offset))
+    return result.hits[:answers], result.hits[answers:]
+
+
+def missing(hit: Hit) -> str:
+    """A partial match's missing words as typed, joined: 'Thủ Dầu Một, "xã Phú Thuận"'."""
+    return ", ".join(hit.missing)
+
+
+#: The line before the first partial match, in the terminal and HTML output.
+PARTIAL_HEADING = "Holding only some of the words:"
+
+
+def render_text(result: SearchResult, color: bool, offset: int = 0) -> str:
+    """The result for a terminal; ``offset``: the number of hits before this page."""
     mark = (lambda s: click.style(s, fg="yellow", bold=True)) if color else (lambda s: f"[{s}]")
+    bold = lambda s: click.style(s, bold=True)  # noqa: E731
     lines = []
     if result.suggestion:
         lines.append(f"Did you mean: {result.suggestion}")
-    lines.append(f"{_how_many(result)} for {result.query!r}")
-    for i, hit in enumerate(result.hits, 1):
-        title = click.style(hit.title, bold=True) if color else hit.title
+    lines.append(how_many(result))
+    partial = split(result, offset)[1]
+    for i, hit in enumerate(result.hits, offset + 1):
+        if partial and hit is partial[0]:
+            lines += ["", PARTIAL_HEADING]
+        # Marked in colour only: brackets in a plain title would be copied with it.
+        title = _marked_text(hit.title, hit.title_highlights, lambda s: bold(mark(s)), bold) if color else hit.title
         details = " · ".join(x for x in [(hit.published or "")[:10], where(hit.localities),
                                            ", ".join(hit.terms[:3]),
                                            "" if hit.score is None else f"score {hit.score:.2f}"] if x)
         lines += ["", f"{i}. {title}", f"   {hit.id}  {details}"]
+        if hit.missing:
+            lines.append(f"   Missing: {missing(hit)}")
         lines += [f"   … {_marked(s, mark, str)} …" for s in hit.snippets]
     if result.facets:
         lines.append("")
@@ -78,25 +132,43 @@ def render_text(result: SearchResult, color: bool) -> str:
     return "\n".join(lines)
 
 
+def marked_html(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` escaped, each span in ``<mark>``: marks wrap escaped text, nothing is unescaped."""
+    return _marked_text(text, spans, lambda t: f"<mark>{html.escape(t)}</mark>", html.escape)
+
+
 def snippet_html(snippet: Snippet) -> str:
     """The snippet escaped, each matched span in ``<mark>``: marks wrap escaped text, nothing is unescaped."""
-    return _marked(snippet, lambda t: f"<mark>{html.escape(t)}</mark>", html.escape)
+    return marked_html(snippet.text, snippet.highlights).replace("\n", " ")
 
 
-def render_html(result: SearchResult) -> str:
+def _hit_html(hit: Hit) -> str:
     e = html.escape
-    parts = [f"<section class=\"vnsearch\"><p>{_how_many(result)} for <q>{e(result.query)}</q></p>"]
+    link = safe_link(hit.url)
+    title = marked_html(hit.title, hit.title_highlights)
+    if link:
+        title = f'<a href="{e(link)}" rel="noopener noreferrer nofollow">{title}</a>'
+    parts = [f"<li><h3>{title}</h3><p class=\"meta\">{e(hit.published or '')} {e(where(hit.localities))}</p>"]
+    if hit.missing:
+        parts.append(f"<p class=\"missing\">Missing: {e(missing(hit))}</p>")
+    parts += [f"<p>…{snippet_html(s)}…</p>" for s in hit.snippets]
+    return "\n".join(parts + ["</li>"])
+
+
+def render_html(result: SearchResult, offset: int = 0) -> str:
+    """The result as an HTML fragment; ``offset``: the number of hits before this page."""
+    e = html.escape
+    parts = [f"<section class=\"vnsearch\"><p class=\"count\">{how_many(result, f'<q>{e(result.query)}</q>')}</p>"]
     if result.suggestion:
         parts.append(f"<p>Did you mean: <em>{e(result.suggestion)}</em></p>")
-    parts.append("<ol>")
-    for hit in result.hits:
-        link = safe_link(hit.url)
-        title = f'<a href="{e(link)}" rel="noopener noreferrer nofollow">{e(hit.title)}</a>' if link else e(hit.title)
-        parts.append(f"<li><h3>{title}</h3><p class=\"meta\">{e(hit.published or '')} {e(where(hit.localities))}</p>")
-        for s in hit.snippets:
-            parts.append(f"<p>…{snippet_html(s)}…</p>")
-        parts.append("</li>")
-    parts.append("</ol></section>")
+    answers, partial = split(result, offset)
+    if answers or not partial:
+        parts += [f"<ol start=\"{offset + 1}\">" if offset else "<ol>", *map(_hit_html, answers), "</ol>"]
+    if partial:
+        # A list of its own, numbered on from the answer set's: these hold only some of the words.
+        parts += [f"<p class=\"partial\">{e(PARTIAL_HEADING)}</p>", f"<ol start=\"{offset + len(answers) + 1}\">",
+                  *map(_hit_html, partial), "</ol>"]
+    parts.append("</section>")
     return "\n".join(parts)
 
 

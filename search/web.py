@@ -45,7 +45,7 @@ from indexer.stats import index_stats
 from indexer.store import IndexUnusable, default_index_dir
 
 from . import query as Q
-from .format import safe_link, snippet_html, where
+from .format import has_words, marked_html, safe_link, snippet_html, split, where
 from .query import QueryError
 from .searcher import ArticleView, SearchResult, Searcher
 
@@ -191,7 +191,8 @@ def _templates() -> Environment:
     env = Environment(loader=PackageLoader("search", "templates"), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(marked=lambda s: Markup(snippet_html(s)), where=lambda loc: where([loc]), code=_code_spans,
-                       day=_day, number=_number, article_url=lambda doc_id: "/articles/" + quote(doc_id, safe=""))
+                       day=_day, number=_number, article_url=lambda doc_id: "/articles/" + quote(doc_id, safe=""),
+                       hit_title=lambda hit: Markup(marked_html(hit.title, hit.title_highlights)))
     env.globals.update(filter_labels=FILTER_LABELS, facet_labels=FACET_LABELS, sorts=SORTS,
                        safe_link=safe_link)
     return env
@@ -211,20 +212,42 @@ def _number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _search_page_context(params: SearchParams, page: int, result: SearchResult | None) -> dict:
-    current = {"q": params.q, **params.filters(), "sort": params.sort if params.sort != "relevance" else None}
+def _query_string(params: SearchParams, **changes: Any) -> str:
+    """A search's parameters as a query string, some changed (None drops one); the first page has no number."""
+    merged = {"q": params.q, **params.filters(), "sort": params.sort if params.sort != "relevance" else None,
+              **changes}
+    if merged.get("page") == 1:
+        merged["page"] = None
+    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
+
+def how_many_vi(result: SearchResult) -> str:
+    """The counts as the page states them: "12 bài chứa mọi từ · khoảng 340 bài chứa một phần"."""
+    def count(n: int, exact: bool) -> str:
+        return _number(n) if exact else f"khoảng {_number(n)}"
+
+    if not has_words(result):
+        return f"{count(result.total, result.total_exact)} bài viết"  # filters alone: no words to hold
+    line = f"{count(result.total, result.total_exact)} bài chứa mọi từ"
+    if result.partial_total:
+        line += f" · {count(result.partial_total, result.partial_exact)} bài chứa một phần"
+    return line
+
+
+def _search_page_context(params: SearchParams, page: int, result: SearchResult | None) -> dict:
     def link(**changes: Any) -> str:
         """This search's URL with some parameters changed (None drops one); the first page has no number."""
-        merged = {**current, **changes}
-        if merged.get("page") == 1:
-            merged["page"] = None
-        return "/?" + urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+        return "/?" + _query_string(params, **changes)
 
     context: dict[str, Any] = {"params": params, "filters": params.filters(), "result": result, "link": link,
-                               "page": page, "first": (page - 1) * PAGE_SIZE + 1, "pages": 0, "facets": []}
+                               "page": page, "first": (page - 1) * PAGE_SIZE + 1,
+                               "pages": 0, "facets": [], "answers": [], "partial": []}
     if result is not None:
-        context["pages"] = min(math.ceil(result.total / PAGE_SIZE), MAX_OFFSET // PAGE_SIZE + 1)
+        # Pages run through the answer set, then through the partial matches listed after it.
+        shown = result.total + result.partial_total
+        context["pages"] = min(math.ceil(shown / PAGE_SIZE), MAX_OFFSET // PAGE_SIZE + 1)
+        context["counts"] = how_many_vi(result)
+        context["answers"], context["partial"] = split(result, (page - 1) * PAGE_SIZE)
         for name, counts in (result.facets or {}).items():
             target = FACET_FILTERS.get(name, name)
             if counts and target in Q.FILTER_NAMES:
@@ -303,11 +326,20 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
                    limit: int = Query(10, ge=1, le=MAX_LIMIT, description="Hits to return."),
                    offset: int = Query(0, ge=0, le=MAX_OFFSET,
                                        description="Hits to skip first: the next page starts at offset + limit."),
-                   facets: bool = Query(False, description="Counts of the matches by province (pre-2025, and "
-                                                           "2025), year and term."),
+                   facets: bool = Query(False, description="Counts of the articles that hold every word (the "
+                                                           "answer set, exactly) by province (pre-2025, and "
+                                                           "2025), year and term, most first."),
                    facet_values: int = Query(FACET_VALUES, ge=1, le=MAX_FACET_VALUES,
                                              description="The most values each facet lists.")) -> JSONResponse:
-        """Ranked articles for a query and filters: the object `vnsearch search --json` prints."""
+        """Ranked articles for a query and filters: the object `vnsearch search --json` prints.
+
+        `total` is exact (`total_exact`: true): the articles, within the filters, that hold every word
+        of the query (its answer set); the facets count that same set, exactly. `partial_total` is not
+        exact (`partial_exact`: false): the articles that hold only some of the words, counted over the
+        terms the ranking searched (the rarest ten of a long query). `hits` lists the answer set, best
+        first; where it ends before `offset + limit`, the best partial matches follow, each with
+        `missing`: the words it lacks, as typed (an answer's `missing` is empty).
+        """
         with shared.turn() as searcher:
             result = params.search(searcher, limit=limit, offset=offset, facets=facets)
         return JSONResponse(_trimmed(result.to_dict(), facet_values))
@@ -400,7 +432,7 @@ def _api_docs(spec: dict[str, Any]) -> dict[str, Any]:
                               "parameters": parameters, "responses": responses,
                               "example": path if "{" not in path else None})
     types = [{"name": name, "description": schema.get("description", ""),
-              "fields": [{"name": field, "type": _type(value)}
+              "fields": [{"name": field, "type": _type(value), "description": value.get("description", "")}
                          for field, value in schema.get("properties", {}).items()]}
              for name, schema in spec.get("components", {}).get("schemas", {}).items()]
     info = spec.get("info", {})

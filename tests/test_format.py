@@ -69,3 +69,60 @@ def test_the_article_page_links_only_the_http_article(linked_index) -> None:
             assert "Bài gốc" not in page and "script:" not in page.lower(), HOSTILE[n]
         page = client.get(f"/articles/lien-ket-{len(HOSTILE)}").text
         assert "Bài gốc" in page and f'href="{GOOD}"' in page
+
+
+# -- counts, partial matches and marks, as a researcher reads them (format.how_many, render_text, render_html) --------
+
+from search.format import how_many, render_html, render_text, split  # noqa: E402
+from search.searcher import SearchResult  # noqa: E402
+
+TDM = "000_13d84c9b41a19287.txt"
+
+
+def test_counts_say_which_articles_hold_every_word_and_how_many_hold_some(seed_searcher) -> None:
+    both = seed_searcher.search("đảng viên Thủ Dầu Một")  # one seed holds both words, four only "đảng viên"
+    assert (both.total, both.partial_total, both.partial_exact) == (1, 4, False)
+    assert how_many(both) == "1 article holds every word of 'đảng viên Thủ Dầu Một' · about 4 hold some of them"
+    every = seed_searcher.search("đảng viên")  # all five hold it: no partial part
+    assert (every.total, every.partial_total) == (5, 0)
+    assert how_many(every) == "5 articles hold every word of 'đảng viên'"
+    # "about" goes with the flag that says a count is not exact, and only with it
+    exact = SearchResult("đảng viên", 2, None, [], partial_total=1, partial_exact=True)
+    assert how_many(exact) == "2 articles hold every word of 'đảng viên' · 1 holds some of them"
+    thousands = SearchResult("tràn dầu", 12, None, [], partial_total=12_340)
+    assert how_many(thousands) == "12 articles hold every word of 'tràn dầu' · about 12,340 hold some of them"
+    # filters alone: the articles they select, no words to hold
+    assert how_many(seed_searcher.search("", year=2020)) == f"{seed_searcher.search('', year=2020).total} articles"
+
+
+def test_the_terminal_marks_each_partial_match_with_what_it_lacks(seed_searcher) -> None:
+    result = seed_searcher.search("đảng viên Thủ Dầu Một")
+    lines = render_text(result, color=False).splitlines()
+    assert lines[0] == how_many(result)
+    heading = lines.index("Holding only some of the words:")
+    missing = [n for n, line in enumerate(lines) if line.strip().startswith("Missing:")]
+    assert [lines[n] for n in missing] == ["   Missing: Thủ Dầu Một"] * 4
+    assert all(n > heading for n in missing)
+    assert lines[heading + 2].startswith("2. ")  # the numbering runs on from the answer set
+    # the article holding every word comes first, unmarked
+    assert lines[2] == "1. Đảng bộ Tp.Thủ Dầu Một: 5 năm liền trong sạch, vững mạnh tiêu biểu"
+    assert "Missing" not in "\n".join(lines[:heading])
+    assert "Holding only" not in render_text(seed_searcher.search("đảng viên"), color=False)
+
+
+def test_the_terminal_numbers_a_later_page_from_its_offset(seed_searcher) -> None:
+    page = seed_searcher.search("đảng viên Thủ Dầu Một", offset=2, limit=2)
+    assert split(page, 2) == ([], page.hits) and len(page.hits) == 2
+    lines = render_text(page, color=False, offset=2).splitlines()
+    assert lines[1:4] == ["", "Holding only some of the words:", ""] and lines[4].startswith("3. ")
+
+
+def test_html_marks_titles_and_lists_partial_matches_apart(seed_searcher) -> None:
+    result = seed_searcher.search("đảng viên Thủ Dầu Một")
+    page = render_html(result)
+    assert ('<p class="count">1 article holds every word of <q>đảng viên Thủ Dầu Một</q> · about 4 hold some of '
+            'them</p>') in page
+    assert "<h3>Đảng bộ Tp.<mark>Thủ Dầu Một</mark>: 5 năm liền trong sạch, vững mạnh tiêu biểu</h3>" in page
+    answers, partial = page.split('<p class="partial">Holding only some of the words:</p>')
+    assert answers.count("<li>") == 1 and "Missing" not in answers
+    assert partial.startswith('\n<ol start="2">') and partial.count('<p class="missing">Missing: Thủ Dầu Một</p>') == 4

@@ -264,7 +264,8 @@ def raw_markup(page: str) -> list[str]:
 def test_script_in_an_article_is_shown_as_text(client) -> None:
     page = client.get("/", params={"q": "alert"}).text
     assert not raw_markup(page)
-    assert escape("<script>alert('tiêu đề')</script>") in page
+    # the title, escaped by ``format.marked_html`` (html.escape writes ' as &#x27;), its match marked
+    assert "&lt;script&gt;<mark>alert</mark>(&#x27;tiêu đề&#x27;)&lt;/script&gt;</a></h2>" in page
     assert "<mark>alert</mark>" in page  # the mark wraps escaped text; the escaped tags stay around it
     article = client.get(f"/articles/{article_path(HOSTILE_ID)}")
     assert article.status_code == 200 and not raw_markup(article.text)
@@ -365,3 +366,73 @@ def test_page_errors_are_pages(client) -> None:
     assert "since: &#39;hôm qua&#39; is not a date" in bad_date.text
     bad_page = client.get("/", params={"q": "đảng", "page": "0"})
     assert bad_page.status_code == 422 and "<html" in bad_page.text
+
+
+# -- counts, partial matches, the timeline, marks: as a researcher reads them (issue 28) ------------------------------
+
+def hit_lists(page: str) -> tuple[list[str], list[str]]:
+    """The hits of the page's two lists: the answer set's, and the partial matches after it."""
+    answers = re.search(r'<ol class="hits" start="\d+">(.*?)</ol>', page, re.S)
+    partial = re.search(r'<ol class="hits partial" start="\d+">(.*?)</ol>', page, re.S)
+    split = lambda block: re.findall(r'<li class="hit[^"]*">.*?</li>', block[1], re.S) if block else []  # noqa: E731
+    return split(answers), split(partial)
+
+
+def test_the_page_counts_the_answer_set_then_the_partial_matches(client) -> None:
+    q = "đảng viên thành phố"
+    api = client.get("/api/search", params={"q": q}).json()
+    assert api["total"] == 2 and api["partial_total"] == 9 and not api["partial_exact"]
+    page = client.get("/", params={"q": q}).text
+    assert '<p class="count">2 bài chứa mọi từ · khoảng 9 bài chứa một phần · trang 1/2</p>' in page
+    answers, partial = hit_lists(page)
+    assert len(answers) == 2 and len(partial) == 8
+    assert not any("Thiếu" in hit for hit in answers)
+    assert all('<p class="missing">Thiếu: <s>' in hit for hit in partial)
+    assert '<ol class="hits partial" start="3">' in page and "Bài chỉ chứa một phần từ khóa" in page
+    # what each partial match lacks is what the API says it lacks, as typed
+    shown = [re.findall(r"<s>(.*?)</s>", hit) for hit in partial]
+    assert shown == [[html.escape(w, quote=False) for w in h["missing"]] for h in api["hits"][2:]]
+    assert "<s>thành phố</s>" in page
+
+
+def test_pages_run_through_the_answer_set_into_the_partial_matches(client) -> None:
+    q = "đảng viên thành phố"
+    second = client.get("/", params={"q": q, "page": 2}).text
+    answers, partial = hit_lists(second)
+    assert answers == [] and len(partial) == 1 and '<ol class="hits partial" start="11">' in second
+    assert "trang 2/2" in second and not any(t.startswith("Trang sau") for _, t in links(second, "pages"))
+    api = client.get("/api/search", params={"q": q, "offset": 10}).json()["hits"]
+    assert f'href="/articles/{article_path(api[0]["id"])}"' in partial[0]
+    # newest first, the partial matches are not listed: pages count the answer set alone
+    by_date = client.get("/", params={"q": q, "sort": "date"}).text
+    assert '<p class="count">2 bài chứa mọi từ</p>' in by_date and "Thiếu" not in by_date
+    answers, partial = hit_lists(by_date)
+    assert len(answers) == 2 and partial == []
+
+
+def test_the_pager_stops_at_the_deepest_page_served(client) -> None:
+    from search.searcher import SearchResult
+    from search.web import PAGE_SIZE, SearchParams, _search_page_context
+
+    params = SearchParams(q="đảng", province=None, district=None, commune=None, since=None, until=None, term=None,
+                          year=None, author=None, source=None, sort="relevance")
+    deep = _search_page_context(params, 1, SearchResult("đảng", 9_000, None, [], partial_total=40_000))
+    assert deep["pages"] == MAX_OFFSET // PAGE_SIZE + 1
+    short = _search_page_context(params, 1, SearchResult("đảng", 12, None, [], partial_total=9))
+    assert short["pages"] == 3  # 21 articles listed: 12 holding every word, 9 after them
+
+
+def test_titles_are_marked_on_the_page(client) -> None:
+    page = client.get("/", params={"q": "Bình Liêu"}).text
+    assert ">Bình Liêu</mark>" in page
+    assert re.search(r'<h2><a href="/articles/004_3071c7396e23f874\.txt">'
+                     r"<mark>Bình Liêu</mark>: Lãnh đạo toàn diện, đổi mới</a></h2>", page)
+
+
+def test_the_docs_say_which_count_is_exact(client) -> None:
+    page = client.get("/docs").text
+    search = page.split('id="get-api-search"')[1].split("</section>")[0]
+    text = " ".join(_text(search).split())
+    assert "total is exact (total_exact: true)" in text
+    assert "partial_total is not exact (partial_exact: false)" in text
+    assert "missing" in text
