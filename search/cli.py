@@ -165,7 +165,8 @@ suggestion, and words not in the index a spelling correction.
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="Best match first, or newest first.")
 @click.option("--facets", is_flag=True, help="Counts of the articles holding every word by province (pre-2025, and "
-                                            "2025), year and term.")
+                                            "2025), year and term, and a timeline of them by month (by year past "
+                                            "four years).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (same as --format json).")
 @click.option("--format", "fmt", type=click.Choice(["text", "html", "json"]), default="text", show_default=True,
               help="Output: text (coloured on a terminal), HTML with <mark> around matches, or JSON.")

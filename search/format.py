@@ -9,6 +9,7 @@ match that follows the answer set says what it lacks.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -127,8 +128,11 @@ def render_text(result: SearchResult, color: bool, offset: int = 0) -> str:
     if result.facets:
         lines.append("")
         for name, counts in result.facets.items():
+            if name in TIMELINE_FACETS:
+                continue
             # Empty when nothing matched, or when the index predates the facet's field.
             lines.append(f"{name}: " + (", ".join(f"{k} ({v})" for k, v in list(counts.items())[:10]) or "-"))
+        lines += text_timeline(timeline(result.facets.get("month") or {}))
     return "\n".join(lines)
 
 
@@ -170,6 +174,80 @@ def render_html(result: SearchResult, offset: int = 0) -> str:
                   *map(_hit_html, partial), "</ol>"]
     parts.append("</section>")
     return "\n".join(parts)
+
+
+# -- the timeline: the answer set by month, or by year over a long span ------------------------------------------
+
+#: Facets that are a timeline, not a list of values to filter by (``since``/``until`` are its filter).
+TIMELINE_FACETS = frozenset({"month"})
+#: Past this many months from the first to the last, the timeline counts years.
+MONTHS_SHOWN = 48
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the timeline: "2020-06" (or "2020"), its count, and the ``since``/``until`` that select it."""
+
+    label: str
+    count: int
+    since: str
+    until: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    unit: str  # "month" or "year"
+    bars: list[Bar]
+
+    @property
+    def largest(self) -> int:
+        return max((b.count for b in self.bars), default=0)
+
+
+def timeline(months: dict[str, int]) -> Timeline:
+    """The ``month`` facet ({"2017-03": 12, ...}) as bars from its first month to its last, empty ones
+    included (a gap is news too); by year when that is more than ``MONTHS_SHOWN`` months."""
+    if not months:
+        return Timeline("month", [])
+    keys = sorted(months)
+    first, last = (int(keys[0][:4]), int(keys[0][5:7])), (int(keys[-1][:4]), int(keys[-1][5:7]))
+    span = (last[0] - first[0]) * 12 + last[1] - first[1] + 1
+    if span > MONTHS_SHOWN:
+        years: dict[str, int] = {}
+        for key, n in months.items():
+            years[key[:4]] = years.get(key[:4], 0) + n
+        labels = [str(y) for y in range(first[0], last[0] + 1)]
+        return Timeline("year", [Bar(y, years.get(y, 0), y, y) for y in labels])
+    bars = []
+    for k in range(span):
+        year, month = first[0] + (first[1] - 1 + k) // 12, (first[1] - 1 + k) % 12 + 1
+        label = f"{year:04d}-{month:02d}"
+        bars.append(Bar(label, months.get(label, 0), label, label))
+    return Timeline("month", bars)
+
+
+#: A bar's last cell, in eighths: "▏" is one eighth of a "█".
+_EIGHTHS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+BAR_CELLS = 40
+
+
+def text_bar(count: int, largest: int, cells: int = BAR_CELLS) -> str:
+    """``count`` as a bar of block characters, ``cells`` wide for the ``largest``; any count above 0 shows."""
+    if count <= 0 or largest <= 0:
+        return ""
+    eighths = max(1, round(count / largest * cells * 8))
+    return "█" * (eighths // 8) + _EIGHTHS[eighths % 8]
+
+
+def text_timeline(line: Timeline) -> list[str]:
+    """The timeline as lines of a terminal bar chart: label, bar, count; nothing when it has no bars."""
+    if not line.bars:
+        return []
+    width = len(f"{line.largest:,}")
+    lines = [f"timeline by {line.unit}:"]
+    for bar in line.bars:
+        lines.append(f"  {bar.label:<7}  {text_bar(bar.count, line.largest):<{BAR_CELLS}}  {bar.count:>{width},}")
+    return lines
 
 
 def render_article(article: ArticleView) -> str:

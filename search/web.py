@@ -45,7 +45,7 @@ from indexer.stats import index_stats
 from indexer.store import IndexUnusable, default_index_dir
 
 from . import query as Q
-from .format import has_words, marked_html, safe_link, snippet_html, split, where
+from .format import TIMELINE_FACETS, Timeline, has_words, marked_html, safe_link, snippet_html, split, timeline, where
 from .query import QueryError
 from .searcher import ArticleView, SearchResult, Searcher
 
@@ -70,7 +70,8 @@ FILTER_LABELS = {"province": "Tỉnh, thành", "district": "Quận, huyện", "c
                  "author": "Tác giả", "source": "Nguồn"}
 FACET_LABELS = {"province": "Tỉnh, thành", "province_2025": "Tỉnh, thành (từ 2025)", "year": "Năm",
                 "term": "Nhiệm kỳ"}
-#: The filter a facet's value narrows by, where its name is not a filter's own.
+#: The filter a facet's value narrows by, where its name is not a filter's own. ``month`` is none: it is
+#: the timeline, whose bars narrow by ``since`` and ``until``.
 FACET_FILTERS = {"province_2025": "province"}
 SORTS = {"relevance": "Liên quan nhất", "date": "Mới nhất"}
 
@@ -181,9 +182,11 @@ class SearchParams:
 
 
 def _trimmed(data: dict, facet_values: int) -> dict:
-    """The result's JSON with each facet cut to its ``facet_values`` largest counts."""
+    """The result's JSON with each facet cut to its ``facet_values`` largest counts; the month timeline,
+    in order of time rather than of size, whole."""
     if data.get("facets"):
-        data["facets"] = {name: dict(list(counts.items())[:facet_values]) for name, counts in data["facets"].items()}
+        data["facets"] = {name: counts if name in TIMELINE_FACETS else dict(list(counts.items())[:facet_values])
+                          for name, counts in data["facets"].items()}
     return data
 
 
@@ -234,6 +237,48 @@ def how_many_vi(result: SearchResult) -> str:
     return line
 
 
+#: The timeline's drawing, in px: the tallest bar, the room above it (for its count) and below (for labels).
+CHART_BARS = 120
+CHART_TOP = 16
+CHART_BOTTOM = 22
+#: Bars are a twelfth of the width at most (one bar does not fill the page).
+CHART_SLOTS = 12
+#: Labels across the chart at most, so that they do not run together on a phone (a 320 px chart):
+#: "06/2020" takes about 42 px, "2020" about 26.
+CHART_LABELS = {"month": 6, "year": 9}
+
+
+def _chart(line: Timeline, link) -> dict[str, Any] | None:
+    """The timeline as an SVG bar chart: each bar's geometry, link, name and label.
+
+    Across, in percentages of the chart's width, so it fits a phone and a wide
+    screen alike while text keeps its size; up, in px. A bar links to the same
+    search within its month (or year).
+    """
+    if not line.bars:
+        return None
+    slot = 100 / max(len(line.bars), CHART_SLOTS)
+    every = max(1, math.ceil(round(100 / CHART_LABELS[line.unit] / slot, 6)))
+    bars = []
+    for i, bar in enumerate(line.bars):
+        height = max(2.0, round(bar.count / line.largest * CHART_BARS, 1)) if bar.count else 0.0
+        if line.unit == "month":
+            shown, name = f"{bar.label[5:7]}/{bar.label[:4]}", f"Tháng {int(bar.label[5:7])}/{bar.label[:4]}"
+        else:
+            shown, name = bar.label, f"Năm {bar.label}"
+        bars.append({"x": f"{i * slot:.3f}%", "slot": f"{slot:.3f}%", "width": f"{slot * 0.8:.3f}%",
+                     "middle": f"{(i + 0.4) * slot:.3f}%", "y": CHART_TOP + CHART_BARS - height, "height": height,
+                     "count": bar.count, "name": f"{name}: {_number(bar.count)} bài",
+                     "href": link(since=bar.since, until=bar.until, page=None),
+                     # the last labels could run off the right edge: none starts past 88% of the width
+                     "label": shown if i % every == 0 and i * slot <= 88 else None})
+    peak = max(line.bars, key=lambda b: b.count)
+    return {"bars": bars, "unit": "tháng" if line.unit == "month" else "năm", "peak": peak.count,
+            "peak_name": bars[line.bars.index(peak)]["name"].split(":")[0],
+            "counts": len(line.bars) <= CHART_SLOTS, "base": CHART_TOP + CHART_BARS,
+            "height": CHART_TOP + CHART_BARS + CHART_BOTTOM}
+
+
 def _search_page_context(params: SearchParams, page: int, result: SearchResult | None) -> dict:
     def link(**changes: Any) -> str:
         """This search's URL with some parameters changed (None drops one); the first page has no number."""
@@ -241,7 +286,7 @@ def _search_page_context(params: SearchParams, page: int, result: SearchResult |
 
     context: dict[str, Any] = {"params": params, "filters": params.filters(), "result": result, "link": link,
                                "page": page, "first": (page - 1) * PAGE_SIZE + 1,
-                               "pages": 0, "facets": [], "answers": [], "partial": []}
+                               "pages": 0, "facets": [], "answers": [], "partial": [], "chart": None}
     if result is not None:
         # Pages run through the answer set, then through the partial matches listed after it.
         shown = result.total + result.partial_total
@@ -250,10 +295,11 @@ def _search_page_context(params: SearchParams, page: int, result: SearchResult |
         context["answers"], context["partial"] = split(result, (page - 1) * PAGE_SIZE)
         for name, counts in (result.facets or {}).items():
             target = FACET_FILTERS.get(name, name)
-            if counts and target in Q.FILTER_NAMES:
+            if counts and name not in TIMELINE_FACETS and target in Q.FILTER_NAMES:
                 values = [(value, n, link(**{target: value})) for value, n in
                           list(counts.items())[:PAGE_FACET_VALUES]]
                 context["facets"].append((FACET_LABELS.get(name, name), values))
+        context["chart"] = _chart(timeline((result.facets or {}).get("month") or {}), link)
     return context
 
 
@@ -328,9 +374,12 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
                                        description="Hits to skip first: the next page starts at offset + limit."),
                    facets: bool = Query(False, description="Counts of the articles that hold every word (the "
                                                            "answer set, exactly) by province (pre-2025, and "
-                                                           "2025), year and term, most first."),
+                                                           "2025), year and term, most first, and by `month` "
+                                                           "(`2020-06`, in order of time: a timeline; undated "
+                                                           "articles are in no month)."),
                    facet_values: int = Query(FACET_VALUES, ge=1, le=MAX_FACET_VALUES,
-                                             description="The most values each facet lists.")) -> JSONResponse:
+                                             description="The most values each facet lists (the `month` "
+                                                         "timeline is never cut).")) -> JSONResponse:
         """Ranked articles for a query and filters: the object `vnsearch search --json` prints.
 
         `total` is exact (`total_exact`: true): the articles, within the filters, that hold every word

@@ -73,7 +73,8 @@ def test_the_article_page_links_only_the_http_article(linked_index) -> None:
 
 # -- counts, partial matches and marks, as a researcher reads them (format.how_many, render_text, render_html) --------
 
-from search.format import how_many, render_html, render_text, split  # noqa: E402
+from search.format import (BAR_CELLS, Bar, how_many, render_html, render_text, split, text_bar,  # noqa: E402
+                           text_timeline, timeline)
 from search.searcher import SearchResult  # noqa: E402
 
 TDM = "000_13d84c9b41a19287.txt"
@@ -126,3 +127,54 @@ def test_html_marks_titles_and_lists_partial_matches_apart(seed_searcher) -> Non
     answers, partial = page.split('<p class="partial">Holding only some of the words:</p>')
     assert answers.count("<li>") == 1 and "Missing" not in answers
     assert partial.startswith('\n<ol start="2">') and partial.count('<p class="missing">Missing: Thủ Dầu Một</p>') == 4
+
+
+# -- the timeline (format.timeline): by month, by year past four years ----------------------------------------------
+
+def test_the_timeline_runs_month_by_month_with_its_gaps() -> None:
+    line = timeline({"2020-11": 2, "2021-03": 2, "2021-04": 58})
+    assert line.unit == "month" and line.largest == 58
+    assert [(b.label, b.count) for b in line.bars] == [("2020-11", 2), ("2020-12", 0), ("2021-01", 0),
+                                                       ("2021-02", 0), ("2021-03", 2), ("2021-04", 58)]
+    assert (line.bars[1].since, line.bars[1].until) == ("2020-12", "2020-12")
+    assert timeline({}).bars == []
+
+
+def test_the_timeline_counts_years_past_four_years(seed_searcher) -> None:
+    # exactly four years of months stay months; one more month makes years
+    assert timeline({"2017-01": 1, "2020-12": 3}).unit == "month"
+    assert len(timeline({"2017-01": 1, "2020-12": 3}).bars) == 48
+    by_year = timeline({"2017-01": 1, "2017-05": 2, "2021-01": 3})
+    assert by_year.unit == "year"
+    assert by_year.bars == [Bar("2017", 3, "2017", "2017"), Bar("2018", 0, "2018", "2018"),
+                            Bar("2019", 0, "2019", "2019"), Bar("2020", 0, "2020", "2020"),
+                            Bar("2021", 3, "2021", "2021")]
+    # the seeds that hold "đảng viên" were published from October 2017 to March 2022
+    months = seed_searcher.search("đảng viên", facets=True).facets["month"]
+    line = timeline(months)
+    assert line.unit == "year" and sum(b.count for b in line.bars) == sum(months.values()) == 4
+    assert [(b.label, b.count) for b in line.bars] == [("2017", 1), ("2018", 0), ("2019", 0), ("2020", 2),
+                                                       ("2021", 0), ("2022", 1)]
+
+
+def test_text_bars_are_scaled_to_the_largest() -> None:
+    assert text_bar(58, 58) == "█" * BAR_CELLS
+    assert text_bar(29, 58) == "█" * (BAR_CELLS // 2)
+    assert text_bar(1, 1000) == "▏"  # any count shows
+    assert text_bar(0, 58) == ""
+    assert text_bar(3, 16, cells=4) == "▊"  # 3/16 of 4 cells: 6 eighths
+    lines = text_timeline(timeline({"2020-11": 2, "2021-01": 58}))
+    assert lines == ["timeline by month:",
+                     "  2020-11  █▍" + " " * (BAR_CELLS - 2) + "   2",
+                     "  2020-12  " + " " * BAR_CELLS + "   0",
+                     "  2021-01  " + "█" * BAR_CELLS + "  58"]
+
+
+def test_the_terminal_facets_end_with_the_timeline(seed_searcher) -> None:
+    text = render_text(seed_searcher.search("đảng viên", facets=True), color=False)
+    lines = text.splitlines()
+    start = lines.index("timeline by year:")
+    assert lines[start + 1:] == ["  2017     " + "█" * 20 + " " * 20 + "  1", "  2018     " + " " * 40 + "  0",
+                                 "  2019     " + " " * 40 + "  0", "  2020     " + "█" * 40 + "  2",
+                                 "  2021     " + " " * 40 + "  0", "  2022     " + "█" * 20 + " " * 20 + "  1"]
+    assert any(line.startswith("province: ") for line in lines) and not any(line.startswith("month:") for line in lines)

@@ -76,12 +76,15 @@ def test_filters_narrow_and_pages_do_not_overlap(client) -> None:
     assert [h["id"] for h in first + second] == [h["id"] for h in everything["hits"][:4]]
 
 
-def test_facet_values_are_capped_per_facet(client) -> None:
+def test_facet_values_are_capped_per_facet_but_the_timeline_is_whole(client) -> None:
     full = client.get("/api/search", params={"q": "", "since": "1990", "facets": "true"}).json()["facets"]
     one = client.get("/api/search", params={"q": "", "since": "1990", "facets": "true", "facet_values": 1}).json()
-    assert any(len(counts) > 1 for counts in full.values())
-    assert {name: list(counts.items())[:1] for name, counts in full.items()} == \
-        {name: list(counts.items()) for name, counts in one["facets"].items()}
+    assert any(len(counts) > 1 for name, counts in full.items() if name != "month")
+    assert {name: list(counts.items())[:1] for name, counts in full.items() if name != "month"} == \
+        {name: list(counts.items()) for name, counts in one["facets"].items() if name != "month"}
+    # the month timeline is in order of time, not of size: cut, it would lose its latest months
+    assert len(full["month"]) > 1 and one["facets"]["month"] == full["month"]
+    assert list(full["month"]) == sorted(full["month"])
 
 
 def test_article_and_stats_return_what_the_cli_prints(client, web_index) -> None:
@@ -429,10 +432,68 @@ def test_titles_are_marked_on_the_page(client) -> None:
                      r"<mark>Bình Liêu</mark>: Lãnh đạo toàn diện, đổi mới</a></h2>", page)
 
 
+def timeline_bars(page: str) -> list[tuple[str, str, str]]:
+    """(href, aria-label, title) of each bar of the page's timeline."""
+    svg = re.search(r'<figure class="timeline">.*?</figure>', page, re.S)
+    return re.findall(r'<a href="([^"]*)" aria-label="([^"]*)">\s*<title>([^<]*)</title>', svg[0], re.S) if svg else []
+
+
+def test_the_timeline_is_an_svg_of_links_by_month(client) -> None:
+    q = "đảng viên"
+    page = client.get("/", params={"q": q, "since": "2020", "sort": "date"}).text
+    month = client.get("/api/search", params={"q": q, "since": "2020", "facets": "true"}).json()["facets"]["month"]
+    assert month == {"2020-06": 1, "2020-08": 1, "2022-03": 1}
+    bars = timeline_bars(page)
+    assert len(bars) == 22  # June 2020 to March 2022, the empty months too
+    assert "theo tháng" in page and '<svg width="100%"' in page
+    for n, (href, label, title) in enumerate(bars):
+        year, mon = 2020 + (5 + n) // 12, (5 + n) % 12 + 1
+        key = f"{year}-{mon:02d}"
+        assert parse_qs(urlsplit(html.unescape(href)).query) == {"q": [q], "since": [key], "until": [key],
+                                                                  "sort": ["date"]}
+        assert label == title == f"Tháng {mon}/{year}: {month.get(key, 0)} bài"
+    href = html.unescape(bars[0][0])
+    narrowed = client.get(href).text
+    assert "1 bài chứa mọi từ" in narrowed and "Từ ngày: 2020-06" in narrowed and "Đến ngày: 2020-06" in narrowed
+
+
+def test_the_timeline_counts_years_over_a_long_span(client) -> None:
+    page = client.get("/", params={"q": "", "since": "1990", "province": "An Giang"}).text
+    everything = client.get("/", params={"q": "", "since": "1990"}).text
+    bars = timeline_bars(everything)
+    # the dated articles run from October 2017 to March 2022: more than four years, so years
+    assert [label for _, label, _ in bars] == ["Năm 2017: 1 bài", "Năm 2018: 0 bài", "Năm 2019: 0 bài",
+                                               "Năm 2020: 4 bài", "Năm 2021: 8 bài", "Năm 2022: 1 bài"]
+    assert parse_qs(urlsplit(html.unescape(bars[3][0])).query) == {"since": ["2020"], "until": ["2020"]}
+    assert "theo năm" in everything
+    assert "timeline" not in page or timeline_bars(page)  # a filter's undated articles draw no empty chart
+
+
+def test_month_is_the_timeline_not_a_facet_to_filter_by(client) -> None:
+    from search.web import FACET_FILTERS
+
+    page = client.get("/", params={"q": "", "since": "1990"}).text
+    assert "month" not in FACET_FILTERS and "month" not in FACET_FILTERS.values()
+    hrefs = [href for href, _ in links(page)]
+    assert hrefs and not any("month" in parse_qs(urlsplit(h).query) for h in hrefs)
+    facets = page.split('class="facets"')[1]
+    assert "2021-04" not in facets and "Tháng" not in facets
+
+
+def test_the_timeline_keeps_the_csp_no_script_and_no_inline_style(client) -> None:
+    assert CSP == ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+                   "base-uri 'none'; frame-ancestors 'none'")
+    for params in ({"q": "đảng viên", "since": "2020"}, {"q": "", "since": "1990"}, {"q": "thu dau mot"}):
+        response = client.get("/", params=params)
+        assert response.headers["content-security-policy"] == CSP
+        assert "<svg" in response.text and "<script" not in response.text
+        assert not re.search(r"\sstyle\s*=", response.text), params  # presentation attributes only
+
+
 def test_the_docs_say_which_count_is_exact(client) -> None:
     page = client.get("/docs").text
     search = page.split('id="get-api-search"')[1].split("</section>")[0]
     text = " ".join(_text(search).split())
     assert "total is exact (total_exact: true)" in text
     assert "partial_total is not exact (partial_exact: false)" in text
-    assert "missing" in text
+    assert "missing" in text and "month" in text
