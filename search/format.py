@@ -1,4 +1,4 @@
-"""Turning search results into text for people (terminal, HTML); JSON is ``to_dict``.
+"""Turning search results into text for people (terminal, HTML, CSV); JSON is ``to_dict``.
 
 Every format states the counts the same way: the answer set (the articles that
 hold every word of the query, counted exactly) first, then the articles that
@@ -8,9 +8,11 @@ match that follows the answer set says what it lacks.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 import click
@@ -248,6 +250,60 @@ def text_timeline(line: Timeline) -> list[str]:
     for bar in line.bars:
         lines.append(f"  {bar.label:<7}  {text_bar(bar.count, line.largest):<{BAR_CELLS}}  {bar.count:>{width},}")
     return lines
+
+
+# -- CSV: the answer set for a spreadsheet -------------------------------------------------------------------------
+
+CSV_COLUMNS = ("id", "title", "published", "provinces", "districts", "terms", "source", "url", "score")
+#: What makes a spreadsheet read a cell as a formula (or a DDE command) rather than text (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: object) -> str:
+    """A cell as text, never a formula: one that starts (after any spaces) as a formula would gets a
+    leading apostrophe, which spreadsheets show as text and do not run; lists are joined with "; "."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    text = str(value)
+    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
+
+
+def _distinct(values: Iterable[str | None]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def csv_row(hit: Hit) -> list[str]:
+    # ``source`` is asked of the library for every hit (issue 28); empty until a Hit carries it.
+    source = getattr(hit, "source", None)
+    return [csv_cell(v) for v in (
+        hit.id, hit.title, hit.published, _distinct(loc.get("province") for loc in hit.localities),
+        _distinct(loc.get("district") for loc in hit.localities), hit.terms, source, hit.url,
+        None if hit.score is None else f"{hit.score:g}")]
+
+
+def csv_chunks(result: SearchResult, offset: int = 0) -> Iterator[str]:
+    """The answer set (not the partial matches after it) as CSV text, in rank order, a row at a time;
+    ``offset``: where in the answer set the hits start.
+
+    The first chunk starts with a byte-order mark: Excel reads a CSV file without one
+    in the machine's legacy code page (Windows-1258 on a Vietnamese Windows, 1252 on
+    most others) and garbles every diacritic; with it, it reads UTF-8. Other
+    spreadsheets and the ``csv`` module (``encoding="utf-8-sig"``) take it in stride.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def chunk(row: Iterable[str]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        return buffer.getvalue()
+
+    yield "\ufeff" + chunk(CSV_COLUMNS)
+    for hit in split(result, offset)[0]:
+        yield chunk(csv_row(hit))
 
 
 def render_article(article: ArticleView) -> str:

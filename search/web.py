@@ -35,17 +35,20 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParameter
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from indexer.analysis import fold
 from indexer.stats import index_stats
 from indexer.store import IndexUnusable, default_index_dir
 
 from . import query as Q
-from .format import TIMELINE_FACETS, Timeline, has_words, marked_html, safe_link, snippet_html, split, timeline, where
+from .arguments import MAX_LIMIT as CSV_ROWS
+from .format import (TIMELINE_FACETS, Timeline, csv_chunks, has_words, marked_html, safe_link, snippet_html, split,
+                     timeline, where)
 from .query import QueryError
 from .searcher import ArticleView, SearchResult, Searcher
 
@@ -188,6 +191,20 @@ def _trimmed(data: dict, facet_values: int) -> dict:
         data["facets"] = {name: counts if name in TIMELINE_FACETS else dict(list(counts.items())[:facet_values])
                           for name, counts in data["facets"].items()}
     return data
+
+
+class CSVResponse(StreamingResponse):
+    """CSV text, streamed a row at a time (starlette adds ``charset=utf-8``)."""
+
+    media_type = "text/csv"
+
+
+def _csv_name(params: SearchParams) -> str:
+    """The download's file name: "vnsearch-tran-dau-binh-duong.csv", from the query and filters, ASCII only
+    (so it needs no quoting in the header), at most 60 characters of them."""
+    words = " ".join([params.q, *params.filters().values()])
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(words))[:60].strip("-")
+    return f"vnsearch-{slug or 'ket-qua'}.csv"
 
 
 def _templates() -> Environment:
@@ -393,6 +410,27 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
             result = params.search(searcher, limit=limit, offset=offset, facets=facets)
         return JSONResponse(_trimmed(result.to_dict(), facet_values))
 
+    @app.get("/api/search.csv", tags=["api"], response_class=CSVResponse,
+             responses={200: {"description": "The answer set as CSV, an article a row, in rank order: "
+                                             "`id`, `title`, `published`, `provinces`, `districts`, `terms`, "
+                                             "`source`, `url`, `score` (lists joined with `; `), UTF-8 with a "
+                                             "byte-order mark (so that Excel reads the diacritics); a cell "
+                                             "that a spreadsheet would run as a formula starts with `'`",
+                              "content": {"text/csv": {"schema": {"type": "string"}}}}, **errors})
+    def api_search_csv(params: SearchParams = Depends(),
+                       limit: int = Query(CSV_ROWS, ge=1, le=CSV_ROWS,
+                                          description="Rows to write: by default the whole answer set, up to "
+                                                      f"{CSV_ROWS:,}."),
+                       offset: int = Query(0, ge=0, le=MAX_OFFSET,
+                                           description="Articles of the answer set to skip first.")) -> CSVResponse:
+        """The search's answer set (the articles that hold every word, not the partial matches) as a CSV
+        file to download, with the parameters of `GET /api/search`."""
+        with shared.turn() as searcher:
+            result = params.search(searcher, limit=limit, offset=offset, snippet_count=0)
+        # The search is done (and its slot free) before the first row is sent; the rows are written as sent.
+        return CSVResponse((chunk.encode("utf-8") for chunk in csv_chunks(result, offset)),
+                           headers={"Content-Disposition": f'attachment; filename="{_csv_name(params)}"'})
+
     @app.get("/api/suggest", tags=["api"], responses=errors)
     def api_suggest(q: str = Query(..., max_length=Q.MAX_QUERY_CHARS,
                                    description="The query as typed so far.")) -> dict[str, str | None]:
@@ -472,10 +510,12 @@ def _api_docs(spec: dict[str, Any]) -> dict[str, Any]:
                           for p in op.get("parameters", [])]
             responses = []
             for status, response in sorted(op.get("responses", {}).items()):
-                schema = response.get("content", {}).get("application/json", {}).get("schema")
+                content = response.get("content", {})
+                schema = content.get("application/json", {}).get("schema")
+                # what is not JSON (the CSV) is named by its media type
+                shown = _type(schema) if schema is not None else next(iter(content), "")
                 responses.append({"status": status, "description": response.get("description", ""),
-                                  "type": _type(schema) if schema is not None else "",
-                                  "defined": schema is not None and "$ref" in schema})
+                                  "type": shown, "defined": schema is not None and "$ref" in schema})
             endpoints.append({"method": method.upper(), "path": path, "anchor": _anchor(method, path),
                               "description": op.get("description") or op.get("summary", ""),
                               "parameters": parameters, "responses": responses,
