@@ -290,8 +290,9 @@ def _chart(line: Timeline, link) -> dict[str, Any] | None:
                      # the last labels could run off the right edge: none starts past 88% of the width
                      "label": shown if i % every == 0 and i * slot <= 88 else None})
     peak = max(line.bars, key=lambda b: b.count)
+    # One bar says nothing a sentence does not: the page writes the sentence instead of drawing it.
     return {"bars": bars, "unit": "tháng" if line.unit == "month" else "năm", "peak": peak.count,
-            "peak_name": bars[line.bars.index(peak)]["name"].split(":")[0],
+            "peak_name": bars[line.bars.index(peak)]["name"].split(":")[0].lower(), "single": len(bars) == 1,
             "counts": len(line.bars) <= CHART_SLOTS, "base": CHART_TOP + CHART_BARS,
             "height": CHART_TOP + CHART_BARS + CHART_BOTTOM}
 

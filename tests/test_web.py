@@ -466,7 +466,17 @@ def test_the_timeline_counts_years_over_a_long_span(client) -> None:
                                                "Năm 2020: 4 bài", "Năm 2021: 8 bài", "Năm 2022: 1 bài"]
     assert parse_qs(urlsplit(html.unescape(bars[3][0])).query) == {"since": ["2020"], "until": ["2020"]}
     assert "theo năm" in everything
-    assert "timeline" not in page or timeline_bars(page)  # a filter's undated articles draw no empty chart
+    # within An Giang (and Kiên Giang, part of it since 2025) one article is dated: one month is a sentence
+    assert '<p class="timeline">1 bài có ngày đăng, đều trong tháng 4/2021</p>' in page
+    undated = client.get("/", params={"q": '"xã Phú Thuận"'}).text  # its one article has no date: no timeline
+    assert "1 bài chứa mọi từ" in undated and 'class="timeline"' not in undated
+
+
+def test_one_month_is_said_not_drawn(client) -> None:
+    month = client.get("/api/search", params={"q": "thu dau mot", "facets": "true"}).json()["facets"]["month"]
+    assert month == {"2020-06": 1}
+    page = client.get("/", params={"q": "thu dau mot"}).text
+    assert '<p class="timeline">1 bài có ngày đăng, đều trong tháng 6/2020</p>' in page and "<svg" not in page
 
 
 def test_month_is_the_timeline_not_a_facet_to_filter_by(client) -> None:
@@ -483,7 +493,7 @@ def test_month_is_the_timeline_not_a_facet_to_filter_by(client) -> None:
 def test_the_timeline_keeps_the_csp_no_script_and_no_inline_style(client) -> None:
     assert CSP == ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
                    "base-uri 'none'; frame-ancestors 'none'")
-    for params in ({"q": "đảng viên", "since": "2020"}, {"q": "", "since": "1990"}, {"q": "thu dau mot"}):
+    for params in ({"q": "đảng viên", "since": "2020"}, {"q": "", "since": "1990"}, {"q": "tỉnh"}):
         response = client.get("/", params=params)
         assert response.headers["content-security-policy"] == CSP
         assert "<svg" in response.text and "<script" not in response.text
