@@ -148,6 +148,21 @@ def snippet_html(snippet: Snippet) -> str:
     return marked_html(snippet.text, snippet.highlights).replace("\n", " ")
 
 
+def paragraphs_html(text: str, spans: Iterable[tuple[int, int]]) -> list[str]:
+    """An article body's paragraphs (split at blank lines, blank ones left out), each escaped with its
+    part of the marks in ``<mark>``; a mark that runs over a paragraph break is marked on both sides."""
+    spans = sorted(spans)
+    out, start = [], 0
+    while start <= len(text):
+        end = text.find("\n\n", start)
+        end = len(text) if end < 0 else end
+        if text[start:end].strip():
+            inside = [(max(a, start) - start, min(b, end) - start) for a, b in spans if a < end and b > start]
+            out.append(marked_html(text[start:end], inside))
+        start = end + 2
+    return out
+
+
 def _hit_html(hit: Hit) -> str:
     e = html.escape
     link = safe_link(hit.url)

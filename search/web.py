@@ -47,8 +47,9 @@ from indexer.store import IndexUnusable, default_index_dir
 
 from . import query as Q
 from .arguments import MAX_LIMIT as CSV_ROWS
-from .format import (TIMELINE_FACETS, Timeline, csv_chunks, has_words, marked_html, safe_link, snippet_html, split,
-                     timeline, where)
+from .arguments import BadArgument
+from .format import (TIMELINE_FACETS, Timeline, csv_chunks, has_words, marked_html, paragraphs_html, safe_link,
+                     snippet_html, split, timeline, where)
 from .query import QueryError
 from .searcher import ArticleView, SearchResult, Searcher
 
@@ -211,7 +212,7 @@ def _templates() -> Environment:
     env = Environment(loader=PackageLoader("search", "templates"), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(marked=lambda s: Markup(snippet_html(s)), where=lambda loc: where([loc]), code=_code_spans,
-                       day=_day, number=_number, article_url=lambda doc_id: "/articles/" + quote(doc_id, safe=""),
+                       day=_day, number=_number,
                        hit_title=lambda hit: Markup(marked_html(hit.title, hit.title_highlights)))
     env.globals.update(filter_labels=FILTER_LABELS, facet_labels=FACET_LABELS, sorts=SORTS,
                        safe_link=safe_link)
@@ -239,6 +240,10 @@ def _query_string(params: SearchParams, **changes: Any) -> str:
     if merged.get("page") == 1:
         merged["page"] = None
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+def _searched(params: SearchParams) -> bool:
+    return bool(params.q.strip() or params.filters())
 
 
 def how_many_vi(result: SearchResult) -> str:
@@ -302,8 +307,12 @@ def _search_page_context(params: SearchParams, page: int, result: SearchResult |
         """This search's URL with some parameters changed (None drops one); the first page has no number."""
         return "/?" + _query_string(params, **changes)
 
+    def article_link(doc_id: str) -> str:
+        """An article's page, carrying this search (and page) so that it marks the query and leads back here."""
+        return "/articles/" + quote(doc_id, safe="") + "?" + _query_string(params, page=page)
+
     context: dict[str, Any] = {"params": params, "filters": params.filters(), "result": result, "link": link,
-                               "page": page, "first": (page - 1) * PAGE_SIZE + 1,
+                               "article_link": article_link, "page": page, "first": (page - 1) * PAGE_SIZE + 1,
                                "pages": 0, "facets": [], "answers": [], "partial": [], "chart": None}
     if result is not None:
         # Pages run through the answer set, then through the partial matches listed after it.
@@ -485,8 +494,26 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
                     **_search_page_context(params, page, result))
 
     @app.get("/articles/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(doc_id: str):
-        return html("article.html", article=_article(doc_id))
+    def article_page(doc_id: str, params: SearchParams = Depends(),
+                     page: int = Query(1, ge=1, le=MAX_OFFSET // PAGE_SIZE + 1)):
+        """The article; reached from a search (its parameters in the query string), with the query's
+        words marked and a link back to that page of results."""
+        article = _article(doc_id)
+        title_marks: list[tuple[int, int]] = []
+        body_marks: list[tuple[int, int]] = []
+        if params.q.strip():
+            with shared.turn() as searcher:
+                # ``Searcher.marks`` is asked of the library (issue 28); until it is there, nothing is marked.
+                marks = getattr(searcher, "marks", None)
+                try:
+                    if marks is not None:
+                        title_marks, body_marks = marks(params.q, article.title), marks(params.q, article.body)
+                except BadArgument:  # a filter inside q that is not one (since:mai): the article, unmarked
+                    pass
+        title = Markup(marked_html(article.title, title_marks)) if article.title else article.id
+        return html("article.html", article=article, title=title,
+                    paragraphs=[Markup(p) for p in paragraphs_html(article.body, body_marks)],
+                    back="/?" + _query_string(params, page=page) if _searched(params) else None)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def docs_page():

@@ -73,8 +73,8 @@ def test_the_article_page_links_only_the_http_article(linked_index) -> None:
 
 # -- counts, partial matches and marks, as a researcher reads them (format.how_many, render_text, render_html) --------
 
-from search.format import (BAR_CELLS, Bar, how_many, render_html, render_text, split, text_bar,  # noqa: E402
-                           text_timeline, timeline)
+from search.format import (BAR_CELLS, Bar, how_many, paragraphs_html, render_html, render_text, split,  # noqa: E402
+                           text_bar, text_timeline, timeline)
 from search.searcher import SearchResult  # noqa: E402
 
 TDM = "000_13d84c9b41a19287.txt"
@@ -127,6 +127,19 @@ def test_html_marks_titles_and_lists_partial_matches_apart(seed_searcher) -> Non
     answers, partial = page.split('<p class="partial">Holding only some of the words:</p>')
     assert answers.count("<li>") == 1 and "Missing" not in answers
     assert partial.startswith('\n<ol start="2">') and partial.count('<p class="missing">Missing: Thủ Dầu Một</p>') == 4
+
+
+def test_paragraphs_keep_their_marks_and_escape_the_rest() -> None:
+    body = "Đảng bộ TP.Thủ Dầu Một <b>có</b> 8.177 đảng viên\n\nđảng viên mới của Thủ Dầu Một\n\n\n\n"
+    tdm, first = body.index("Thủ Dầu Một"), body.index("đảng viên")
+    second, last = body.index("đảng viên", first + 1), body.rindex("Thủ Dầu Một")
+    # adjacent marks merge over white space (``highlight.matched_spans``), so one may run over a break:
+    # it is marked on both sides of it
+    marks = [(tdm, tdm + 11), (first, second + 9), (last, last + 11)]
+    assert paragraphs_html(body, marks) == [
+        "Đảng bộ TP.<mark>Thủ Dầu Một</mark> &lt;b&gt;có&lt;/b&gt; 8.177 <mark>đảng viên</mark>",
+        "<mark>đảng viên</mark> mới của <mark>Thủ Dầu Một</mark>"]
+    assert paragraphs_html("", []) == [] and paragraphs_html("Bình Liêu", []) == ["Bình Liêu"]
 
 
 # -- the timeline (format.timeline): by month, by year past four years ----------------------------------------------
