@@ -13,7 +13,7 @@ from indexer.cli import index_option
 from indexer.interrupts import stopped
 from indexer.store import IndexUnusable, default_index_dir, index_exists
 
-from .format import render_article, render_html, render_text
+from .format import csv_chunks, render_article, render_html, render_text
 from .arguments import BadArgument
 from .searcher import Searcher
 
@@ -87,6 +87,9 @@ def _first_use(target) -> None:
         click.echo(f"vnsearch: {summary.indexed} articles indexed in {summary.seconds:.1f} s", err=True)
 
 
+#: The most hits ``vnsearch search`` shows, and the most rows it writes as CSV (the library's cap).
+PAGE_LIMIT = 1000
+CSV_ROWS = 10_000
 #: Connections uvicorn holds at once; past them it answers 503 at once rather than queueing.
 SERVE_CONNECTIONS = 128
 
@@ -150,7 +153,9 @@ suggestion, and words not in the index a spelling correction.
 @main.command("search", cls=QueryCommand, help=QUERY_HELP)
 @click.argument("query", nargs=-1, required=True)
 @index_option
-@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits to show.")
+@click.option("--limit", "-n", type=click.IntRange(1, CSV_ROWS), default=None,
+              help=f"Hits to show [default: 10, at most {PAGE_LIMIT:,}; with --format csv the answer set, "
+                   f"up to {CSV_ROWS:,} rows].")
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True,
               help="Hits to skip first (the next page starts at offset + limit).")
 @click.option("--province", help="Province, old or 2025 name, with or without diacritics ('binh duong', 'TP.HCM').")
@@ -164,23 +169,39 @@ suggestion, and words not in the index a spelling correction.
 @click.option("--source", help="Source: a site ('baobinhduong.vn', 'www.' optional) or an outlet's name.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="Best match first, or newest first.")
-@click.option("--facets", is_flag=True, help="Counts of matches by province (pre-2025, and 2025), year and term.")
+@click.option("--facets", is_flag=True, help="Counts of the articles holding every word by province (pre-2025, and "
+                                            "2025), year and term, and a timeline of them by month (by year past "
+                                            "four years).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (same as --format json).")
-@click.option("--format", "fmt", type=click.Choice(["text", "html", "json"]), default="text", show_default=True,
-              help="Output: text (coloured on a terminal), HTML with <mark> around matches, or JSON.")
-def search_command(query: tuple[str, ...], index_dir: str | None, limit: int, offset: int, as_json: bool, fmt: str,
-                   **options) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "html", "json", "csv"]), default="text",
+              show_default=True,
+              help="Output: text (coloured on a terminal), HTML with <mark> around matches, JSON, or CSV for a "
+                   "spreadsheet (the articles holding every word, UTF-8 with a byte-order mark).")
+def search_command(query: tuple[str, ...], index_dir: str | None, limit: int | None, offset: int, as_json: bool,
+                   fmt: str, **options) -> None:
+    as_csv = fmt == "csv" and not as_json
+    if limit is None:
+        limit = CSV_ROWS if as_csv else 10
+    elif limit > PAGE_LIMIT and not as_csv:
+        raise click.BadParameter(f"at most {PAGE_LIMIT:,} hits a page ({CSV_ROWS:,} with --format csv), not {limit}",
+                                 param_hint="'--limit' / '-n'")
+    if as_csv:
+        options["facets"] = False  # a CSV file has no room for them
+        options["snippet_count"] = 0
     with _open(index_dir) as searcher:
         try:
             result = searcher.search(" ".join(query), limit=limit, offset=offset, **options)
         except (BadArgument, IndexUnusable) as e:
             raise click.ClickException(str(e)) from None
-    if as_json or fmt == "json":
+    if as_csv:
+        for chunk in csv_chunks(result, offset):  # bytes: UTF-8 whatever the terminal's encoding
+            click.echo(chunk.encode("utf-8"), nl=False)
+    elif as_json or fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
     elif fmt == "html":
-        click.echo(render_html(result))
+        click.echo(render_html(result, offset))
     else:
-        click.echo(render_text(result, color=sys.stdout.isatty()))
+        click.echo(render_text(result, color=sys.stdout.isatty(), offset=offset))
 
 
 @main.command()

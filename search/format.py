@@ -1,25 +1,40 @@
-"""Turning search results into text for people (terminal, HTML); JSON is ``to_dict``."""
+"""Turning search results into text for people (terminal, HTML, CSV); JSON is ``to_dict``.
+
+Every format states the counts the same way: the answer set (the articles that
+hold every word of the query, counted exactly) first, then the articles that
+hold only some of them, "about" when that count is not exact; and each partial
+match that follows the answer set says what it lacks.
+"""
 
 from __future__ import annotations
 
+import csv
 import html
-from typing import Callable
+import io
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 import click
 
 from .highlight import Snippet
-from .searcher import ArticleView, SearchResult
+from .searcher import ArticleView, Hit, SearchResult
+
+
+def _marked_text(text: str, spans: Iterable[tuple[int, int]], mark: Callable[[str], str],
+                 plain: Callable[[str], str]) -> str:
+    """``text`` with each (start, end) span passed through ``mark`` and the rest through ``plain``."""
+    out, last = [], 0
+    for start, end in spans:
+        out.append(plain(text[last:start]))
+        out.append(mark(text[start:end]))
+        last = end
+    out.append(plain(text[last:]))
+    return "".join(out)
 
 
 def _marked(snippet: Snippet, mark: Callable[[str], str], plain: Callable[[str], str]) -> str:
-    out, last = [], 0
-    for start, end in snippet.highlights:
-        out.append(plain(snippet.text[last:start]))
-        out.append(mark(snippet.text[start:end]))
-        last = end
-    out.append(plain(snippet.text[last:]))
-    return "".join(out).replace("\n", " ")
+    return _marked_text(snippet.text, snippet.highlights, mark, plain).replace("\n", " ")
 
 
 def where(localities: list[dict]) -> str:
@@ -52,52 +67,258 @@ def safe_link(url: str | None) -> str | None:
     return cleaned if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def _how_many(result: SearchResult) -> str:
-    """The count as every format states it: "12 articles", "1 article"."""
-    return f"{result.total} article{'s' if result.total != 1 else ''}"
+def _approximately(n: int, exact: bool, about: str) -> str:
+    return f"{n:,}" if exact else f"{about} {n:,}"
 
 
-def render_text(result: SearchResult, color: bool) -> str:
+def has_words(result: SearchResult) -> bool:
+    """Whether the search had a query to hold (else its filters alone chose the articles)."""
+    return bool(result.query.strip())
+
+
+def how_many(result: SearchResult, query: str | None = None) -> str:
+    """The counts in English, as the terminal and HTML output state them: "12 articles hold every
+    word of 'tràn dầu' · about 340 hold some of them"; ``query``: the query as the format shows it."""
+    total = _approximately(result.total, result.total_exact, "about")
+    articles = f"{total} article{'s' if result.total != 1 else ''}"
+    if not has_words(result):
+        return articles  # filters alone: there are no words to hold
+    line = f"{articles} hold{'s' if result.total == 1 else ''} every word of {query or repr(result.query)}"
+    if result.partial_total:
+        partial = _approximately(result.partial_total, result.partial_exact, "about")
+        line += f" · {partial} hold{'s' if result.partial_total == 1 else ''} some of them"
+    return line
+
+
+def split(result: SearchResult, offset: int = 0) -> tuple[list[Hit], list[Hit]]:
+    """A page's hits as (the answer set's, the partial matches after it), by position, as ``hits`` is
+    documented: the answer set's ``total`` articles come first; ``offset`` is where the page starts."""
+    answers = max(0, min(len(result.hits), result.total - offset))
+    return result.hits[:answers], result.hits[answers:]
+
+
+def missing(hit: Hit) -> str:
+    """A partial match's missing words as typed, joined: 'Thủ Dầu Một, "xã Phú Thuận"'."""
+    return ", ".join(hit.missing)
+
+
+#: The line before the first partial match, in the terminal and HTML output.
+PARTIAL_HEADING = "Holding only some of the words:"
+
+
+def render_text(result: SearchResult, color: bool, offset: int = 0) -> str:
+    """The result for a terminal; ``offset``: the number of hits before this page."""
     mark = (lambda s: click.style(s, fg="yellow", bold=True)) if color else (lambda s: f"[{s}]")
+    bold = lambda s: click.style(s, bold=True)  # noqa: E731
     lines = []
     if result.suggestion:
         lines.append(f"Did you mean: {result.suggestion}")
-    lines.append(f"{_how_many(result)} for {result.query!r}")
-    for i, hit in enumerate(result.hits, 1):
-        title = click.style(hit.title, bold=True) if color else hit.title
+    lines.append(how_many(result))
+    partial = split(result, offset)[1]
+    for i, hit in enumerate(result.hits, offset + 1):
+        if partial and hit is partial[0]:
+            lines += ["", PARTIAL_HEADING]
+        # Marked in colour only: brackets in a plain title would be copied with it.
+        title = _marked_text(hit.title, hit.title_highlights, lambda s: bold(mark(s)), bold) if color else hit.title
         details = " · ".join(x for x in [(hit.published or "")[:10], where(hit.localities),
                                            ", ".join(hit.terms[:3]),
                                            "" if hit.score is None else f"score {hit.score:.2f}"] if x)
         lines += ["", f"{i}. {title}", f"   {hit.id}  {details}"]
+        if hit.missing:
+            lines.append(f"   Missing: {missing(hit)}")
         lines += [f"   … {_marked(s, mark, str)} …" for s in hit.snippets]
     if result.facets:
         lines.append("")
         for name, counts in result.facets.items():
+            if name in TIMELINE_FACETS:
+                continue
             # Empty when nothing matched, or when the index predates the facet's field.
             lines.append(f"{name}: " + (", ".join(f"{k} ({v})" for k, v in list(counts.items())[:10]) or "-"))
+        lines += text_timeline(timeline(result.facets.get("month") or {}))
     return "\n".join(lines)
+
+
+def marked_html(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` escaped, each span in ``<mark>``: marks wrap escaped text, nothing is unescaped."""
+    return _marked_text(text, spans, lambda t: f"<mark>{html.escape(t)}</mark>", html.escape)
 
 
 def snippet_html(snippet: Snippet) -> str:
     """The snippet escaped, each matched span in ``<mark>``: marks wrap escaped text, nothing is unescaped."""
-    return _marked(snippet, lambda t: f"<mark>{html.escape(t)}</mark>", html.escape)
+    return marked_html(snippet.text, snippet.highlights).replace("\n", " ")
 
 
-def render_html(result: SearchResult) -> str:
+def paragraphs_html(text: str, spans: Iterable[tuple[int, int]]) -> list[str]:
+    """An article body's paragraphs (split at blank lines, blank ones left out), each escaped with its
+    part of the marks in ``<mark>``; a mark that runs over a paragraph break is marked on both sides."""
+    spans = sorted(spans)
+    out, start = [], 0
+    while start <= len(text):
+        end = text.find("\n\n", start)
+        end = len(text) if end < 0 else end
+        if text[start:end].strip():
+            inside = [(max(a, start) - start, min(b, end) - start) for a, b in spans if a < end and b > start]
+            out.append(marked_html(text[start:end], inside))
+        start = end + 2
+    return out
+
+
+def _hit_html(hit: Hit) -> str:
     e = html.escape
-    parts = [f"<section class=\"vnsearch\"><p>{_how_many(result)} for <q>{e(result.query)}</q></p>"]
+    link = safe_link(hit.url)
+    title = marked_html(hit.title, hit.title_highlights)
+    if link:
+        title = f'<a href="{e(link)}" rel="noopener noreferrer nofollow">{title}</a>'
+    parts = [f"<li><h3>{title}</h3><p class=\"meta\">{e(hit.published or '')} {e(where(hit.localities))}</p>"]
+    if hit.missing:
+        parts.append(f"<p class=\"missing\">Missing: {e(missing(hit))}</p>")
+    parts += [f"<p>…{snippet_html(s)}…</p>" for s in hit.snippets]
+    return "\n".join(parts + ["</li>"])
+
+
+def render_html(result: SearchResult, offset: int = 0) -> str:
+    """The result as an HTML fragment; ``offset``: the number of hits before this page."""
+    e = html.escape
+    parts = [f"<section class=\"vnsearch\"><p class=\"count\">{how_many(result, f'<q>{e(result.query)}</q>')}</p>"]
     if result.suggestion:
         parts.append(f"<p>Did you mean: <em>{e(result.suggestion)}</em></p>")
-    parts.append("<ol>")
-    for hit in result.hits:
-        link = safe_link(hit.url)
-        title = f'<a href="{e(link)}" rel="noopener noreferrer nofollow">{e(hit.title)}</a>' if link else e(hit.title)
-        parts.append(f"<li><h3>{title}</h3><p class=\"meta\">{e(hit.published or '')} {e(where(hit.localities))}</p>")
-        for s in hit.snippets:
-            parts.append(f"<p>…{snippet_html(s)}…</p>")
-        parts.append("</li>")
-    parts.append("</ol></section>")
+    answers, partial = split(result, offset)
+    if answers or not partial:
+        parts += [f"<ol start=\"{offset + 1}\">" if offset else "<ol>", *map(_hit_html, answers), "</ol>"]
+    if partial:
+        # A list of its own, numbered on from the answer set's: these hold only some of the words.
+        parts += [f"<p class=\"partial\">{e(PARTIAL_HEADING)}</p>", f"<ol start=\"{offset + len(answers) + 1}\">",
+                  *map(_hit_html, partial), "</ol>"]
+    parts.append("</section>")
     return "\n".join(parts)
+
+
+# -- the timeline: the answer set by month, or by year over a long span ------------------------------------------
+
+#: Facets that are a timeline, not a list of values to filter by (``since``/``until`` are its filter).
+TIMELINE_FACETS = frozenset({"month"})
+#: Past this many months from the first to the last, the timeline counts years.
+MONTHS_SHOWN = 48
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the timeline: "2020-06" (or "2020"), its count, and the ``since``/``until`` that select it."""
+
+    label: str
+    count: int
+    since: str
+    until: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    unit: str  # "month" or "year"
+    bars: list[Bar]
+
+    @property
+    def largest(self) -> int:
+        return max((b.count for b in self.bars), default=0)
+
+
+def timeline(months: dict[str, int]) -> Timeline:
+    """The ``month`` facet ({"2017-03": 12, ...}) as bars from its first month to its last, empty ones
+    included (a gap is news too); by year when that is more than ``MONTHS_SHOWN`` months."""
+    if not months:
+        return Timeline("month", [])
+    keys = sorted(months)
+    first, last = (int(keys[0][:4]), int(keys[0][5:7])), (int(keys[-1][:4]), int(keys[-1][5:7]))
+    span = (last[0] - first[0]) * 12 + last[1] - first[1] + 1
+    if span > MONTHS_SHOWN:
+        years: dict[str, int] = {}
+        for key, n in months.items():
+            years[key[:4]] = years.get(key[:4], 0) + n
+        labels = [str(y) for y in range(first[0], last[0] + 1)]
+        return Timeline("year", [Bar(y, years.get(y, 0), y, y) for y in labels])
+    bars = []
+    for k in range(span):
+        year, month = first[0] + (first[1] - 1 + k) // 12, (first[1] - 1 + k) % 12 + 1
+        label = f"{year:04d}-{month:02d}"
+        bars.append(Bar(label, months.get(label, 0), label, label))
+    return Timeline("month", bars)
+
+
+#: A bar's last cell, in eighths: "▏" is one eighth of a "█".
+_EIGHTHS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+BAR_CELLS = 40
+
+
+def text_bar(count: int, largest: int, cells: int = BAR_CELLS) -> str:
+    """``count`` as a bar of block characters, ``cells`` wide for the ``largest``; any count above 0 shows."""
+    if count <= 0 or largest <= 0:
+        return ""
+    eighths = max(1, round(count / largest * cells * 8))
+    return "█" * (eighths // 8) + _EIGHTHS[eighths % 8]
+
+
+def text_timeline(line: Timeline) -> list[str]:
+    """The timeline as lines of a terminal bar chart: label, bar, count; nothing when it has no bars."""
+    if not line.bars:
+        return []
+    width = len(f"{line.largest:,}")
+    lines = [f"timeline by {line.unit}:"]
+    for bar in line.bars:
+        lines.append(f"  {bar.label:<7}  {text_bar(bar.count, line.largest):<{BAR_CELLS}}  {bar.count:>{width},}")
+    return lines
+
+
+# -- CSV: the answer set for a spreadsheet -------------------------------------------------------------------------
+
+CSV_COLUMNS = ("id", "title", "published", "provinces", "districts", "terms", "source", "url", "score")
+#: What makes a spreadsheet read a cell as a formula (or a DDE command) rather than text (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: object) -> str:
+    """A cell as text, never a formula: one that starts (after any spaces) as a formula would gets a
+    leading apostrophe, which spreadsheets show as text and do not run; lists are joined with "; "."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    text = str(value)
+    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
+
+
+def _distinct(values: Iterable[str | None]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def csv_row(hit: Hit) -> list[str]:
+    # ``source`` is asked of the library for every hit (issue 28); empty until a Hit carries it.
+    source = getattr(hit, "source", None)
+    return [csv_cell(v) for v in (
+        hit.id, hit.title, hit.published, _distinct(loc.get("province") for loc in hit.localities),
+        _distinct(loc.get("district") for loc in hit.localities), hit.terms, source, hit.url,
+        None if hit.score is None else f"{hit.score:g}")]
+
+
+def csv_chunks(result: SearchResult, offset: int = 0) -> Iterator[str]:
+    """The answer set (not the partial matches after it) as CSV text, in rank order, a row at a time;
+    ``offset``: where in the answer set the hits start.
+
+    The first chunk starts with a byte-order mark: Excel reads a CSV file without one
+    in the machine's legacy code page (Windows-1258 on a Vietnamese Windows, 1252 on
+    most others) and garbles every diacritic; with it, it reads UTF-8. Other
+    spreadsheets and the ``csv`` module (``encoding="utf-8-sig"``) take it in stride.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def chunk(row: Iterable[str]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        return buffer.getvalue()
+
+    yield "\ufeff" + chunk(CSV_COLUMNS)
+    for hit in split(result, offset)[0]:
+        yield chunk(csv_row(hit))
 
 
 def render_article(article: ArticleView) -> str:

@@ -35,17 +35,21 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParameter
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from indexer.analysis import fold
 from indexer.stats import index_stats
 from indexer.store import IndexUnusable, default_index_dir
 
 from . import query as Q
-from .format import safe_link, snippet_html, where
+from .arguments import MAX_LIMIT as CSV_ROWS
+from .arguments import BadArgument
+from .format import (TIMELINE_FACETS, Timeline, csv_chunks, has_words, marked_html, paragraphs_html, safe_link,
+                     snippet_html, split, timeline, where)
 from .query import QueryError
 from .searcher import ArticleView, SearchResult, Searcher
 
@@ -70,7 +74,8 @@ FILTER_LABELS = {"province": "Tỉnh, thành", "district": "Quận, huyện", "c
                  "author": "Tác giả", "source": "Nguồn"}
 FACET_LABELS = {"province": "Tỉnh, thành", "province_2025": "Tỉnh, thành (từ 2025)", "year": "Năm",
                 "term": "Nhiệm kỳ"}
-#: The filter a facet's value narrows by, where its name is not a filter's own.
+#: The filter a facet's value narrows by, where its name is not a filter's own. ``month`` is none: it is
+#: the timeline, whose bars narrow by ``since`` and ``until``.
 FACET_FILTERS = {"province_2025": "province"}
 SORTS = {"relevance": "Liên quan nhất", "date": "Mới nhất"}
 
@@ -181,17 +186,34 @@ class SearchParams:
 
 
 def _trimmed(data: dict, facet_values: int) -> dict:
-    """The result's JSON with each facet cut to its ``facet_values`` largest counts."""
+    """The result's JSON with each facet cut to its ``facet_values`` largest counts; the month timeline,
+    in order of time rather than of size, whole."""
     if data.get("facets"):
-        data["facets"] = {name: dict(list(counts.items())[:facet_values]) for name, counts in data["facets"].items()}
+        data["facets"] = {name: counts if name in TIMELINE_FACETS else dict(list(counts.items())[:facet_values])
+                          for name, counts in data["facets"].items()}
     return data
+
+
+class CSVResponse(StreamingResponse):
+    """CSV text, streamed a row at a time (starlette adds ``charset=utf-8``)."""
+
+    media_type = "text/csv"
+
+
+def _csv_name(params: SearchParams) -> str:
+    """The download's file name: "vnsearch-tran-dau-binh-duong.csv", from the query and filters, ASCII only
+    (so it needs no quoting in the header), at most 60 characters of them."""
+    words = " ".join([params.q, *params.filters().values()])
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(words))[:60].strip("-")
+    return f"vnsearch-{slug or 'ket-qua'}.csv"
 
 
 def _templates() -> Environment:
     env = Environment(loader=PackageLoader("search", "templates"), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(marked=lambda s: Markup(snippet_html(s)), where=lambda loc: where([loc]), code=_code_spans,
-                       day=_day, number=_number, article_url=lambda doc_id: "/articles/" + quote(doc_id, safe=""))
+                       day=_day, number=_number,
+                       hit_title=lambda hit: Markup(marked_html(hit.title, hit.title_highlights)))
     env.globals.update(filter_labels=FILTER_LABELS, facet_labels=FACET_LABELS, sorts=SORTS,
                        safe_link=safe_link)
     return env
@@ -211,26 +233,100 @@ def _number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _search_page_context(params: SearchParams, page: int, result: SearchResult | None) -> dict:
-    current = {"q": params.q, **params.filters(), "sort": params.sort if params.sort != "relevance" else None}
+def _query_string(params: SearchParams, **changes: Any) -> str:
+    """A search's parameters as a query string, some changed (None drops one); the first page has no number."""
+    merged = {"q": params.q, **params.filters(), "sort": params.sort if params.sort != "relevance" else None,
+              **changes}
+    if merged.get("page") == 1:
+        merged["page"] = None
+    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
+
+def _searched(params: SearchParams) -> bool:
+    return bool(params.q.strip() or params.filters())
+
+
+def how_many_vi(result: SearchResult) -> str:
+    """The counts as the page states them: "12 bài chứa mọi từ · khoảng 340 bài chứa một phần"."""
+    def count(n: int, exact: bool) -> str:
+        return _number(n) if exact else f"khoảng {_number(n)}"
+
+    if not has_words(result):
+        return f"{count(result.total, result.total_exact)} bài viết"  # filters alone: no words to hold
+    line = f"{count(result.total, result.total_exact)} bài chứa mọi từ"
+    if result.partial_total:
+        line += f" · {count(result.partial_total, result.partial_exact)} bài chứa một phần"
+    return line
+
+
+#: The timeline's drawing, in px: the tallest bar, the room above it (for its count) and below (for labels).
+CHART_BARS = 120
+CHART_TOP = 16
+CHART_BOTTOM = 22
+#: Bars are a twelfth of the width at most (one bar does not fill the page).
+CHART_SLOTS = 12
+#: Labels across the chart at most, so that they do not run together on a phone (a 320 px chart):
+#: "06/2020" takes about 42 px, "2020" about 26.
+CHART_LABELS = {"month": 6, "year": 9}
+
+
+def _chart(line: Timeline, link) -> dict[str, Any] | None:
+    """The timeline as an SVG bar chart: each bar's geometry, link, name and label.
+
+    Across, in percentages of the chart's width, so it fits a phone and a wide
+    screen alike while text keeps its size; up, in px. A bar links to the same
+    search within its month (or year).
+    """
+    if not line.bars:
+        return None
+    slot = 100 / max(len(line.bars), CHART_SLOTS)
+    every = max(1, math.ceil(round(100 / CHART_LABELS[line.unit] / slot, 6)))
+    bars = []
+    for i, bar in enumerate(line.bars):
+        height = max(2.0, round(bar.count / line.largest * CHART_BARS, 1)) if bar.count else 0.0
+        if line.unit == "month":
+            shown, name = f"{bar.label[5:7]}/{bar.label[:4]}", f"Tháng {int(bar.label[5:7])}/{bar.label[:4]}"
+        else:
+            shown, name = bar.label, f"Năm {bar.label}"
+        bars.append({"x": f"{i * slot:.3f}%", "slot": f"{slot:.3f}%", "width": f"{slot * 0.8:.3f}%",
+                     "middle": f"{(i + 0.4) * slot:.3f}%", "y": CHART_TOP + CHART_BARS - height, "height": height,
+                     "count": bar.count, "name": f"{name}: {_number(bar.count)} bài",
+                     "href": link(since=bar.since, until=bar.until, page=None),
+                     # the last labels could run off the right edge: none starts past 88% of the width
+                     "label": shown if i % every == 0 and i * slot <= 88 else None})
+    peak = max(line.bars, key=lambda b: b.count)
+    # One bar says nothing a sentence does not: the page writes the sentence instead of drawing it.
+    return {"bars": bars, "unit": "tháng" if line.unit == "month" else "năm", "peak": peak.count,
+            "peak_name": bars[line.bars.index(peak)]["name"].split(":")[0].lower(), "single": len(bars) == 1,
+            "counts": len(line.bars) <= CHART_SLOTS, "base": CHART_TOP + CHART_BARS,
+            "height": CHART_TOP + CHART_BARS + CHART_BOTTOM}
+
+
+def _search_page_context(params: SearchParams, page: int, result: SearchResult | None) -> dict:
     def link(**changes: Any) -> str:
         """This search's URL with some parameters changed (None drops one); the first page has no number."""
-        merged = {**current, **changes}
-        if merged.get("page") == 1:
-            merged["page"] = None
-        return "/?" + urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+        return "/?" + _query_string(params, **changes)
+
+    def article_link(doc_id: str) -> str:
+        """An article's page, carrying this search (and page) so that it marks the query and leads back here."""
+        return "/articles/" + quote(doc_id, safe="") + "?" + _query_string(params, page=page)
 
     context: dict[str, Any] = {"params": params, "filters": params.filters(), "result": result, "link": link,
-                               "page": page, "first": (page - 1) * PAGE_SIZE + 1, "pages": 0, "facets": []}
+                               "article_link": article_link, "page": page, "first": (page - 1) * PAGE_SIZE + 1,
+                               "pages": 0, "facets": [], "answers": [], "partial": [], "chart": None}
     if result is not None:
-        context["pages"] = min(math.ceil(result.total / PAGE_SIZE), MAX_OFFSET // PAGE_SIZE + 1)
+        # Pages run through the answer set, then through the partial matches listed after it.
+        shown = result.total + result.partial_total
+        context["pages"] = min(math.ceil(shown / PAGE_SIZE), MAX_OFFSET // PAGE_SIZE + 1)
+        context["counts"] = how_many_vi(result)
+        context["answers"], context["partial"] = split(result, (page - 1) * PAGE_SIZE)
         for name, counts in (result.facets or {}).items():
             target = FACET_FILTERS.get(name, name)
-            if counts and target in Q.FILTER_NAMES:
+            if counts and name not in TIMELINE_FACETS and target in Q.FILTER_NAMES:
                 values = [(value, n, link(**{target: value})) for value, n in
                           list(counts.items())[:PAGE_FACET_VALUES]]
                 context["facets"].append((FACET_LABELS.get(name, name), values))
+        context["chart"] = _chart(timeline((result.facets or {}).get("month") or {}), link)
     return context
 
 
@@ -303,14 +399,47 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
                    limit: int = Query(10, ge=1, le=MAX_LIMIT, description="Hits to return."),
                    offset: int = Query(0, ge=0, le=MAX_OFFSET,
                                        description="Hits to skip first: the next page starts at offset + limit."),
-                   facets: bool = Query(False, description="Counts of the matches by province (pre-2025, and "
-                                                           "2025), year and term."),
+                   facets: bool = Query(False, description="Counts of the articles that hold every word (the "
+                                                           "answer set, exactly) by province (pre-2025, and "
+                                                           "2025), year and term, most first, and by `month` "
+                                                           "(`2020-06`, in order of time: a timeline; undated "
+                                                           "articles are in no month)."),
                    facet_values: int = Query(FACET_VALUES, ge=1, le=MAX_FACET_VALUES,
-                                             description="The most values each facet lists.")) -> JSONResponse:
-        """Ranked articles for a query and filters: the object `vnsearch search --json` prints."""
+                                             description="The most values each facet lists (the `month` "
+                                                         "timeline is never cut).")) -> JSONResponse:
+        """Ranked articles for a query and filters: the object `vnsearch search --json` prints.
+
+        `total` is exact (`total_exact`: true): the articles, within the filters, that hold every word
+        of the query (its answer set); the facets count that same set, exactly. `partial_total` is not
+        exact (`partial_exact`: false): the articles that hold only some of the words, counted over the
+        terms the ranking searched (the rarest ten of a long query). `hits` lists the answer set, best
+        first; where it ends before `offset + limit`, the best partial matches follow, each with
+        `missing`: the words it lacks, as typed (an answer's `missing` is empty).
+        """
         with shared.turn() as searcher:
             result = params.search(searcher, limit=limit, offset=offset, facets=facets)
         return JSONResponse(_trimmed(result.to_dict(), facet_values))
+
+    @app.get("/api/search.csv", tags=["api"], response_class=CSVResponse,
+             responses={200: {"description": "The answer set as CSV, an article a row, in rank order: "
+                                             "`id`, `title`, `published`, `provinces`, `districts`, `terms`, "
+                                             "`source`, `url`, `score` (lists joined with `; `), UTF-8 with a "
+                                             "byte-order mark (so that Excel reads the diacritics); a cell "
+                                             "that a spreadsheet would run as a formula starts with `'`",
+                              "content": {"text/csv": {"schema": {"type": "string"}}}}, **errors})
+    def api_search_csv(params: SearchParams = Depends(),
+                       limit: int = Query(CSV_ROWS, ge=1, le=CSV_ROWS,
+                                          description="Rows to write: by default the whole answer set, up to "
+                                                      f"{CSV_ROWS:,}."),
+                       offset: int = Query(0, ge=0, le=MAX_OFFSET,
+                                           description="Articles of the answer set to skip first.")) -> CSVResponse:
+        """The search's answer set (the articles that hold every word, not the partial matches) as a CSV
+        file to download, with the parameters of `GET /api/search`."""
+        with shared.turn() as searcher:
+            result = params.search(searcher, limit=limit, offset=offset, snippet_count=0)
+        # The search is done (and its slot free) before the first row is sent; the rows are written as sent.
+        return CSVResponse((chunk.encode("utf-8") for chunk in csv_chunks(result, offset)),
+                           headers={"Content-Disposition": f'attachment; filename="{_csv_name(params)}"'})
 
     @app.get("/api/suggest", tags=["api"], responses=errors)
     def api_suggest(q: str = Query(..., max_length=Q.MAX_QUERY_CHARS,
@@ -365,8 +494,26 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
                     **_search_page_context(params, page, result))
 
     @app.get("/articles/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(doc_id: str):
-        return html("article.html", article=_article(doc_id))
+    def article_page(doc_id: str, params: SearchParams = Depends(),
+                     page: int = Query(1, ge=1, le=MAX_OFFSET // PAGE_SIZE + 1)):
+        """The article; reached from a search (its parameters in the query string), with the query's
+        words marked and a link back to that page of results."""
+        article = _article(doc_id)
+        title_marks: list[tuple[int, int]] = []
+        body_marks: list[tuple[int, int]] = []
+        if params.q.strip():
+            with shared.turn() as searcher:
+                # ``Searcher.marks`` is asked of the library (issue 28); until it is there, nothing is marked.
+                marks = getattr(searcher, "marks", None)
+                try:
+                    if marks is not None:
+                        title_marks, body_marks = marks(params.q, article.title), marks(params.q, article.body)
+                except BadArgument:  # a filter inside q that is not one (since:mai): the article, unmarked
+                    pass
+        title = Markup(marked_html(article.title, title_marks)) if article.title else article.id
+        return html("article.html", article=article, title=title,
+                    paragraphs=[Markup(p) for p in paragraphs_html(article.body, body_marks)],
+                    back="/?" + _query_string(params, page=page) if _searched(params) else None)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def docs_page():
@@ -391,16 +538,18 @@ def _api_docs(spec: dict[str, Any]) -> dict[str, Any]:
                           for p in op.get("parameters", [])]
             responses = []
             for status, response in sorted(op.get("responses", {}).items()):
-                schema = response.get("content", {}).get("application/json", {}).get("schema")
+                content = response.get("content", {})
+                schema = content.get("application/json", {}).get("schema")
+                # what is not JSON (the CSV) is named by its media type
+                shown = _type(schema) if schema is not None else next(iter(content), "")
                 responses.append({"status": status, "description": response.get("description", ""),
-                                  "type": _type(schema) if schema is not None else "",
-                                  "defined": schema is not None and "$ref" in schema})
+                                  "type": shown, "defined": schema is not None and "$ref" in schema})
             endpoints.append({"method": method.upper(), "path": path, "anchor": _anchor(method, path),
                               "description": op.get("description") or op.get("summary", ""),
                               "parameters": parameters, "responses": responses,
                               "example": path if "{" not in path else None})
     types = [{"name": name, "description": schema.get("description", ""),
-              "fields": [{"name": field, "type": _type(value)}
+              "fields": [{"name": field, "type": _type(value), "description": value.get("description", "")}
                          for field, value in schema.get("properties", {}).items()]}
              for name, schema in spec.get("components", {}).get("schemas", {}).items()]
     info = spec.get("info", {})

@@ -144,3 +144,25 @@ def test_script_in_an_article_is_text_in_the_browser(server, browser) -> None:
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text
 
+
+
+def test_a_reader_narrows_by_the_timeline_and_reads_a_marked_article(server, browser) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{server}/?q=&since=1990")
+    bars = browser.find_elements(By.CSS_SELECTOR, ".timeline svg a")
+    assert [b.get_attribute("aria-label") for b in bars][:2] == ["Năm 2017: 1 bài", "Năm 2018: 0 bài"]
+    assert all(b.size["height"] > 100 for b in bars)  # a tall target on a phone, however small the count
+    follow(browser, bars[0].click)
+    assert "since=2017" in browser.current_url and "until=2017" in browser.current_url
+    assert "Từ ngày: 2017" in browser.find_element(By.CSS_SELECTOR, ".filters").text
+    assert browser.find_element(By.CSS_SELECTOR, ".count").text == "1 bài viết"
+    browser.get(server)  # the form keeps the dates: a new search starts from a clean one
+    search_for(browser, "đảng viên thành phố")
+    assert browser.find_element(By.CSS_SELECTOR, ".count").text.startswith("2 bài chứa mọi từ · khoảng 9 bài")
+    assert browser.find_elements(By.CSS_SELECTOR, ".hit.partial .missing s")
+    follow(browser, browser.find_element(By.CSS_SELECTOR, ".hit h2 a").click)
+    follow(browser, browser.find_element(By.CSS_SELECTOR, ".back a").click)
+    assert browser.find_element(By.NAME, "q").get_attribute("value") == "đảng viên thành phố"
+    search_for(browser, "binh lieu")
+    assert [m.text for m in browser.find_elements(By.CSS_SELECTOR, ".hit h2 mark")] == ["Bình Liêu"]
