@@ -188,6 +188,7 @@ def search_command(query: tuple[str, ...], index_dir: str | None, limit: int | N
     if as_csv:
         options["facets"] = False  # a CSV file has no room for them
         options["snippet_count"] = 0
+        options["partial"] = False  # the answer set alone
     with _open(index_dir) as searcher:
         try:
             result = searcher.search(" ".join(query), limit=limit, offset=offset, **options)

@@ -290,11 +290,9 @@ def _distinct(values: Iterable[str | None]) -> list[str]:
 
 
 def csv_row(hit: Hit) -> list[str]:
-    # ``source`` is asked of the library for every hit (issue 28); empty until a Hit carries it.
-    source = getattr(hit, "source", None)
     return [csv_cell(v) for v in (
         hit.id, hit.title, hit.published, _distinct(loc.get("province") for loc in hit.localities),
-        _distinct(loc.get("district") for loc in hit.localities), hit.terms, source, hit.url,
+        _distinct(loc.get("district") for loc in hit.localities), hit.terms, hit.source, hit.url,
         None if hit.score is None else f"{hit.score:g}")]
 
 

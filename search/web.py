@@ -436,7 +436,7 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
         """The search's answer set (the articles that hold every word, not the partial matches) as a CSV
         file to download, with the parameters of `GET /api/search`."""
         with shared.turn() as searcher:
-            result = params.search(searcher, limit=limit, offset=offset, snippet_count=0)
+            result = params.search(searcher, limit=limit, offset=offset, snippet_count=0, partial=False)
         # The search is done (and its slot free) before the first row is sent; the rows are written as sent.
         return CSVResponse((chunk.encode("utf-8") for chunk in csv_chunks(result, offset)),
                            headers={"Content-Disposition": f'attachment; filename="{_csv_name(params)}"'})
@@ -503,11 +503,9 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
         body_marks: list[tuple[int, int]] = []
         if params.q.strip():
             with shared.turn() as searcher:
-                # ``Searcher.marks`` is asked of the library (issue 28); until it is there, nothing is marked.
-                marks = getattr(searcher, "marks", None)
                 try:
-                    if marks is not None:
-                        title_marks, body_marks = marks(params.q, article.title), marks(params.q, article.body)
+                    title_marks, body_marks = searcher.marks(params.q, article.title), searcher.marks(params.q,
+                                                                                                     article.body)
                 except BadArgument:  # a filter inside q that is not one (since:mai): the article, unmarked
                     pass
         title = Markup(marked_html(article.title, title_marks)) if article.title else article.id

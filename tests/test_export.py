@@ -8,7 +8,6 @@ formula there (OWASP's "CSV Injection").
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 from pathlib import Path
@@ -21,7 +20,6 @@ from conftest import CORPUS, SAMPLE
 from indexer import build_index
 from search.cli import main
 from search.format import CSV_COLUMNS, csv_cell
-from search.searcher import Hit
 from search.web import CSVResponse, create_app
 
 BOM = b"\xef\xbb\xbf"
@@ -168,8 +166,6 @@ def test_the_docs_say_what_the_csv_holds(client) -> None:
     assert "<code>limit</code>" in section and "10.000" in section
 
 
-@pytest.mark.xfail("source" not in {f.name for f in dataclasses.fields(Hit)}, strict=True,
-                   reason="Hit has no source yet: asked of the library (issue 28)")
 def test_the_source_column_is_the_article_source(index_dir) -> None:
     table = rows(cli(index_dir, "", "--since", "1990", "--format", "csv").stdout_bytes)
     shown = {r["id"]: json.loads(cli_show(index_dir, r["id"]))["source"] or "" for r in table}

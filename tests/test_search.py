@@ -278,9 +278,10 @@ def test_cli_html_and_text(index_dir) -> None:
     text = CliRunner().invoke(main, ["search", "Bình Liêu", "--index", str(index_dir)])
     assert "[Bình Liêu]" in text.output and text.exit_code == 0
     # Both state the count the same way: singular, and "about" only for an estimate.
-    assert "<p>1 article for <q>Bình Liêu</q></p>" in html.output and "1 article for 'Bình Liêu'" in text.output
+    assert ('<p class="count">1 article holds every word of <q>Bình Liêu</q></p>' in html.output
+            and "1 article holds every word of 'Bình Liêu'" in text.output)
     counted = CliRunner().invoke(main, ["search", "đảng viên", "-n", "1", "--index", str(index_dir), "--format", "html"])
-    assert "<p>5 articles for" in counted.output
+    assert '<p class="count">5 articles hold every word of' in counted.output
 
 
 def test_cli_names_a_missing_index_and_how_to_build_it(tmp_path) -> None:

@@ -17,7 +17,6 @@ from markupsafe import escape
 from conftest import HOSTILE_ID
 from indexer import build_index
 from indexer.analysis import fold
-from search import Searcher
 from search.cli import main
 from search.web import CSP, MAX_LIMIT, MAX_OFFSET, create_app
 
@@ -517,8 +516,6 @@ def test_an_article_reached_from_a_search_leads_back_to_it(client) -> None:
     assert ("/", "‹ Tìm kiếm") in links(plain) and "<mark>" not in plain
 
 
-@pytest.mark.xfail(not hasattr(Searcher, "marks"), strict=True,
-                   reason="needs Searcher.marks(query, text), asked of the library (issue 28)")
 def test_the_article_page_marks_the_query(client) -> None:
     page = client.get(f"/articles/{TDM}", params={"q": "thu dau mot dang vien"}).text
     assert "<h1>Đảng bộ Tp.<mark>Thủ Dầu Một</mark>: 5 năm liền trong sạch, vững mạnh tiêu biểu</h1>" in page
