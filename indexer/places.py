@@ -400,6 +400,121 @@ def _pick(cands: list[str], score, utypes: set[str], gaz: _Gazetteer) -> str | N
     return top[0][1]
 
 
+_Slot = tuple[str, tuple[str, ...]]  # (level, name key): one reading shared by every mention of a name
+
+
+def _slot(m: _Mention, gaz: _Gazetteer, prefixed_c: set[tuple[str, ...]]) -> tuple[_Slot, str | None] | None:
+    """Which level a mention's name stands for, and its province when that level is P.
+
+    A name without a prefix is a province if it can be, else a district, else a commune
+    only when listed after a prefixed name or written with "xã"/"phường" elsewhere.
+    """
+    units = gaz.units
+    provinces = [u for u in m.units if units[u].level == P]
+    if m.level == D and m.utype == "thành phố":  # "TP Hồ Chí Minh", "Thành ủy Đà Nẵng"
+        provinces = [u for u in provinces if units[u].type == "thành phố"]
+    if provinces and (m.level in (None, P) or m.utype == "thành phố"):
+        return (P, m.key), provinces[0]  # province names and aliases are unique
+    if m.level in (None, D) and any(units[u].level == D for u in m.units):
+        return (D, m.key), None
+    if (m.level == C or m.level is None and (m.listed or m.key in prefixed_c)) and any(
+            units[u].level == C for u in m.units):
+        return (C, m.key), None
+    return None
+
+
+class _Resolver:
+    """Names to units, for one text: districts and communes with namesakes need the
+    text's other names (or the source's province) to decide between them."""
+
+    def __init__(self, gaz: _Gazetteer, mentions: list[_Mention], src: str | None):
+        self.gaz, self.src = gaz, src
+        prefixed_c = {m.key for m in mentions if m.level == C}
+        self.slots: list[_Slot | None] = []
+        self.resolved: dict[_Slot, str] = {}
+        self.groups: dict[_Slot, list[_Mention]] = {}
+        for m in mentions:
+            found = _slot(m, gaz, prefixed_c)
+            self.slots.append(found[0] if found else None)
+            if found is None:
+                continue
+            slot, province = found
+            if province is not None:
+                self.resolved[slot] = province
+            else:
+                self.groups.setdefault(slot, []).append(m)
+
+    def candidates(self, slot: _Slot) -> list[str]:
+        return [u for u in self.groups[slot][0].units if self.gaz.units[u].level == slot[0]]
+
+    def of_level(self, level: str) -> list[_Slot]:
+        return [slot for slot in self.groups if slot[0] == level]
+
+    def resolve(self) -> dict[_Slot, str]:
+        self._districts()
+        self._communes()
+        return self.resolved
+
+    def _districts(self) -> None:
+        units = self.gaz.units
+        named_p = set(self.resolved.values())
+        c_parents = {units[u].parent for slot in self.of_level(C) for u in self.candidates(slot)}
+
+        def score(u: str) -> float:
+            prov = units[u].parent
+            return 2 * (prov in named_p) + (prov == self.src) + 3 * (u in c_parents)
+
+        for slot in self.of_level(D):
+            ms, cands = self.groups[slot], self.candidates(slot)
+            pick = _pick(cands, score, {m.utype for m in ms if m.utype}, self.gaz)
+            if pick is None and len(cands) == 1 and (
+                    any(m.level or m.listed for m in ms) or units[cands[0]].type in _BARE_DISTRICT_TYPES):
+                pick = cands[0]  # a district name no other province has
+            if pick is not None:
+                self.resolved[slot] = pick
+
+    def _communes(self) -> None:
+        units = self.gaz.units
+        resolved_d = {u for (level, _), u in self.resolved.items() if level == D}
+        named_p = {u for (level, _), u in self.resolved.items() if level == P}
+        named_here = named_p | {units[u].parent for u in resolved_d}  # provinces the text itself places
+        context_p = named_here | ({self.src} if self.src else set())
+        d_cands = {u for slot in self.of_level(D) for u in self.candidates(slot)}
+
+        def score(u: str) -> float:
+            parent = units[u].parent
+            prov = units[parent].parent
+            return (4 * (parent in resolved_d) + 3 * (parent in d_cands) + 2 * (prov in context_p)
+                    + (prov == self.src))
+
+        for slot in self.of_level(C):
+            ms, cands = self.groups[slot], self.candidates(slot)
+            pick = _pick(cands, score, {m.utype for m in ms if m.utype}, self.gaz)
+            if pick is None and len(cands) == 1 and any(m.level == C for m in ms):
+                # A commune name no other commune has, written with its prefix, stands alone
+                # unless the text places itself elsewhere ("xã Tiền Tiến, huyện Phù Cừ, tỉnh
+                # Hưng Yên" is a typo for Tiên Tiến, not the Tiền Tiến of Hải Dương).
+                if not named_here or units[units[cands[0]].parent].parent in named_here:
+                    pick = cands[0]
+            if pick is not None:
+                self.resolved[slot] = pick
+                self._district_of(pick)
+
+    def _district_of(self, commune: str) -> None:
+        """"xã Tân Thành, huyện Châu Thành": the commune decides the district name too."""
+        parent = self.gaz.units[commune].parent
+        for slot in self.of_level(D):
+            if slot not in self.resolved and parent in self.candidates(slot):
+                self.resolved[slot] = parent
+
+
+def _resolve(gaz: _Gazetteer, mentions: list[_Mention], src: str | None) -> list[str | None]:
+    """The unit each mention names, or None where the name stays ambiguous or is no unit."""
+    resolver = _Resolver(gaz, mentions, src)
+    resolved = resolver.resolve()
+    return [resolved.get(slot) if slot else None for slot in resolver.slots]
+
+
 def find_localities(title: str, body: str, source: str | None = None) -> list[Locality]:
     """Administrative units the article is about, primary first.
 
@@ -415,83 +530,9 @@ def find_localities(title: str, body: str, source: str | None = None) -> list[Lo
         return []
     src = _source_province(gaz, source)
     units = gaz.units
-
-    def of_level(m: _Mention, level: str) -> list[str]:
-        return [u for u in m.units if units[u].level == level]
-
-    # Which level each mention may mean: (level, key) per mention, grouped.
-    prefixed_c = {m.key for m in mentions if m.level == C}
-    assigned: list[tuple[str, tuple[str, ...]] | None] = []
-    resolved: dict[tuple[str, tuple[str, ...]], str] = {}  # (level, key) -> unit
-    groups: dict[tuple[str, tuple[str, ...]], list[_Mention]] = {}
-    for m in mentions:
-        level = None
-        provinces = of_level(m, P)
-        if m.level == D and m.utype == "thành phố":  # "TP Hồ Chí Minh", "Thành ủy Đà Nẵng"
-            provinces = [u for u in provinces if units[u].type == "thành phố"]
-        if provinces and m.level in (None, P) or provinces and m.utype == "thành phố":
-            level = P
-            resolved[(P, m.key)] = provinces[0]  # province names and aliases are unique
-        elif m.level in (None, D) and of_level(m, D):
-            level = D
-        elif (m.level == C or m.level is None and (m.listed or m.key in prefixed_c)) and of_level(m, C):
-            level = C
-        assigned.append((level, m.key) if level else None)
-        if level in (D, C):
-            groups.setdefault((level, m.key), []).append(m)
-
-    named_p = {u for (level, _), u in resolved.items() if level == P}
-    d_cands = {u for (level, _), ms in groups.items() if level == D for u in of_level(ms[0], D)}
-    c_parents = {units[u].parent for (level, _), ms in groups.items() if level == C for u in of_level(ms[0], C)}
-
-    def d_score(u: str) -> float:
-        prov = units[u].parent
-        return 2 * (prov in named_p) + (prov == src) + 3 * (u in c_parents)
-
-    for (level, key), ms in groups.items():
-        if level != D:
-            continue
-        cands = of_level(ms[0], D)
-        pick = _pick(cands, d_score, {m.utype for m in ms if m.utype}, gaz)
-        if pick is None and len(cands) == 1 and (
-                any(m.level or m.listed for m in ms) or units[cands[0]].type in _BARE_DISTRICT_TYPES):
-            pick = cands[0]  # a district name no other province has
-        if pick is not None:
-            resolved[(D, key)] = pick
-
-    resolved_d = {u for (level, _), u in resolved.items() if level == D}
-    named_here = named_p | {units[u].parent for u in resolved_d}  # provinces the text itself places
-    context_p = named_here | ({src} if src else set())
-
-    def c_score(u: str) -> float:
-        parent = units[u].parent
-        prov = units[parent].parent
-        return 4 * (parent in resolved_d) + 3 * (parent in d_cands) + 2 * (prov in context_p) + (prov == src)
-
-    for (level, key), ms in groups.items():
-        if level != C:
-            continue
-        cands = of_level(ms[0], C)
-        pick = _pick(cands, c_score, {m.utype for m in ms if m.utype}, gaz)
-        if pick is None and len(cands) == 1 and any(m.level == C for m in ms):
-            # A commune name no other commune has, written with its prefix, stands alone
-            # unless the text places itself elsewhere ("xã Tiền Tiến, huyện Phù Cừ, tỉnh
-            # Hưng Yên" is a typo for Tiên Tiến, not the Tiền Tiến of Hải Dương).
-            if not named_here or units[units[cands[0]].parent].parent in named_here:
-                pick = cands[0]
-        if pick is None:
-            continue
-        resolved[(C, key)] = pick
-        parent = units[pick].parent
-        for (dlevel, dkey), dms in groups.items():  # "xã Tân Thành, huyện Châu Thành": both resolve
-            if dlevel == D and (D, dkey) not in resolved and parent in of_level(dms[0], D):
-                resolved[(D, dkey)] = parent
-
-    # Score each resolved unit by its mentions.
     score: dict[str, float] = {}
     first: dict[str, int] = {}
-    for m, slot in zip(mentions, assigned):
-        uid = resolved.get(slot) if slot else None
+    for m, uid in zip(mentions, _resolve(gaz, mentions, src)):
         if uid is None:
             continue
         score[uid] = score.get(uid, 0.0) + m.weight
