@@ -27,7 +27,7 @@ import gzip
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -58,6 +58,11 @@ class Locality:
     def as_dict(self) -> dict:
         return {"province": self.province, "province_2025": self.province_2025,
                 "district": self.district, "commune": self.commune}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Locality:
+        """The inverse of ``as_dict``, for localities read back from an index's stored fields."""
+        return cls(data["province"], data["province_2025"], data.get("district"), data.get("commune"))
 
 
 class _Unit(NamedTuple):
@@ -137,6 +142,15 @@ class _Gazetteer:
                 if u.province_2025:
                     self.province_names.setdefault(_squash(fold(u.province_2025)), u.province_2025)
 
+    @cached_property
+    def children(self) -> dict[tuple[str, str], list[str]]:
+        """(parent id, name) -> the units of that name under that parent ("" for provinces);
+        built on first use, since only the place formatter needs it."""
+        children: dict[tuple[str, str], list[str]] = {}
+        for u in self.units.values():
+            children.setdefault((u.parent, u.name), []).append(u.id)
+        return children
+
     def province_of(self, uid: str) -> str:
         while self.units[uid].level != P:
             uid = self.units[uid].parent
@@ -203,6 +217,45 @@ def place_key(name: str) -> str:
                 break
     key = _squash(fold(stripped)) or whole
     return gaz.alias_keys.get(key, key)
+
+
+# --- writing a place --------------------------------------------------------------
+
+_SHORT_TYPE = {"thành phố": "TP"}
+
+
+def _written(gaz: _Gazetteer, name: str, uids: list[str]) -> str:
+    """A unit's name with its type as the press writes it: "xã Tứ Cường", "TP Thủ Dầu Một",
+    "Quận 2" (a number alone names nothing). A province keeps its bare name unless it is a
+    city ("Hải Dương", "TP Hồ Chí Minh"); a name whose type the chain leaves open (the
+    huyện and the thị xã of Kỳ Anh) goes without one rather than with a guess."""
+    types = {gaz.units[u].type for u in uids}
+    if len(types) != 1:
+        return name
+    (utype,) = types
+    if utype == "tỉnh":
+        return name
+    if name.isdigit():
+        return f"{utype.capitalize()} {name}"
+    return f"{_SHORT_TYPE.get(utype, utype)} {name}"
+
+
+def place_chain(loc: Locality) -> str:
+    """One locality as one line, smallest unit first, each unit once and typed:
+    "xã Tứ Cường, huyện Thanh Miện, Hải Dương", "Quận 2, TP Hồ Chí Minh".
+
+    Types come from the gazetteer by name, so a locality read back from any index (whose
+    stored fields hold names only) is written the same way; names the gazetteer does not
+    know are written as given.
+    """
+    gaz = _gazetteer()
+    provinces = gaz.children.get(("", loc.province), [])
+    districts = [d for p in provinces for d in gaz.children.get((p, loc.district or ""), [])]
+    communes = [c for d in districts for c in gaz.children.get((d, loc.commune or ""), [])]
+    if len(communes) == 1:  # the commune fixes which of two namesake districts is meant
+        districts = [gaz.units[communes[0]].parent]
+    parts = [(loc.commune, communes), (loc.district, districts), (loc.province, provinces)]
+    return ", ".join(_written(gaz, name, uids) for name, uids in parts if name)
 
 
 # --- reading a text ----------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.places import Locality, find_localities, place_key
+from indexer.places import Locality, find_localities, place_chain, place_key
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -150,6 +150,35 @@ def test_place_key_matches_locality_fields():
     loc = find_localities(*_seed("000"))[0]
     assert place_key(loc.district) == place_key("TP.Thủ Dầu Một")
     assert place_key(loc.province_2025) == place_key("TP.HCM")
+
+
+# --- place_chain ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("loc, line", [
+    (Locality("Hồ Chí Minh", "Hồ Chí Minh", "2", None), "Quận 2, TP Hồ Chí Minh"),
+    (Locality("Hải Dương", "Hải Phòng", "Thanh Miện", "Tứ Cường"), "xã Tứ Cường, huyện Thanh Miện, Hải Dương"),
+    (Locality("Hồ Chí Minh", "Hồ Chí Minh", "Phú Nhuận", "5"), "Phường 5, quận Phú Nhuận, TP Hồ Chí Minh"),
+    (Locality("Bình Dương", "Hồ Chí Minh", "Thủ Dầu Một", None), "TP Thủ Dầu Một, Bình Dương"),
+    (Locality("Quảng Ninh", "Quảng Ninh", None, None), "Quảng Ninh"),
+    # Hà Tĩnh has a huyện and a thị xã Kỳ Anh: no type rather than a guess, unless a commune tells.
+    (Locality("Hà Tĩnh", "Hà Tĩnh", "Kỳ Anh", None), "Kỳ Anh, Hà Tĩnh"),
+    (Locality("Hà Tĩnh", "Hà Tĩnh", "Kỳ Anh", "Kỳ Ninh"), "phường Kỳ Ninh, thị xã Kỳ Anh, Hà Tĩnh"),
+    (Locality("Atlantis", "Atlantis", "Nowhere", None), "Nowhere, Atlantis"),
+])
+def test_place_chain(loc, line):
+    assert place_chain(loc) == line
+
+
+def test_place_chain_of_what_the_text_says():
+    assert place_chain(find_localities(*_seed("001"))[0]) == "xã Phú Thuận, huyện Thoại Sơn, An Giang"
+    # "Q.1" is Quận 1, not "1": the chain says what the number counts.
+    assert place_chain(find_localities("Ùn tắc ở Q.1, TP.HCM", "")[0]) == "Quận 1, TP Hồ Chí Minh"
+
+
+def test_locality_round_trips_through_its_dict():
+    loc = find_localities(*_seed("001"))[0]
+    assert Locality.from_dict(json.loads(json.dumps(loc.as_dict()))) == loc
 
 
 # --- measurement on real leads -------------------------------------------------------
