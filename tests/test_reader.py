@@ -410,7 +410,7 @@ def test_parse_command_json_lines_and_bad_files(tmp_path):
     objects = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["title"] for o in objects] == ["Bình Liêu: Lãnh đạo toàn diện, đổi mới",
                                              'Ngành thuế "thất thu" vì hàng chục ngàn doanh nghiệp... "chết yểu"']
-    assert set(objects[0]) == {"title", "published", "localities", "terms", "author", "body"}
+    assert set(objects[0]) == {"title", "published", "about", "mentions", "localities", "terms", "author", "body"}
     assert objects[0]["published"] == "2017-10-23T17:01:00+07:00" and objects[0]["author"] == "Trúc Linh"
     errors = result.stderr.splitlines()
     assert errors == [f"vnsearch: {garbage}: " + errors[0].split(": ", 2)[2],
