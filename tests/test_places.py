@@ -332,7 +332,7 @@ def _right(rows: list[dict], use_source: bool) -> tuple[float, float]:
 
 def test_primary_province_agrees_with_outlet():
     # Measured: 0.852 of the 229 leads, 0.951 of the 205 given a place, with the source;
-    # 0.537 and 0.904 without. The ten disagreements with the source are stories that
+    # 0.541 and 0.905 without. The ten disagreements with the source are stories that
     # happen elsewhere (TP.HCM, Hà Nội, Cà Mau, ...), whatever the outlet's province.
     rows = _leads()
     assert _right(rows, use_source=True) >= (0.85, 0.95)
