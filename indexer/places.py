@@ -82,7 +82,7 @@ class _Unit(NamedTuple):
 
 class _Name(NamedTuple):
     units: tuple[str, ...]
-    upper: tuple[bool, ...]  # which syllables must be capitalised in the text
+    upper: int  # which syllables must be capitalised in the text: bit i for syllable i
 
 
 @lru_cache(maxsize=50_000)
@@ -111,12 +111,12 @@ def _name_index(named: list[tuple[str, str]]) -> dict[tuple[str, ...], _Name]:
     """(unit id, name) pairs as the lookup by syllable tuple, with the syllables a name
     must have capitalised in a text."""
     names: dict[tuple[str, ...], list[str]] = {}
-    upper: dict[tuple[str, ...], tuple[bool, ...]] = {}
+    upper: dict[tuple[str, ...], int] = {}
     for uid, name in named:
         words = _WORD.findall(name)
         key = tuple(_lower(w) for w in words)
         names.setdefault(key, []).append(uid)
-        upper[key] = tuple(w[:1].isupper() for w in words)
+        upper[key] = sum(1 << i for i, w in enumerate(words) if w[:1].isupper())
     return {k: _Name(tuple(v), upper[k]) for k, v in names.items()}
 
 
@@ -136,14 +136,7 @@ class _Gazetteer:
                     aliases.extend((uid, a) for a in alias.split("|"))
         # Unit names are stored normalised (derive_gazetteer.py); aliases are typed by hand.
         named = [(u.id, u.name) for u in self.units.values()] + [(u, normalize(a)) for u, a in aliases]
-        # Text is read with the nicknames too; they are no name to index or filter by.
-        by_name = {u.name: u.id for u in self.units.values() if u.level == P}
-        self.names = _name_index(named + [(by_name[unit], nick) for nick, unit in _NICKNAMES.items()])
-        self.nicknames = {tuple(_lower(w) for w in _WORD.findall(nick)) for nick in _NICKNAMES}
-        # Every beginning of a name, so a scan stops as soon as no name can follow; first
-        # syllables alone too, since most capitalised words start none.
-        self.prefixes = {k[:n] for k in self.names for n in range(1, len(k) + 1)}
-        self.first_syllables = {k[0] for k in self.names}
+        self._index_for_reading(named)
         # place_key side: folded key of every province name and alias -> canonical key.
         # An alias that is also another unit's name ("Huế", the city) stays that name.
         units_by_fold: dict[str, set[str]] = {}
@@ -167,6 +160,16 @@ class _Gazetteer:
                 self.province_names[_squash(fold(u.name))] = u.name
                 if u.province_2025:
                     self.province_names.setdefault(_squash(fold(u.province_2025)), u.province_2025)
+
+    def _index_for_reading(self, named: list[tuple[str, str]]) -> None:
+        # Text is read with the nicknames too; they are no name to index or filter by.
+        by_name = {u.name: u.id for u in self.units.values() if u.level == P}
+        self.names = _name_index(named + [(by_name[unit], nick) for nick, unit in _NICKNAMES.items()])
+        self.nicknames = {tuple(_lower(w) for w in _WORD.findall(nick)) for nick in _NICKNAMES}
+        # Every beginning of a name, so a scan stops as soon as no name can follow; first
+        # syllables alone too, since most capitalised words start none.
+        self.prefixes = {k[:n] for k in self.names for n in range(1, len(k) + 1)}
+        self.first_syllables = {k[0] for k in self.names}
 
     @cached_property
     def children(self) -> dict[tuple[str, str], list[str]]:
@@ -300,6 +303,9 @@ _PREFIX_BEFORE = re.compile(
     r"|(TP|Tp|TX|Tx|TT)(?:\.[ \t\u00a0]*|[ \t\u00a0]+)"
     r"|([HQP])\.[ \t\u00a0]*)$"
 )
+# How text that ends in a unit prefix ends, lower-cased and without its spaces and dot:
+# a name preceded by anything else has no prefix, and the regex is not run.
+_PREFIX_TAILS = ("phố", "uy", "uỷ", "ủy", "xã", "trấn", "tỉnh", "huyện", "quận", "phường", "tp", "tx", "tt", "h", "q", "p")
 _PREFIX_LEVEL: dict[str, tuple[str, str]] = {
     "tỉnh": (P, "tỉnh"), "tỉnh ủy": (P, "tỉnh"),
     "thành phố": (D, "thành phố"), "tp": (D, "thành phố"), "thành ủy": (D, "thành phố"),
@@ -311,7 +317,6 @@ _PREFIX_LEVEL: dict[str, tuple[str, str]] = {
 }
 _ROMAN = re.compile(r"[IVX]+")
 _LIST_SEP = re.compile(r"\s*(?:,|;|,?\s*và|,?\s*hoặc)\s*")
-_PREV_WORDS = re.compile(r"(?:([^\W_]+)[ \t\u00a0]+)?([^\W_]+)[ \t\u00a0]+$")
 
 # Words before a capitalised name that say it is a street, river, person or idea,
 # not the unit ("đường Trần Phú", "sông Sài Gòn", "ông Lê Hà", "tư tưởng Hồ Chí Minh").
@@ -352,6 +357,24 @@ class _Mention(NamedTuple):
     chained: bool  # follows the previous name in one address or list ("huyện A, tỉnh B")
 
 
+def _prefix_before(text: str, start: int) -> re.Match | None:
+    before = text[max(0, start - 16):start]
+    if not before.rstrip(" \t\u00a0.").lower().endswith(_PREFIX_TAILS):
+        return None
+    return _PREFIX_BEFORE.search(text, max(0, start - 16), start)
+
+
+def _may_start(gaz: _Gazetteer, text: str, start: int, word: str) -> bool:
+    """Can a name start with this capitalised word? Most cannot, and say so by their first syllable."""
+    return _lower(word) in gaz.first_syllables and (not word[0].isdigit() or _numbered(text, start))
+
+
+def _ends_here(gaz: _Gazetteer, text: str, key: tuple[str, ...], end: int) -> bool:
+    """Does the name end where it was read? Not when a capitalised word follows ("xã Ba
+    Khan" is not the commune Ba), nor when a nickname turns out a common noun."""
+    return not _continues(text, end) and not (key in gaz.nicknames and _NICKNAME_UNDONE.match(text, end))
+
+
 def _numbered(text: str, start: int) -> bool:
     """Is the number at ``start`` a unit's name? Only wards and districts are numbered, and
     a number stands for one only after its type ("Phường 5", "Q.1"); a quarter of the
@@ -370,31 +393,58 @@ def _name_at(gaz: _Gazetteer, text: str, start: int, word: str) -> tuple[tuple[s
     longest name whose capitalised syllables are capitalised in the text too.
     """
     key = (_lower(word),)
-    words = [word]
+    capitalised = 1  # bit i: the text capitalises syllable i (the scan starts at capitalised words)
     end = start + len(word)
     best = None
     while key in gaz.prefixes:
         entry = gaz.names.get(key)
-        if entry and all(_capitalised(w) or not need for w, need in zip(words, entry.upper)):
+        if entry and not entry.upper & ~capitalised:
             best = (key, end)
         m = _NEXT_WORD.match(text, end)
         if m is None:
             break
-        words.append(m.group(2))
+        if _capitalised(m.group(2)):
+            capitalised |= 1 << len(key)
         key += (_lower(m.group(2)),)
         end = m.end()
     return best
+
+
+_SPACES = " \t\u00a0"
+
+
+def _previous_words(text: str, start: int, reach: int = 40) -> tuple[str | None, str | None]:
+    """The two words before ``start`` when only spaces follow each: ("tư", "tưởng") for
+    "tư tưởng Hồ Chí Minh", (None, "ông") for "(ông Lê Hà"; (None, None) without.
+
+    Walked back character by character: a regex anchored at ``start`` would be tried
+    at every position of the reach, and this runs for most names the scan finds."""
+    lo = max(0, start - reach)
+    j = start
+    while j > lo and text[j - 1] in _SPACES:
+        j -= 1
+    i = j
+    while i > lo and text[i - 1].isalnum():
+        i -= 1
+    if j == start or i == j:
+        return None, None
+    k = i
+    while k > lo and text[k - 1] in _SPACES:
+        k -= 1
+    h = k
+    while h > lo and text[h - 1].isalnum():
+        h -= 1
+    return (text[h:k] if k < i and h < k else None), text[i:j]
 
 
 def _bare_ok(text: str, start: int, end: int, key: tuple[str, ...]) -> bool:
     """May the unprefixed name at text[start:end] stand for a place at all?"""
     if key in _NEVER_BARE or key[0].isdigit() or len(key[0]) < 2 and len(key) == 1:
         return False
-    m = _PREV_WORDS.search(text, max(0, start - 40), start)
-    prev = m.group(2) if m else None
+    before, prev = _previous_words(text, start)
     if prev is not None:
         word = _lower(prev)
-        if word in _BLOCK_BEFORE or m.group(1) and f"{_lower(m.group(1))} {word}" in _BLOCK_BEFORE:
+        if word in _BLOCK_BEFORE or before and f"{_lower(before)} {word}" in _BLOCK_BEFORE:
             return False
         if word in _PERSON_BEFORE and prev[0].isupper():
             return False
@@ -428,8 +478,8 @@ _CONTACT_BEFORE = re.compile(  # not "GD&ĐT:" (giáo dục và đào tạo)
     re.IGNORECASE)
 _CONTACT_REACH = 200  # an address is a line, not a paragraph
 _CREDIT_AFTER = re.compile(rf"(?:\s*(?:[{_UPPER}0-9][^\s]*|[-/&]))*")  # "Ảnh: Hoàng Hùng/TTXVN"
-_CREDITS = (re.compile(r"\((?:Ảnh|Nguồn|Theo)\b[^)\n]{0,80}\)"),  # "(Ảnh: báo Thanh niên)", "(Theo VTC14)"
-            re.compile(r"\nTheo [^\n,;:]{1,60}(?=\n|$)"))  # "Theo VTC14" on a line of its own
+_CREDITS = re.compile(r"\((?:Ảnh|Nguồn|Theo)\b[^)\n]{0,80}\)")  # "(Ảnh: báo Thanh niên)", "(Theo VTC14)"
+_CREDIT_LINE = re.compile(r"\nTheo [^\n,;:]{1,60}(?=\n|$)")  # "Theo VTC14" on a line of its own
 _OUTLET_IS = re.compile(r" là (?:cơ quan|đơn vị|kênh|trang|tờ báo)(?![^\W_])")
 _OUTLET_BEFORE = re.compile(r"(?<![^\W_])(?:Báo|Đài|Cổng thông tin|Trang thông tin|Tạp chí)[^.,\n]{0,80}$")
 # The masthead line: "Cơ quan của Đảng bộ, chính quyền và nhân dân tỉnh Vĩnh Long",
@@ -473,7 +523,7 @@ def _contact_span(text: str, at: int, end: int) -> tuple[int, int]:
 
 
 def _publisher_spans(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for pattern in _CREDITS for m in pattern.finditer(text)]
+    spans = [m.span() for pattern in (_CREDITS, _CREDIT_LINE) for m in pattern.finditer(text)]
     for colon in _COLON.finditer(text):
         marker = _CONTACT_BEFORE.search(text, max(0, colon.start() - 12), colon.start())
         if marker is None:
@@ -541,17 +591,16 @@ def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
     pos = 0
     for m in _CAP_WORD.finditer(text):
         start = m.start()
-        if start < pos or _lower(m.group()) not in gaz.first_syllables or m.group()[0].isdigit() and not _numbered(
-                text, start):
+        if start < pos or not _may_start(gaz, text, start, m.group()):
             continue  # inside the name just read, or no name starts so
         hit = _name_at(gaz, text, start, m.group())
         if hit is None:
             continue
         key, end = hit
-        if _continues(text, end) or key in gaz.nicknames and _NICKNAME_UNDONE.match(text, end):
-            pos = end  # "xã Ba Khan" is not the commune Ba: the name must end where the run does
+        if not _ends_here(gaz, text, key, end):
+            pos = end
             continue
-        pm = _PREFIX_BEFORE.search(text, max(0, start - 16), start)
+        pm = _prefix_before(text, start)
         level, utype = (None, None)
         if pm:
             if pm.group(3) and _ROMAN.fullmatch(m.group()):
@@ -912,6 +961,12 @@ def _ancestors(gaz: _Gazetteer, uid: str) -> list[str]:
     return out
 
 
+def _placed_nowhere(text: str, mentions: list[_Mention]) -> bool:
+    """Does the text place its story nowhere (naming at most places it compares with, and
+    none abroad)? Then it is its paper's story."""
+    return all(m.role == COMPARED for m in mentions) and not _ABROAD.search(text)
+
+
 def find_places(title: str, body: str, source: str | None = None) -> Places:
     """Where the article's story happened, and what else it names.
 
@@ -936,8 +991,8 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     if src is not None:
         evidence.read_own(text, layout, [u for u in (src, src_district) if u])
     about = evidence.about(src)
-    if not about and src is not None and all(m.role == COMPARED for m in mentions) and not _ABROAD.search(text):
-        about = [src_district or src]  # a text that places the story nowhere is its paper's
+    if not about and src is not None and _placed_nowhere(text, mentions):
+        about = [src_district or src]
     return Places([_locality(gaz, u) for u in about], [_locality(gaz, u) for u in evidence.others(about)])
 
 
