@@ -410,7 +410,7 @@ def _name_at(gaz: _Gazetteer, text: str, start: int, word: str) -> tuple[tuple[s
     return best
 
 
-_SPACES = " \t\u00a0"
+_SPACE_CHARS = " \t\u00a0"
 
 
 def _previous_words(text: str, start: int, reach: int = 40) -> tuple[str | None, str | None]:
@@ -421,7 +421,7 @@ def _previous_words(text: str, start: int, reach: int = 40) -> tuple[str | None,
     at every position of the reach, and this runs for most names the scan finds."""
     lo = max(0, start - reach)
     j = start
-    while j > lo and text[j - 1] in _SPACES:
+    while j > lo and text[j - 1] in _SPACE_CHARS:
         j -= 1
     i = j
     while i > lo and text[i - 1].isalnum():
@@ -429,7 +429,7 @@ def _previous_words(text: str, start: int, reach: int = 40) -> tuple[str | None,
     if j == start or i == j:
         return None, None
     k = i
-    while k > lo and text[k - 1] in _SPACES:
+    while k > lo and text[k - 1] in _SPACE_CHARS:
         k -= 1
     h = k
     while h > lo and text[h - 1].isalnum():
@@ -538,9 +538,13 @@ def _publisher_spans(text: str) -> list[tuple[int, int]]:
             spans.append((outlet.start(), _sentence_end(text, m.end())))
     for m in _MASTHEAD.finditer(text):
         if _MASTHEAD_BEFORE.search(text, max(0, m.start() - 24), m.start()):
-            start = max(text.rfind(". ", 0, m.start()) + 2, text.rfind("\n", 0, m.start()) + 1)
-            spans.append((start, _sentence_end(text, m.end())))
+            spans.append((_sentence_start(text, m.start()), _sentence_end(text, m.end())))
     return spans
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    dot = text.rfind(". ", 0, pos)
+    return max(dot + 2 if dot >= 0 else 0, text.rfind("\n", 0, pos) + 1)
 
 
 def _sentence_end(text: str, pos: int) -> int:
