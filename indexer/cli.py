@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import click
 
@@ -14,6 +14,9 @@ from .interrupts import stopped
 from .sources import Problem, RepeatCap, count_entries, iter_entries
 from .stats import index_stats
 from .store import IndexUnusable, default_index_dir
+
+if TYPE_CHECKING:
+    from .places import Locality
 
 
 def _text_argument(text: str) -> str:
@@ -172,17 +175,14 @@ def parse(sources: tuple[str, ...], as_json: bool, body_lines: int) -> None:
         label = entry.origin
         if as_json:
             data = article.to_dict()
-            click.echo(json.dumps({k: data[k] for k in ("title", "published", "localities", "terms", "author",
-                                                        "body")}, ensure_ascii=False))
+            click.echo(json.dumps({k: data[k] for k in ("title", "published", "about", "mentions", "localities",
+                                                        "terms", "author", "body")}, ensure_ascii=False))
             continue
-        places = "; ".join(
-            ", ".join(x for x in (loc.commune, loc.district, loc.province) if x)
-            + (f" (2025: {loc.province_2025})" if loc.province_2025 != loc.province else "")
-            for loc in article.localities)
         click.echo(f"== {label}")
         click.echo(f"title      {article.title or '-'}")
         click.echo(f"published  {article.published.isoformat() if article.published else '-'}")
-        click.echo(f"localities {places or '-'}")
+        click.echo(f"about      {_places(article.about)}")
+        click.echo(f"mentions   {_places(article.mentions)}")
         click.echo(f"terms      {', '.join(article.terms) or '-'}")
         click.echo(f"years      {', '.join(map(str, article.years_mentioned)) or '-'}")
         click.echo(f"author     {article.author or '-'}")
@@ -195,6 +195,13 @@ def parse(sources: tuple[str, ...], as_json: bool, body_lines: int) -> None:
         click.echo(f"vnsearch: {line}", err=True)
     if skipped:
         sys.exit(1)
+
+
+def _places(localities: list[Locality]) -> str:
+    """Localities as one line: each as its chain, with the 2025 province where it differs."""
+    from .places import place_chain
+    return "; ".join(place_chain(loc) + (f" (2025: {loc.province_2025})" if loc.province_2025 != loc.province else "")
+                     for loc in localities) or "-"
 
 
 COMMANDS = [analyze, index_command, stats, parse]

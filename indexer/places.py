@@ -1,4 +1,4 @@
-"""Locality tagging: which of Vietnam's administrative units a news article is about.
+"""Locality tagging: where a news article's story happened, and what else it names.
 
 The gazetteer is ``data/gazetteer.tsv.gz`` (derived from ``vietnamadminunits``, see
 ``data/README.md``): the units **before** the July-2025 reform, because the archive
@@ -19,15 +19,22 @@ How a text is read, and why:
   is resolved only with support: its province or district named in the text, a
   commune of it named in the text, or the source's province. Without support it is
   dropped rather than guessed.
+* Where and how a name stands decides whether the story happened there (``about``) or
+  the text only names it (``mentions``): the title, a dateline and the lead outweigh
+  the body, whose repeats count less and less; a place the story is compared with or
+  measured from, where a person lives, and the publisher's own contact lines and
+  credits do not place the story. A provincial paper's "tỉnh" is its province, and a
+  text that names no place is its paper's story (see ``find_places``).
 """
 
 from __future__ import annotations
 
 import gzip
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -36,13 +43,12 @@ from .analysis import fold, has_diacritics, normalize, normalize_tones
 DATA = Path(__file__).with_name("data") / "gazetteer.tsv.gz"
 
 P, D, C = "P", "D", "C"  # province, district, commune
-_SPECIFICITY = {P: 0, D: 1, C: 2}
 
-#: Weight of one mention by where it stands: the headline and the lead say what the
-#: article is about; the rest of the body only adds frequency.
+#: Weight of one mention by where it stands: the headline, a dateline and the lead say
+#: where the story happened; the rest of the body only adds frequency.
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 LEAD_CHARS = 400
-#: A small nudge for units in the source's own province when scores tie or nearly so.
+#: A small nudge for the source's own province when scores tie or nearly so.
 SOURCE_BONUS = 0.5
 
 
@@ -59,6 +65,11 @@ class Locality:
         return {"province": self.province, "province_2025": self.province_2025,
                 "district": self.district, "commune": self.commune}
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Locality:
+        """The inverse of ``as_dict``, for localities read back from an index's stored fields."""
+        return cls(data["province"], data["province_2025"], data.get("district"), data.get("commune"))
+
 
 class _Unit(NamedTuple):
     id: str
@@ -71,7 +82,7 @@ class _Unit(NamedTuple):
 
 class _Name(NamedTuple):
     units: tuple[str, ...]
-    upper: tuple[bool, ...]  # which syllables must be capitalised in the text
+    upper: int  # which syllables must be capitalised in the text: bit i for syllable i
 
 
 @lru_cache(maxsize=50_000)
@@ -85,6 +96,28 @@ def _lower(word: str) -> str:
     """
     word = normalize_tones(word.lower())
     return fold(word) if word.endswith("k") else word
+
+
+# Names news gives a province in place of its name. "Thủ đô" (capitalised, and not
+# before a name: "thủ đô Bangkok") is Hà Nội in 244 places of 17,759 baomoi articles;
+# the others seen are rare ("đất Cảng": 8 articles), mostly describe people ("cô gái Hà
+# thành", "hot girl Sài thành") or are ambiguous ("Cố đô" Huế or Hoa Lư; "Tân Tây Đô").
+_NICKNAMES = {"Thủ đô": "Hà Nội"}
+# After a nickname, words that make it a common noun again ("Thủ đô của Anh", "Thủ đô nước Anh").
+_NICKNAME_UNDONE = re.compile(r"[ \t\u00a0]+(?:của|nước)(?![^\W_])")
+
+
+def _name_index(named: list[tuple[str, str]]) -> dict[tuple[str, ...], _Name]:
+    """(unit id, name) pairs as the lookup by syllable tuple, with the syllables a name
+    must have capitalised in a text."""
+    names: dict[tuple[str, ...], list[str]] = {}
+    upper: dict[tuple[str, ...], int] = {}
+    for uid, name in named:
+        words = _WORD.findall(name)
+        key = tuple(_lower(w) for w in words)
+        names.setdefault(key, []).append(uid)
+        upper[key] = sum(1 << i for i, w in enumerate(words) if w[:1].isupper())
+    return {k: _Name(tuple(v), upper[k]) for k, v in names.items()}
 
 
 class _Gazetteer:
@@ -101,23 +134,14 @@ class _Gazetteer:
                 self.units[uid] = _Unit(uid, uid[0], utype, name, parent, p2025)
                 if alias:
                     aliases.extend((uid, a) for a in alias.split("|"))
-        names: dict[tuple[str, ...], list[str]] = {}
-        upper: dict[tuple[str, ...], tuple[bool, ...]] = {}
         # Unit names are stored normalised (derive_gazetteer.py); aliases are typed by hand.
-        for uid, name in [(u.id, u.name) for u in self.units.values()] + [(u, normalize(a)) for u, a in aliases]:
-            words = _WORD.findall(name)
-            key = tuple(_lower(w) for w in words)
-            names.setdefault(key, []).append(uid)
-            upper[key] = tuple(w[:1].isupper() for w in words)
-        self.names = {k: _Name(tuple(v), upper[k]) for k, v in names.items()}
-        # Every beginning of a name, so a scan stops as soon as no name can follow.
-        self.prefixes = {k[:n] for k in self.names for n in range(1, len(k) + 1)}
-        folded_of = {k: tuple(fold(s) for s in k) for k in self.names}
+        named = [(u.id, u.name) for u in self.units.values()] + [(u, normalize(a)) for u, a in aliases]
+        self._index_for_reading(named)
         # place_key side: folded key of every province name and alias -> canonical key.
         # An alias that is also another unit's name ("Huế", the city) stays that name.
         units_by_fold: dict[str, set[str]] = {}
-        for key, fkey in folded_of.items():
-            units_by_fold.setdefault(" ".join(fkey), set()).update(self.names[key].units)
+        for key, name in _name_index(named).items():
+            units_by_fold.setdefault(" ".join(fold(s) for s in key), set()).update(name.units)
         self.name_keys = set(units_by_fold)
         self.alias_keys: dict[str, str] = {}
         for uid, alias in aliases:
@@ -136,6 +160,25 @@ class _Gazetteer:
                 self.province_names[_squash(fold(u.name))] = u.name
                 if u.province_2025:
                     self.province_names.setdefault(_squash(fold(u.province_2025)), u.province_2025)
+
+    def _index_for_reading(self, named: list[tuple[str, str]]) -> None:
+        # Text is read with the nicknames too; they are no name to index or filter by.
+        by_name = {u.name: u.id for u in self.units.values() if u.level == P}
+        self.names = _name_index(named + [(by_name[unit], nick) for nick, unit in _NICKNAMES.items()])
+        self.nicknames = {tuple(_lower(w) for w in _WORD.findall(nick)) for nick in _NICKNAMES}
+        # Every beginning of a name, so a scan stops as soon as no name can follow; first
+        # syllables alone too, since most capitalised words start none.
+        self.prefixes = {k[:n] for k in self.names for n in range(1, len(k) + 1)}
+        self.first_syllables = {k[0] for k in self.names}
+
+    @cached_property
+    def children(self) -> dict[tuple[str, str], list[str]]:
+        """(parent id, name) -> the units of that name under that parent ("" for provinces);
+        built on first use, since only the place formatter needs it."""
+        children: dict[tuple[str, str], list[str]] = {}
+        for u in self.units.values():
+            children.setdefault((u.parent, u.name), []).append(u.id)
+        return children
 
     def province_of(self, uid: str) -> str:
         while self.units[uid].level != P:
@@ -205,6 +248,45 @@ def place_key(name: str) -> str:
     return gaz.alias_keys.get(key, key)
 
 
+# --- writing a place --------------------------------------------------------------
+
+_SHORT_TYPE = {"thành phố": "TP"}
+
+
+def _written(gaz: _Gazetteer, name: str, uids: list[str]) -> str:
+    """A unit's name with its type as the press writes it: "xã Tứ Cường", "TP Thủ Dầu Một",
+    "Quận 2" (a number alone names nothing). A province keeps its bare name unless it is a
+    city ("Hải Dương", "TP Hồ Chí Minh"); a name whose type the chain leaves open (the
+    huyện and the thị xã of Kỳ Anh) goes without one rather than with a guess."""
+    types = {gaz.units[u].type for u in uids}
+    if len(types) != 1:
+        return name
+    (utype,) = types
+    if utype == "tỉnh":
+        return name
+    if name.isdigit():
+        return f"{utype.capitalize()} {name}"
+    return f"{_SHORT_TYPE.get(utype, utype)} {name}"
+
+
+def place_chain(loc: Locality) -> str:
+    """One locality as one line, smallest unit first, each unit once and typed:
+    "xã Tứ Cường, huyện Thanh Miện, Hải Dương", "Quận 2, TP Hồ Chí Minh".
+
+    Types come from the gazetteer by name, so a locality read back from any index (whose
+    stored fields hold names only) is written the same way; names the gazetteer does not
+    know are written as given.
+    """
+    gaz = _gazetteer()
+    provinces = gaz.children.get(("", loc.province), [])
+    districts = [d for p in provinces for d in gaz.children.get((p, loc.district or ""), [])]
+    communes = [c for d in districts for c in gaz.children.get((d, loc.commune or ""), [])]
+    if len(communes) == 1:  # the commune fixes which of two namesake districts is meant
+        districts = [gaz.units[communes[0]].parent]
+    parts = [(loc.commune, communes), (loc.district, districts), (loc.province, provinces)]
+    return ", ".join(_written(gaz, name, uids) for name, uids in parts if name)
+
+
 # --- reading a text ----------------------------------------------------------------
 
 _UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
@@ -221,6 +303,9 @@ _PREFIX_BEFORE = re.compile(
     r"|(TP|Tp|TX|Tx|TT)(?:\.[ \t\u00a0]*|[ \t\u00a0]+)"
     r"|([HQP])\.[ \t\u00a0]*)$"
 )
+# How text that ends in a unit prefix ends, lower-cased and without its spaces and dot:
+# a name preceded by anything else has no prefix, and the regex is not run.
+_PREFIX_TAILS = ("phố", "uy", "uỷ", "ủy", "xã", "trấn", "tỉnh", "huyện", "quận", "phường", "tp", "tx", "tt", "h", "q", "p")
 _PREFIX_LEVEL: dict[str, tuple[str, str]] = {
     "tỉnh": (P, "tỉnh"), "tỉnh ủy": (P, "tỉnh"),
     "thành phố": (D, "thành phố"), "tp": (D, "thành phố"), "thành ủy": (D, "thành phố"),
@@ -232,7 +317,6 @@ _PREFIX_LEVEL: dict[str, tuple[str, str]] = {
 }
 _ROMAN = re.compile(r"[IVX]+")
 _LIST_SEP = re.compile(r"\s*(?:,|;|,?\s*và|,?\s*hoặc)\s*")
-_PREV_WORDS = re.compile(r"(?:([^\W_]+)[ \t\u00a0]+)?([^\W_]+)[ \t\u00a0]+$")
 
 # Words before a capitalised name that say it is a street, river, person or idea,
 # not the unit ("đường Trần Phú", "sông Sài Gòn", "ông Lê Hà", "tư tưởng Hồ Chí Minh").
@@ -268,7 +352,34 @@ class _Mention(NamedTuple):
     listed: bool  # unprefixed, but in a list after a prefixed name ("các xã A, B và C")
     start: int
     end: int
-    weight: float
+    weight: float  # by where it stands (_Layout.weight)
+    role: str  # "" or how the text relates the place to the story: COMPARED, HOME
+    chained: bool  # follows the previous name in one address or list ("huyện A, tỉnh B")
+
+
+def _prefix_before(text: str, start: int) -> re.Match | None:
+    before = text[max(0, start - 16):start]
+    if not before.rstrip(" \t\u00a0.").lower().endswith(_PREFIX_TAILS):
+        return None
+    return _PREFIX_BEFORE.search(text, max(0, start - 16), start)
+
+
+def _may_start(gaz: _Gazetteer, text: str, start: int, word: str) -> bool:
+    """Can a name start with this capitalised word? Most cannot, and say so by their first syllable."""
+    return _lower(word) in gaz.first_syllables and (not word[0].isdigit() or _numbered(text, start))
+
+
+def _ends_here(gaz: _Gazetteer, text: str, key: tuple[str, ...], end: int) -> bool:
+    """Does the name end where it was read? Not when a capitalised word follows ("xã Ba
+    Khan" is not the commune Ba), nor when a nickname turns out a common noun."""
+    return not _continues(text, end) and not (key in gaz.nicknames and _NICKNAME_UNDONE.match(text, end))
+
+
+def _numbered(text: str, start: int) -> bool:
+    """Is the number at ``start`` a unit's name? Only wards and districts are numbered, and
+    a number stands for one only after its type ("Phường 5", "Q.1"); a quarter of the
+    capitalised words the scan visits are numbers, so they are dismissed here, cheaply."""
+    return text[max(0, start - 8):start].rstrip().lower().endswith(("quận", "phường", "q.", "p."))
 
 
 def _capitalised(word: str) -> bool:
@@ -282,31 +393,58 @@ def _name_at(gaz: _Gazetteer, text: str, start: int, word: str) -> tuple[tuple[s
     longest name whose capitalised syllables are capitalised in the text too.
     """
     key = (_lower(word),)
-    words = [word]
+    capitalised = 1  # bit i: the text capitalises syllable i (the scan starts at capitalised words)
     end = start + len(word)
     best = None
     while key in gaz.prefixes:
         entry = gaz.names.get(key)
-        if entry and all(_capitalised(w) or not need for w, need in zip(words, entry.upper)):
+        if entry and not entry.upper & ~capitalised:
             best = (key, end)
         m = _NEXT_WORD.match(text, end)
         if m is None:
             break
-        words.append(m.group(2))
+        if _capitalised(m.group(2)):
+            capitalised |= 1 << len(key)
         key += (_lower(m.group(2)),)
         end = m.end()
     return best
+
+
+_SPACE_CHARS = " \t\u00a0"
+
+
+def _previous_words(text: str, start: int, reach: int = 40) -> tuple[str | None, str | None]:
+    """The two words before ``start`` when only spaces follow each: ("tư", "tưởng") for
+    "tư tưởng Hồ Chí Minh", (None, "ông") for "(ông Lê Hà"; (None, None) without.
+
+    Walked back character by character: a regex anchored at ``start`` would be tried
+    at every position of the reach, and this runs for most names the scan finds."""
+    lo = max(0, start - reach)
+    j = start
+    while j > lo and text[j - 1] in _SPACE_CHARS:
+        j -= 1
+    i = j
+    while i > lo and text[i - 1].isalnum():
+        i -= 1
+    if j == start or i == j:
+        return None, None
+    k = i
+    while k > lo and text[k - 1] in _SPACE_CHARS:
+        k -= 1
+    h = k
+    while h > lo and text[h - 1].isalnum():
+        h -= 1
+    return (text[h:k] if k < i and h < k else None), text[i:j]
 
 
 def _bare_ok(text: str, start: int, end: int, key: tuple[str, ...]) -> bool:
     """May the unprefixed name at text[start:end] stand for a place at all?"""
     if key in _NEVER_BARE or key[0].isdigit() or len(key[0]) < 2 and len(key) == 1:
         return False
-    m = _PREV_WORDS.search(text, max(0, start - 40), start)
-    prev = m.group(2) if m else None
+    before, prev = _previous_words(text, start)
     if prev is not None:
         word = _lower(prev)
-        if word in _BLOCK_BEFORE or m.group(1) and f"{_lower(m.group(1))} {word}" in _BLOCK_BEFORE:
+        if word in _BLOCK_BEFORE or before and f"{_lower(before)} {word}" in _BLOCK_BEFORE:
             return False
         if word in _PERSON_BEFORE and prev[0].isupper():
             return False
@@ -327,25 +465,146 @@ def _continues(text: str, end: int) -> bool:
     return word[0].isupper() and not word.isupper()
 
 
-def _mentions(gaz: _Gazetteer, title: str, body: str) -> list[_Mention]:
-    text = unicodedata.normalize("NFC", f"{title}\n\n{body}")
-    title_end = len(unicodedata.normalize("NFC", title))
-    lead_end = title_end + 2 + LEAD_CHARS
+# --- where a name stands and how -------------------------------------------------
+
+# The publisher's own lines, whose places are the publisher's and not the story's: a
+# contact block (the place is just before "ĐT:" or just after "Địa chỉ:"), a photo or
+# source credit, and the outlet describing itself ("Đài PT-TH Thanh Hóa là đơn vị ...").
+# Each pattern starts with a literal (":", "(", "\n", " là ", "của") for the regex engine
+# to skip to, since they run over every article.
+_COLON = re.compile(r":")
+_CONTACT_BEFORE = re.compile(  # not "GD&ĐT:" (giáo dục và đào tạo)
+    r"(?<![\w&/])(?:(Địa chỉ|Điện thoại|ĐT|Tel|Hotline|Fax|E-?mail|Website|Tòa soạn|Trụ sở)|(Ảnh|Nguồn))\s*$",
+    re.IGNORECASE)
+_CONTACT_REACH = 200  # an address is a line, not a paragraph
+_CREDIT_AFTER = re.compile(rf"(?:\s*(?:[{_UPPER}0-9][^\s]*|[-/&]))*")  # "Ảnh: Hoàng Hùng/TTXVN"
+_CREDITS = re.compile(r"\((?:Ảnh|Nguồn|Theo)\b[^)\n]{0,80}\)")  # "(Ảnh: báo Thanh niên)", "(Theo VTC14)"
+_CREDIT_LINE = re.compile(r"\nTheo [^\n,;:]{1,60}(?=\n|$)")  # "Theo VTC14" on a line of its own
+_OUTLET_IS = re.compile(r" là (?:cơ quan|đơn vị|kênh|trang|tờ báo)(?![^\W_])")
+_OUTLET_BEFORE = re.compile(r"(?<![^\W_])(?:Báo|Đài|Cổng thông tin|Trang thông tin|Tạp chí)[^.,\n]{0,80}$")
+# The masthead line: "Cơ quan của Đảng bộ, chính quyền và nhân dân tỉnh Vĩnh Long",
+# "Tiếng nói của Đảng bộ ...", "cơ quan ngôn luận của ...".
+_MASTHEAD = re.compile(r"của [Đđ]ảng [Bb]ộ")
+_MASTHEAD_BEFORE = re.compile(r"(?<![^\W_])(?:[Cc]ơ quan|[Tt]iếng nói)(?: ngôn luận)? $")
+# A dateline: a place, or the outlet, before a dash at the start of the body ("QUẢNG NAM -",
+# "(Baonghean.vn) -").
+_DATELINE = re.compile(r"[ \t(]*([^\n()–—-]{2,40}?)(?:\)\s*[-–—]\s*|\s*[-–—]\s)")
+
+
+class _Layout(NamedTuple):
+    """Where the parts of one text (title, blank line, body) begin and end."""
+
+    title_end: int
+    dateline_end: int
+    lead_end: int
+    publisher: list[tuple[int, int]]  # spans whose names are skipped
+    outlet: str | None  # a host name the dateline gives ("Baonghean.vn")
+
+    def weight(self, start: int) -> float:
+        if start < self.title_end or start < self.dateline_end:
+            return TITLE_WEIGHT
+        return LEAD_WEIGHT if start < self.lead_end else BODY_WEIGHT
+
+    def skipped(self, start: int) -> bool:
+        return any(a <= start < b for a, b in self.publisher)
+
+
+def _contact_span(text: str, at: int, end: int) -> tuple[int, int]:
+    """The address around a contact marker at text[at:end]: its line, from the sentence
+    or short line before the marker when the marker opens one ("… P11, Q10, TP.HCM. ĐT:
+    08 …"; "475A Điện Biên Phủ, Quận Bình Thạnh, TP.HCM" on the line above "ĐT: …")."""
+    floor = max(0, at - _CONTACT_REACH)
+    before = text[floor:at].rstrip(" \t-–•*")
+    if before.endswith(".") or before.endswith("\n"):
+        at = floor + len(before.rstrip().rstrip("."))
+    start = max(text.rfind("\n", floor, at), text.rfind(". ", floor, at), floor - 1) + 1
+    stop = text.find("\n", end, end + _CONTACT_REACH)
+    return start, stop if stop >= 0 else end + _CONTACT_REACH
+
+
+def _publisher_spans(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for pattern in (_CREDITS, _CREDIT_LINE) for m in pattern.finditer(text)]
+    for colon in _COLON.finditer(text):
+        marker = _CONTACT_BEFORE.search(text, max(0, colon.start() - 12), colon.start())
+        if marker is None:
+            continue
+        if marker.group(1):
+            spans.append(_contact_span(text, marker.start(), colon.end()))
+        else:
+            spans.append((marker.start(), _CREDIT_AFTER.match(text, colon.end()).end()))
+    for m in _OUTLET_IS.finditer(text):
+        outlet = _OUTLET_BEFORE.search(text, max(0, m.start() - 100), m.start())
+        if outlet is not None:
+            spans.append((outlet.start(), _sentence_end(text, m.end())))
+    for m in _MASTHEAD.finditer(text):
+        if _MASTHEAD_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            spans.append((_sentence_start(text, m.start()), _sentence_end(text, m.end())))
+    return spans
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    dot = text.rfind(". ", 0, pos)
+    return max(dot + 2 if dot >= 0 else 0, text.rfind("\n", 0, pos) + 1)
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    return min(i for i in (text.find(". ", pos), text.find("\n", pos), len(text)) if i >= 0)
+
+
+def _layout(text: str, title_end: int) -> _Layout:
+    body_start = title_end + 2
+    dateline = _DATELINE.match(text, body_start)
+    outlet = dateline.group(1) if dateline and "." in dateline.group(1) else None
+    return _Layout(title_end, dateline.end() if dateline else 0, body_start + LEAD_CHARS, _publisher_spans(text),
+                   outlet)
+
+
+COMPARED, HOME = "compared", "home"
+# Words right before a name (and its prefix; "ở", "tại", "của" may follow them) that make
+# it something the story is set against ("nhanh hơn Hà Nội", "như TP.HCM", "cách bờ biển
+# Quảng Trị 380 km") or where a person lives or comes from ("ngụ quận Gò Vấp", "quê Tây
+# Ninh", "thường trú ở"), not where it happened.
+_ROLE_BEFORE = {
+    ("như",): COMPARED, ("giống",): COMPARED, ("hơn",): COMPARED, ("so", "với"): COMPARED, ("cách",): COMPARED,
+    ("cách", "bờ", "biển"): COMPARED, ("cách", "đất", "liền"): COMPARED, ("cách", "trung", "tâm"): COMPARED,
+    ("quê",): HOME, ("quê", "quán"): HOME, ("nguyên", "quán"): HOME, ("ngụ",): HOME, ("trú",): HOME, ("hktt",): HOME,
+}
+# What may stand between two names of one address or list, so that the second takes the
+# first one's role ("ngụ huyện Châu Thành, tỉnh Hậu Giang").
+_CHAINED = re.compile(r"\s*(?:[,(;–-]|và|hoặc)\s*")
+
+
+def _role(text: str, start: int, last: _Mention | None, chained: bool) -> str:
+    """The role of the name whose prefix (or first word) starts at ``start``.
+
+    The words before it are split off a short slice rather than matched by a regex
+    anchored at ``start``, which would be tried at every position of the slice."""
+    words = text[max(0, start - 24):start].lower().replace(":", " ").split()
+    if words and words[-1] in ("ở", "tại", "của"):
+        words.pop()
+    for n in (1, 2, 3):
+        role = _ROLE_BEFORE.get(tuple(words[-n:]))
+        if role:
+            return role
+    return last.role if chained and last is not None else ""
+
+
+def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
     found: list[_Mention] = []
     last: _Mention | None = None
     pos = 0
     for m in _CAP_WORD.finditer(text):
         start = m.start()
-        if start < pos:
-            continue  # inside the name just read
+        if start < pos or not _may_start(gaz, text, start, m.group()):
+            continue  # inside the name just read, or no name starts so
         hit = _name_at(gaz, text, start, m.group())
         if hit is None:
             continue
         key, end = hit
-        if _continues(text, end):
-            pos = end  # "xã Ba Khan" is not the commune Ba: the name must end where the run does
+        if not _ends_here(gaz, text, key, end):
+            pos = end
             continue
-        pm = _PREFIX_BEFORE.search(text, max(0, start - 16), start)
+        pm = _prefix_before(text, start)
         level, utype = (None, None)
         if pm:
             if pm.group(3) and _ROMAN.fullmatch(m.group()):
@@ -358,14 +617,23 @@ def _mentions(gaz: _Gazetteer, title: str, body: str) -> list[_Mention]:
                 continue
             listed = (last is not None and (last.level is not None or last.listed)
                       and _LIST_SEP.fullmatch(text, last.end, start) is not None)
-        weight = TITLE_WEIGHT if start < title_end else LEAD_WEIGHT if start < lead_end else BODY_WEIGHT
-        last = _Mention(key, gaz.names[key].units, level, utype, listed, start, end, weight)
-        found.append(last)
         pos = end
+        if layout.skipped(start):
+            continue
+        lead_in = pm.start() if pm else start
+        chained = last is not None and _CHAINED.fullmatch(text, last.end, lead_in) is not None
+        last = _Mention(key, gaz.names[key].units, level, utype, listed, start, end, layout.weight(start),
+                        _role(text, lead_in, last, chained), chained)
+        found.append(last)
     return found
 
 
 # --- resolving names to units ------------------------------------------------------
+
+
+def _host_labels(source: str) -> list[str]:
+    host = re.sub(r"^[a-z]+://", "", source.lower()).split("/")[0].split(":")[0]
+    return host.split(".")
 
 
 def _source_province(gaz: _Gazetteer, source: str | None) -> str | None:
@@ -377,14 +645,30 @@ def _source_province(gaz: _Gazetteer, source: str | None) -> str | None:
     if "." not in source and "/" not in source:
         key = place_key(source).replace(" ", "")
         return gaz.compact.get(key)
-    host = re.sub(r"^[a-z]+://", "", source.lower()).split("/")[0].split(":")[0]
     best: tuple[int, str] | None = None
-    for label in host.split("."):
+    for label in _host_labels(source):
         for compact, uid in gaz.compact.items():
             if len(compact) >= 5 and compact in label or label in (compact, "bao" + compact, compact + "tv"):
                 if best is None or len(compact) > best[0]:
                     best = (len(compact), uid)
     return best[1] if best else None
+
+
+@lru_cache(maxsize=4096)
+def _source_units(source: str | None) -> tuple[str | None, str | None]:
+    """The province a source names and, for a district's own site, that district: a label
+    of the host spelling one of the province's districts ("lucngan.bacgiang.gov.vn" is
+    Lục Ngạn, Bắc Giang). Cached: an archive has few sources and many articles each."""
+    gaz = _gazetteer()
+    province = _source_province(gaz, source)
+    if province is None or "." not in (source or ""):
+        return province, None
+    own = _squash(fold(gaz.units[province].name)).replace(" ", "")
+    labels = [label for label in _host_labels(source.strip().lstrip("\ufeff")) if own not in label]
+    for u in gaz.units.values():
+        if u.parent == province and _squash(fold(u.name)).replace(" ", "") in labels:
+            return province, u.id
+    return province, None
 
 
 def _pick(cands: list[str], score, utypes: set[str], gaz: _Gazetteer) -> str | None:
@@ -400,107 +684,320 @@ def _pick(cands: list[str], score, utypes: set[str], gaz: _Gazetteer) -> str | N
     return top[0][1]
 
 
-def find_localities(title: str, body: str, source: str | None = None) -> list[Locality]:
-    """Administrative units the article is about, primary first.
+_Slot = tuple[str, tuple[str, ...]]  # (level, name key): one reading shared by every mention of a name
 
-    ``source`` is the publisher's host name or a province name; it only helps to
-    resolve names that several provinces share, and nudges ties towards its province.
-    A unit is returned when the text names it; a commune carries its district and
-    province. Ranking: mentions in the title (3) and lead (2) weigh more than the
-    rest of the body (1), then the more specific unit, then the earlier one.
+
+def _slot(m: _Mention, gaz: _Gazetteer, prefixed_c: set[tuple[str, ...]]) -> tuple[_Slot, str | None] | None:
+    """Which level a mention's name stands for, and its province when that level is P.
+
+    A name without a prefix is a province if it can be, else a district, else a commune
+    only when listed after a prefixed name or written with "xã"/"phường" elsewhere.
+    """
+    units = gaz.units
+    provinces = [u for u in m.units if units[u].level == P]
+    if m.level == D and m.utype == "thành phố":  # "TP Hồ Chí Minh", "Thành ủy Đà Nẵng"
+        provinces = [u for u in provinces if units[u].type == "thành phố"]
+    if provinces and (m.level in (None, P) or m.utype == "thành phố"):
+        return (P, m.key), provinces[0]  # province names and aliases are unique
+    if m.level in (None, D) and any(units[u].level == D for u in m.units):
+        return (D, m.key), None
+    if (m.level == C or m.level is None and (m.listed or m.key in prefixed_c)) and any(
+            units[u].level == C for u in m.units):
+        return (C, m.key), None
+    return None
+
+
+class _Resolver:
+    """Names to units, for one text: districts and communes with namesakes need the
+    text's other names (or the source's province) to decide between them."""
+
+    def __init__(self, gaz: _Gazetteer, mentions: list[_Mention], src: str | None):
+        self.gaz, self.src = gaz, src
+        prefixed_c = {m.key for m in mentions if m.level == C}
+        self.slots: list[_Slot | None] = []
+        self.resolved: dict[_Slot, str] = {}
+        self.groups: dict[_Slot, list[_Mention]] = {}
+        for m in mentions:
+            found = _slot(m, gaz, prefixed_c)
+            self.slots.append(found[0] if found else None)
+            if found is None:
+                continue
+            slot, province = found
+            if province is not None:
+                self.resolved[slot] = province
+            else:
+                self.groups.setdefault(slot, []).append(m)
+
+    def candidates(self, slot: _Slot) -> list[str]:
+        return [u for u in self.groups[slot][0].units if self.gaz.units[u].level == slot[0]]
+
+    def of_level(self, level: str) -> list[_Slot]:
+        return [slot for slot in self.groups if slot[0] == level]
+
+    def resolve(self) -> dict[_Slot, str]:
+        self._districts()
+        self._communes()
+        return self.resolved
+
+    def _districts(self) -> None:
+        units = self.gaz.units
+        named_p = set(self.resolved.values())
+        c_parents = {units[u].parent for slot in self.of_level(C) for u in self.candidates(slot)}
+
+        def score(u: str) -> float:
+            prov = units[u].parent
+            return 2 * (prov in named_p) + (prov == self.src) + 3 * (u in c_parents)
+
+        for slot in self.of_level(D):
+            ms, cands = self.groups[slot], self.candidates(slot)
+            pick = _pick(cands, score, {m.utype for m in ms if m.utype}, self.gaz)
+            if pick is None and len(cands) == 1 and (
+                    any(m.level or m.listed for m in ms) or units[cands[0]].type in _BARE_DISTRICT_TYPES):
+                pick = cands[0]  # a district name no other province has
+            if pick is not None:
+                self.resolved[slot] = pick
+
+    def _communes(self) -> None:
+        units = self.gaz.units
+        resolved_d = {u for (level, _), u in self.resolved.items() if level == D}
+        named_p = {u for (level, _), u in self.resolved.items() if level == P}
+        named_here = named_p | {units[u].parent for u in resolved_d}  # provinces the text itself places
+        context_p = named_here | ({self.src} if self.src else set())
+        d_cands = {u for slot in self.of_level(D) for u in self.candidates(slot)}
+
+        def score(u: str) -> float:
+            parent = units[u].parent
+            prov = units[parent].parent
+            return (4 * (parent in resolved_d) + 3 * (parent in d_cands) + 2 * (prov in context_p)
+                    + (prov == self.src))
+
+        for slot in self.of_level(C):
+            ms, cands = self.groups[slot], self.candidates(slot)
+            pick = _pick(cands, score, {m.utype for m in ms if m.utype}, self.gaz)
+            if pick is None and len(cands) == 1 and any(m.level == C for m in ms):
+                # A commune name no other commune has, written with its prefix, stands alone
+                # unless the text places itself elsewhere ("xã Tiền Tiến, huyện Phù Cừ, tỉnh
+                # Hưng Yên" is a typo for Tiên Tiến, not the Tiền Tiến of Hải Dương).
+                if not named_here or units[units[cands[0]].parent].parent in named_here:
+                    pick = cands[0]
+            if pick is not None:
+                self.resolved[slot] = pick
+                self._district_of(pick)
+
+    def _district_of(self, commune: str) -> None:
+        """"xã Tân Thành, huyện Châu Thành": the commune decides the district name too."""
+        parent = self.gaz.units[commune].parent
+        for slot in self.of_level(D):
+            if slot not in self.resolved and parent in self.candidates(slot):
+                self.resolved[slot] = parent
+
+
+def _resolve(gaz: _Gazetteer, mentions: list[_Mention], src: str | None) -> list[str | None]:
+    """The unit each mention names, or None where the name stays ambiguous or is no unit."""
+    resolver = _Resolver(gaz, mentions, src)
+    resolved = resolver.resolve()
+    return [resolved.get(slot) if slot else None for slot in resolver.slots]
+
+
+# An unnamed "tỉnh" in a provincial paper ("UBND tỉnh", "toàn tỉnh", "Tỉnh ủy") is the
+# paper's province, as "thành phố" is in a city's paper and "huyện" ("Huyện ủy") on a
+# district's site; "các tỉnh", "63 tỉnh", "cấp huyện", "tỉnh bạn", "tỉnh lộ" and the like
+# are not, nor is a "tỉnh" after the text has named a place elsewhere.
+_OWN_WORDS = {
+    "tỉnh": "[Tt]ỉnh(?: [uủ][yỷ])?", "thành phố": "[Tt]hành phố|[Tt]hành [uủ][yỷ]",
+    "huyện": "[Hh]uyện(?: [uủ][yỷ])?", "quận": "[Qq]uận(?: [uủ][yỷ])?", "thị xã": "[Tt]hị xã|[Tt]hị [uủ][yỷ]",
+}
+_OWN_WORD = {utype: re.compile(rf"(?<![^\W_])(?:{words})(?![^\W_])") for utype, words in _OWN_WORDS.items()}
+_NOT_OWN_BEFORE = re.compile(r"(?:(?<![^\W_])(?:các|những|nhiều|mọi|mỗi|liên|ngoại|giữa|số|cấp)|(?<![\w-])\d+)\s+$",
+                             re.IGNORECASE)
+_NOT_OWN_AFTER = re.compile(rf"\s*(?:[{_UPPER}0-9]|,?\s*(?:thành|bạn|lộ|khác|nào|lẻ|lân cận|đó)(?![^\W_]))")
+
+
+def _own_unit(text: str, layout: _Layout, unit_type: str) -> list[int]:
+    """Where the text names its publisher's own unit by its type alone ("tỉnh", "huyện")."""
+    pattern = _OWN_WORD.get(unit_type)
+    if pattern is None:
+        return []
+    return [m.start() for m in pattern.finditer(text)
+            if _NOT_OWN_BEFORE.search(text, max(0, m.start() - 12), m.start()) is None
+            and _NOT_OWN_AFTER.match(text, m.end()) is None and not layout.skipped(m.start())]
+
+
+# A text that names no place is its paper's story, unless it names a place abroad: a
+# foreign state, the world, a head of state. (The country's own institutions do not
+# count: "Việt Nam" and "Chính phủ" are in the names of local bodies and of national
+# news a provincial paper runs for its readers.)
+_ABROAD = re.compile(
+    r"(?<![^\W_])(?:thế giới|Liên hợp quốc|Tổng thống|nước ngoài|châu Âu|châu Á|châu Mỹ|châu Phi"
+    r"|Mỹ|Trung Quốc|Nga|Nhật Bản|Hàn Quốc|Triều Tiên|Ấn Độ|Pháp(?! luật| lệnh)|Đức|Anh Quốc|Australia|Úc"
+    r"|Thái Lan|Lào(?! Cai)"
+    r"|Campuchia|Indonesia|Malaysia|Singapore|Philippines|Myanmar|Afghanistan|Iran|Israel|Ukraine|Italy"
+    r"|Thụy Điển)(?![^\W_])")
+
+
+#: Weight of a mention that places a person (where they live or come from) against one
+#: that places the story.
+HOME_FACTOR = 0.5
+#: A second or third province is also what the story is about when its evidence is at
+#: least this share of the first one's and it is named in the title, dateline or lead.
+ABOUT_SHARE = 0.5
+MAX_ABOUT = 3
+#: The about chain goes down to a district (a commune) when that one holds this share of
+#: the evidence below the unit above it, and at least this share of the unit's own: a
+#: province-wide story that names one district once stays the province's.
+DESCEND_SHARE, DESCEND_OWN = 0.6, 0.5
+
+
+class Places(NamedTuple):
+    """Where an article's story happened (``about``, primary first: usually one chain, at
+    most ``MAX_ABOUT``) and the other units it names (``mentions``); each unit is in one
+    chain of one list."""
+
+    about: list[Locality]
+    mentions: list[Locality]
+
+
+def _tied(ranked: list[str], score: dict[str, float]) -> bool:
+    return len(ranked) > 1 and score[ranked[0]] == score[ranked[1]]
+
+
+class _Evidence:
+    """What one text's mentions say for each unit: weight placing the story there, up
+    front (title, dateline, lead) and in the rest of the body, kept apart because repeats
+    in the body (a list of victims' home communes) must not outvote the lead; the weight
+    of every mention; and where each unit first stands."""
+
+    def __init__(self, gaz: _Gazetteer):
+        self.gaz = gaz
+        self.front: dict[str, float] = {}
+        self.body: dict[str, float] = {}
+        self.named: dict[str, float] = {}
+        self.starts: dict[str, int] = {}  # where each unit is first named
+
+    def add(self, uid: str, weight: float, start: int, role: str = "", counts: bool = True) -> None:
+        self.named[uid] = self.named.get(uid, 0.0) + weight
+        self.starts[uid] = min(self.starts.get(uid, start), start)
+        if role == COMPARED or not counts:
+            return
+        if role == HOME:  # where someone lives says little of where the story is, wherever it stands
+            weight = HOME_FACTOR * BODY_WEIGHT
+        part = self.front if weight > BODY_WEIGHT else self.body
+        part[uid] = part.get(uid, 0.0) + weight
+
+    def read(self, mentions: list[_Mention], uids: list[str | None]) -> None:
+        previous = None
+        for m, uid in zip(mentions, uids):
+            if uid is not None:
+                # "xã A, huyện B, tỉnh C" places the story once: B and C only qualify A.
+                qualifier = m.chained and previous is not None and uid in _ancestors(self.gaz, previous)
+                self.add(uid, m.weight, m.start, m.role, counts=not qualifier)
+            previous = uid
+
+    def read_own(self, text: str, layout: _Layout, own: list[str]) -> None:
+        """The publisher's own units named by their type alone, until the text names a
+        place outside the publisher's province (then "tỉnh" may be that one)."""
+        province = own[0]
+        elsewhere = min((start for u, start in self.starts.items() if self.gaz.province_of(u) != province),
+                        default=len(text))
+        for uid in own:
+            for start in _own_unit(text, layout, self.gaz.units[uid].type):
+                if start < elsewhere:
+                    self.add(uid, layout.weight(start), start)
+
+    def _tree(self, weights: dict[str, float]) -> dict[str, float]:
+        """Each unit's weight with its descendants'."""
+        total: dict[str, float] = {}
+        for uid, weight in weights.items():
+            while uid:
+                total[uid] = total.get(uid, 0.0) + weight
+                uid = self.gaz.units[uid].parent
+        return total
+
+    def _first(self) -> dict[str, int]:
+        """Where each unit's subtree is first named."""
+        first: dict[str, int] = {}
+        for uid, start in self.starts.items():
+            while uid:
+                first[uid] = min(first.get(uid, start), start)
+                uid = self.gaz.units[uid].parent
+        return first
+
+    def about(self, src: str | None) -> list[str]:
+        """The end unit of each about chain."""
+        front, body = self._tree(self.front), self._tree(self.body)
+        score = {u: front.get(u, 0.0) + math.log2(1 + body.get(u, 0.0)) for u in front.keys() | body.keys()}
+        if src in score:
+            score[src] += SOURCE_BONUS
+        first = self._first()
+        provinces = sorted((u for u in score if not self.gaz.units[u].parent), key=lambda u: (-score[u], first[u]))
+        if not provinces or _tied(provinces, score) and provinces[0] not in front:
+            return []  # named only in the body, and no more than another province: no telling which
+        share = ABOUT_SHARE * score[provinces[0]]
+        chosen = provinces[:1] + [p for p in provinces[1:] if score[p] >= share and p in front]
+        return [self._descend(score, p) for p in chosen[:MAX_ABOUT]]
+
+    def _descend(self, score: dict[str, float], uid: str) -> str:
+        while True:
+            children = [u for u in score if self.gaz.units[u].parent == uid]
+            if not children:
+                return uid
+            best = max(children, key=lambda u: score[u])
+            own = score[uid] - sum(score[u] for u in children)
+            if score[best] < DESCEND_SHARE * sum(score[u] for u in children) or score[best] < DESCEND_OWN * own:
+                return uid
+            uid = best
+
+    def others(self, about: list[str]) -> list[str]:
+        """The end units of the mention chains: what is named and in no about chain, each
+        unit once (a district named alone is in the chain of its named commune)."""
+        covered = {u for end in about for u in [end, *_ancestors(self.gaz, end)]}
+        total, first = self._tree(self.named), self._first()
+        inner = {self.gaz.units[u].parent for u in total}
+        ends = [u for u in total if u not in covered and u not in inner]
+        return sorted(ends, key=lambda u: (-total[u], first[u]))
+
+
+def _ancestors(gaz: _Gazetteer, uid: str) -> list[str]:
+    out = []
+    while gaz.units[uid].parent:
+        uid = gaz.units[uid].parent
+        out.append(uid)
+    return out
+
+
+def _placed_nowhere(text: str, mentions: list[_Mention]) -> bool:
+    """Does the text place its story nowhere (naming at most places it compares with, and
+    none abroad)? Then it is its paper's story."""
+    return all(m.role == COMPARED for m in mentions) and not _ABROAD.search(text)
+
+
+def find_places(title: str, body: str, source: str | None = None) -> Places:
+    """Where the article's story happened, and what else it names.
+
+    ``source`` is the publisher's host name (or province name; else a host name in the
+    dateline, as aggregators keep "(Baonghean.vn) -"): it resolves names that
+    several provinces share, breaks near-ties towards its province, makes an unnamed
+    "tỉnh" its province, and is the place of a text that names none (unless it names a
+    place abroad). Names weigh by where they stand (title and dateline 3, lead 2, the rest
+    1, and the rest's repeats less and less); a place the story is compared with or
+    measured from counts only as a mention, where a person lives or comes from as half a
+    body mention, and the publisher's contact lines, credits and masthead not at all.
     """
     gaz = _gazetteer()
-    mentions = _mentions(gaz, title or "", body or "")
-    if not mentions:
-        return []
-    src = _source_province(gaz, source)
-    units = gaz.units
-
-    def of_level(m: _Mention, level: str) -> list[str]:
-        return [u for u in m.units if units[u].level == level]
-
-    # Which level each mention may mean: (level, key) per mention, grouped.
-    prefixed_c = {m.key for m in mentions if m.level == C}
-    assigned: list[tuple[str, tuple[str, ...]] | None] = []
-    resolved: dict[tuple[str, tuple[str, ...]], str] = {}  # (level, key) -> unit
-    groups: dict[tuple[str, tuple[str, ...]], list[_Mention]] = {}
-    for m in mentions:
-        level = None
-        provinces = of_level(m, P)
-        if m.level == D and m.utype == "thành phố":  # "TP Hồ Chí Minh", "Thành ủy Đà Nẵng"
-            provinces = [u for u in provinces if units[u].type == "thành phố"]
-        if provinces and m.level in (None, P) or provinces and m.utype == "thành phố":
-            level = P
-            resolved[(P, m.key)] = provinces[0]  # province names and aliases are unique
-        elif m.level in (None, D) and of_level(m, D):
-            level = D
-        elif (m.level == C or m.level is None and (m.listed or m.key in prefixed_c)) and of_level(m, C):
-            level = C
-        assigned.append((level, m.key) if level else None)
-        if level in (D, C):
-            groups.setdefault((level, m.key), []).append(m)
-
-    named_p = {u for (level, _), u in resolved.items() if level == P}
-    d_cands = {u for (level, _), ms in groups.items() if level == D for u in of_level(ms[0], D)}
-    c_parents = {units[u].parent for (level, _), ms in groups.items() if level == C for u in of_level(ms[0], C)}
-
-    def d_score(u: str) -> float:
-        prov = units[u].parent
-        return 2 * (prov in named_p) + (prov == src) + 3 * (u in c_parents)
-
-    for (level, key), ms in groups.items():
-        if level != D:
-            continue
-        cands = of_level(ms[0], D)
-        pick = _pick(cands, d_score, {m.utype for m in ms if m.utype}, gaz)
-        if pick is None and len(cands) == 1 and (
-                any(m.level or m.listed for m in ms) or units[cands[0]].type in _BARE_DISTRICT_TYPES):
-            pick = cands[0]  # a district name no other province has
-        if pick is not None:
-            resolved[(D, key)] = pick
-
-    resolved_d = {u for (level, _), u in resolved.items() if level == D}
-    named_here = named_p | {units[u].parent for u in resolved_d}  # provinces the text itself places
-    context_p = named_here | ({src} if src else set())
-
-    def c_score(u: str) -> float:
-        parent = units[u].parent
-        prov = units[parent].parent
-        return 4 * (parent in resolved_d) + 3 * (parent in d_cands) + 2 * (prov in context_p) + (prov == src)
-
-    for (level, key), ms in groups.items():
-        if level != C:
-            continue
-        cands = of_level(ms[0], C)
-        pick = _pick(cands, c_score, {m.utype for m in ms if m.utype}, gaz)
-        if pick is None and len(cands) == 1 and any(m.level == C for m in ms):
-            # A commune name no other commune has, written with its prefix, stands alone
-            # unless the text places itself elsewhere ("xã Tiền Tiến, huyện Phù Cừ, tỉnh
-            # Hưng Yên" is a typo for Tiên Tiến, not the Tiền Tiến of Hải Dương).
-            if not named_here or units[units[cands[0]].parent].parent in named_here:
-                pick = cands[0]
-        if pick is None:
-            continue
-        resolved[(C, key)] = pick
-        parent = units[pick].parent
-        for (dlevel, dkey), dms in groups.items():  # "xã Tân Thành, huyện Châu Thành": both resolve
-            if dlevel == D and (D, dkey) not in resolved and parent in of_level(dms[0], D):
-                resolved[(D, dkey)] = parent
-
-    # Score each resolved unit by its mentions.
-    score: dict[str, float] = {}
-    first: dict[str, int] = {}
-    for m, slot in zip(mentions, assigned):
-        uid = resolved.get(slot) if slot else None
-        if uid is None:
-            continue
-        score[uid] = score.get(uid, 0.0) + m.weight
-        first.setdefault(uid, m.start)
-    for uid in score:
-        if src and gaz.province_of(uid) == src:
-            score[uid] += SOURCE_BONUS
-    order = sorted(score, key=lambda u: (-score[u], -_SPECIFICITY[units[u].level], first[u]))
-    return [_locality(gaz, u) for u in order]
+    title = unicodedata.normalize("NFC", title or "")
+    text = f"{title}\n\n{unicodedata.normalize('NFC', body or '')}"
+    layout = _layout(text, len(title))
+    mentions = _mentions(gaz, text, layout)
+    src, src_district = _source_units(source or layout.outlet)
+    uids = _resolve(gaz, mentions, src)
+    evidence = _Evidence(gaz)
+    evidence.read(mentions, uids)
+    if src is not None:
+        evidence.read_own(text, layout, [u for u in (src, src_district) if u])
+    about = evidence.about(src)
+    if not about and src is not None and _placed_nowhere(text, mentions):
+        about = [src_district or src]
+    return Places([_locality(gaz, u) for u in about], [_locality(gaz, u) for u in evidence.others(about)])
 
 
 def _locality(gaz: _Gazetteer, uid: str) -> Locality:

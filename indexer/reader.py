@@ -9,7 +9,8 @@ Where each field comes from:
 * body, title, byline: ``boilerplate.layout`` (shape and position of lines);
 * published: the header's date line (``dates``); never a date inside a sentence;
 * years_mentioned, terms: the clean title and body (``dates``, ``terms``);
-* localities: ``places.find_localities`` on the clean title and body.
+* about, mentions: ``places.find_places`` on the clean title and body, with the
+  record's source (or its URL's host) as the publisher.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from . import boilerplate
 from .analysis import fold, normalize
 from .dates import parse_date, parse_date_line, years_mentioned
-from .places import Locality, find_localities
+from .places import Locality, find_places
 from .terms import find_terms
 
 if TYPE_CHECKING:
@@ -45,12 +46,19 @@ class Article:
     body: str
     published: datetime | None
     years_mentioned: list[int]
-    localities: list[Locality]  # primary first
+    about: list[Locality]  # where the story happened, primary first (usually one, at most three)
+    mentions: list[Locality]  # every other unit the text names
     terms: list[str]
     author: str | None
     source: str | None = None
     url: str | None = None
     id: str | None = None
+
+    @property
+    def localities(self) -> list[Locality]:
+        """``about`` then ``mentions``: every unit the article is tagged with, as the index's
+        place fields and stored localities have it."""
+        return self.about + self.mentions
 
     def to_dict(self) -> dict:
         """JSON-ready: ISO 8601 date (or None), localities as dicts."""
@@ -58,6 +66,8 @@ class Article:
             "id": self.id,
             "title": self.title,
             "published": self.published.isoformat() if self.published else None,
+            "about": [loc.as_dict() for loc in self.about],
+            "mentions": [loc.as_dict() for loc in self.mentions],
             "localities": [loc.as_dict() for loc in self.localities],
             "terms": list(self.terms),
             "author": self.author,
@@ -153,12 +163,14 @@ def _strip_glued_title(line: str, title: str) -> str:
 def _article(title: str, body: str, published: datetime | None, author: str | None,
              source: str | None, url: str | None, id: str | None) -> Article:
     both = f"{title}\n\n{body}" if title else body
+    about, mentions = find_places(title, body, source or url) if both.strip() else ([], [])
     return Article(
         title=title,
         body=body,
         published=published,
         years_mentioned=years_mentioned(both),
-        localities=find_localities(title, body, source) if both.strip() else [],
+        about=about,
+        mentions=mentions,
         terms=find_terms(both),
         author=author,
         source=source,

@@ -139,12 +139,25 @@ def test_to_dict_and_pickle():
     assert data["published"] == "2017-10-23T17:01:00+07:00"
     assert data["title"] == "Bình Liêu: Lãnh đạo toàn diện, đổi mới"
     assert data == article.to_dict()
-    # Bình Liêu district of Quảng Ninh, and its commune Đồng Văn ("Đảng bộ xã Đồng Văn")
-    assert data["localities"] == [
-        {"province": "Quảng Ninh", "province_2025": "Quảng Ninh", "district": "Bình Liêu", "commune": None},
-        {"province": "Quảng Ninh", "province_2025": "Quảng Ninh", "district": "Bình Liêu", "commune": "Đồng Văn"},
-    ]
+    # The story is Bình Liêu's ("Bình Liêu: Lãnh đạo toàn diện, đổi mới"); it also names
+    # its commune Đồng Văn ("Đảng bộ xã Đồng Văn"). Localities are both, about first.
+    assert data["about"] == [
+        {"province": "Quảng Ninh", "province_2025": "Quảng Ninh", "district": "Bình Liêu", "commune": None}]
+    assert data["mentions"] == [
+        {"province": "Quảng Ninh", "province_2025": "Quảng Ninh", "district": "Bình Liêu", "commune": "Đồng Văn"}]
+    assert data["localities"] == data["about"] + data["mentions"]
+    assert article.localities == article.about + article.mentions
     assert pickle.loads(pickle.dumps(article)) == article
+
+
+def test_a_records_url_names_its_paper_when_it_gives_no_source():
+    # A Kon Tum lead (local-leads danes8-dev-174) that names its province only as "tỉnh".
+    record = {"title": "UBND tỉnh tổ chức Phiên họp chuyên đề tháng 9/2021",
+              "body": "Chiều 24/9, UBND tỉnh tổ chức Phiên họp chuyên đề tháng 9/2021 để bàn, quyết định, "
+                      "thông qua một số nội dung thuộc thẩm quyền của UBND tỉnh."}
+    assert read_record(record).about == []
+    article = read_record({**record, "url": "https://baokontum.com.vn/"})
+    assert [(loc.province, loc.district) for loc in article.about] == [("Kon Tum", None)]
 
 
 # --- devset records of other shapes ---------------------------------------------------
@@ -397,7 +410,7 @@ def test_parse_command_json_lines_and_bad_files(tmp_path):
     objects = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["title"] for o in objects] == ["Bình Liêu: Lãnh đạo toàn diện, đổi mới",
                                              'Ngành thuế "thất thu" vì hàng chục ngàn doanh nghiệp... "chết yểu"']
-    assert set(objects[0]) == {"title", "published", "localities", "terms", "author", "body"}
+    assert set(objects[0]) == {"title", "published", "about", "mentions", "localities", "terms", "author", "body"}
     assert objects[0]["published"] == "2017-10-23T17:01:00+07:00" and objects[0]["author"] == "Trúc Linh"
     errors = result.stderr.splitlines()
     assert errors == [f"vnsearch: {garbage}: " + errors[0].split(": ", 2)[2],
