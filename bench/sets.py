@@ -315,7 +315,8 @@ def _article(stored: dict) -> Article:
         meta = json.loads(stored.get("meta") or "{}")
     except ValueError:
         meta = {}
-    provinces = frozenset(place_key(loc["province"]) for loc in meta.get("localities") or [] if loc.get("province"))
+    about = meta.get("about", meta.get("localities")) or []  # an index made before about and mentions: one list
+    provinces = frozenset(place_key(loc["province"]) for loc in about if loc.get("province"))
     return Article(stored["id"], published.year if published else None, provinces)
 
 

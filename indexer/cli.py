@@ -175,7 +175,7 @@ def parse(sources: tuple[str, ...], as_json: bool, body_lines: int) -> None:
         label = entry.origin
         if as_json:
             data = article.to_dict()
-            click.echo(json.dumps({k: data[k] for k in ("title", "published", "about", "mentions", "localities",
+            click.echo(json.dumps({k: data[k] for k in ("title", "published", "about", "mentions",
                                                         "terms", "author", "body")}, ensure_ascii=False))
             continue
         click.echo(f"== {label}")

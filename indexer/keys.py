@@ -30,6 +30,27 @@ def commune_key(name: str) -> str:
     return place_key(name)
 
 
+#: A mention key's level: one field holds every unit an article names, so "Thủ Dầu Một" the district
+#: and a province of the same name stay apart.
+MENTION_LEVELS = {"province": "p", "province_2025": "n", "district": "d", "commune": "c"}
+
+
+def mention_keys(localities: Iterable) -> list[str]:
+    """Keys of every unit the localities name, each with its level ("p:binh duong", "d:thu dau mot")."""
+    keys = []
+    for loc in localities:
+        for attribute, level in MENTION_LEVELS.items():
+            name = getattr(loc, attribute)
+            if name:
+                keys.append(f"{level}:{place_key(name)}")
+    return keys
+
+
+def mention_lookups(name: str) -> list[str]:
+    """The mention keys a place name typed in a filter may be, at every level ("thu dau mot" -> four)."""
+    return [f"{level}:{place_key(name)}" for level in MENTION_LEVELS.values()]
+
+
 def term_key(term: str) -> str:
     """Key of a term, canonical or as a user types it ("nhiệm kỳ 2015 - 2020", "khoa 12")."""
     return fold(normalize_term(term) or term)

@@ -54,12 +54,6 @@ class Article:
     url: str | None = None
     id: str | None = None
 
-    @property
-    def localities(self) -> list[Locality]:
-        """``about`` then ``mentions``: every unit the article is tagged with, as the index's
-        place fields and stored localities have it."""
-        return self.about + self.mentions
-
     def to_dict(self) -> dict:
         """JSON-ready: ISO 8601 date (or None), localities as dicts."""
         return {
@@ -68,7 +62,6 @@ class Article:
             "published": self.published.isoformat() if self.published else None,
             "about": [loc.as_dict() for loc in self.about],
             "mentions": [loc.as_dict() for loc in self.mentions],
-            "localities": [loc.as_dict() for loc in self.localities],
             "terms": list(self.terms),
             "author": self.author,
             "years_mentioned": list(self.years_mentioned),

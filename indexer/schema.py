@@ -26,7 +26,8 @@ from whoosh.system import pack_uint
 from whoosh.util.times import datetime_to_long
 
 from . import analysis
-from .keys import commune_key, district_key, field_value, name_key, province_key, source_key, term_key, term_year_keys
+from .keys import (commune_key, district_key, field_value, mention_keys, name_key, province_key, source_key, term_key,
+                   term_year_keys)
 
 if TYPE_CHECKING:  # the reader is the workers' business, not the query path's
     from .reader import Article
@@ -94,12 +95,15 @@ def make_schema() -> Schema:
         published=DATETIME(stored=True, sortable=True),
         year=KEYWORD(**keys),
         years_mentioned=KEYWORD(**keys),
-        # Pre-2025 and 2025 provinces apart, so each facet counts an article once;
-        # a province filter asks both (see ``search.query.filter_query``).
+        # Where the story happened (the reader's ``about``): pre-2025 and 2025 provinces apart,
+        # so each facet counts an article once; a province filter asks both (see
+        # ``search.query.filter_query``).
         province=KEYWORD(**keys),
         province_2025=KEYWORD(**keys),
         district=KEYWORD(**keys),
         commune=KEYWORD(**keys),
+        # Every unit the text names, about it or not (``mention_keys``).
+        mentions=KEYWORD(**keys),
         terms=KEYWORD(**keys),
         term_years=KEYWORD(**keys),
         author=KEYWORD(**keys),
@@ -130,24 +134,26 @@ def content_hash(payload: bytes) -> str:
 
 def document(article: Article, digest: str, doc_id: str) -> dict[str, Any]:
     """The whoosh fields of one article (runs in the build's worker processes)."""
-    localities = article.localities
+    about = article.about
     terms = article.terms
     doc: dict[str, Any] = {
         "id": doc_id,
         "hash": digest,
         "spell": spelling_terms(analysis.words(f"{article.title}\n\n{article.body}")),
         "years_mentioned": field_value(str(y) for y in article.years_mentioned),
-        "province": field_value(province_key(loc.province) for loc in localities),
-        "province_2025": field_value(province_key(loc.province_2025) for loc in localities),
-        "district": field_value(district_key(loc.district) for loc in localities if loc.district),
-        "commune": field_value(commune_key(loc.commune) for loc in localities if loc.commune),
+        "province": field_value(province_key(loc.province) for loc in about),
+        "province_2025": field_value(province_key(loc.province_2025) for loc in about),
+        "district": field_value(district_key(loc.district) for loc in about if loc.district),
+        "commune": field_value(commune_key(loc.commune) for loc in about if loc.commune),
+        "mentions": field_value(mention_keys(article.about + article.mentions)),
         "terms": field_value(term_key(t) for t in terms),
         "term_years": field_value(y for t in terms for y in term_year_keys(t)),
         "author": field_value([name_key(article.author)] if article.author else []),
         "source": field_value([source_key(article.source)] if article.source else []),
         "url": article.url,
         "meta": json.dumps({
-            "localities": [loc.as_dict() for loc in localities],
+            "about": [loc.as_dict() for loc in about],
+            "mentions": [loc.as_dict() for loc in article.mentions],
             "terms": terms,
             "author": article.author,
             "source": article.source,

@@ -16,17 +16,20 @@ from .places import province_name
 from .schema import UNDATED
 from .store import open_index, read_errors, size_on_disk
 from .terms import normalize_term
+from .whoosh_internals import posting_ids
 
 #: How the folded keys of each keyword field are written for people.
 KEY_NAMES: dict[str, Callable[[str], str]] = {
     "province": province_name,
     "province_2025": province_name,
+    "mentions": province_name,
     "terms": lambda key: normalize_term(key) or key,
 }
 
 
-def key_counts(reader, fieldname: str, docs: set[int]) -> dict[str, int]:
-    """Articles among ``docs`` per key of a keyword field, most first, keys written for people.
+def key_counts(reader, fieldname: str, docs: set[int], prefix: str = "") -> dict[str, int]:
+    """Articles among ``docs`` per key of a keyword field (those starting with ``prefix``, which is not
+    shown), most first, keys written for people.
 
     Keys written alike are one entry counting each article once. A field the
     index lacks (made before the field existed) counts nothing rather than failing.
@@ -35,11 +38,11 @@ def key_counts(reader, fieldname: str, docs: set[int]) -> dict[str, int]:
         return {}
     name = KEY_NAMES.get(fieldname, str)
     found: dict[str, set[int]] = {}
-    for term in reader.lexicon(fieldname):
+    for term in reader.expand_prefix(fieldname, prefix) if prefix else reader.lexicon(fieldname):
         term = term.decode("utf-8") if isinstance(term, bytes) else term
-        matched = docs.intersection(reader.postings(fieldname, term).all_ids())
+        matched = docs.intersection(posting_ids(reader, fieldname, term))
         if matched:
-            found.setdefault(name(term), set()).update(matched)
+            found.setdefault(name(term[len(prefix):]), set()).update(matched)
     return dict(sorted(((k, len(v)) for k, v in found.items()), key=lambda kv: (-kv[1], kv[0])))
 
 

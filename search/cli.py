@@ -136,8 +136,10 @@ Query syntax:
   -"Châu Thành" -dự      an excluded phrase or word
   dang vien OR cong doan either side of OR
   province:"binh duong"  filters inside the query, like the options below:
-  district:"Thu Dau Mot" province:, district:, commune:, term:, year:, since:,
-  term:2015-2020         until:, author:, source: (quote values with spaces)
+  district:"Thu Dau Mot" province:, district:, commune: (where the story
+  term:2015-2020         happened), mentions: (a place it names), term:,
+                         year:, since:, until:, author:, source:
+                         (quote values with spaces)
   since:2020-01 until:2020-06
 
 \b
@@ -158,9 +160,11 @@ suggestion, and words not in the index a spelling correction.
                    f"up to {CSV_ROWS:,} rows].")
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True,
               help="Hits to skip first (the next page starts at offset + limit).")
-@click.option("--province", help="Province, old or 2025 name, with or without diacritics ('binh duong', 'TP.HCM').")
+@click.option("--province", help="Province the story happened in, old or 2025 name, with or without diacritics "
+                                 "('binh duong', 'TP.HCM').")
 @click.option("--district", help="District (huyện, quận, thị xã, city), with or without diacritics and prefix.")
 @click.option("--commune", help="Commune or ward (xã, phường, thị trấn), with or without diacritics and prefix.")
+@click.option("--mentions", help="A place of any level the article names, whether or not it is about it.")
 @click.option("--since", help="Published on or after (2020-01-31, 31/01/2020, 2020-01, 2020).")
 @click.option("--until", help="Published on or before (same forms as --since; 2020-01 means up to its last day).")
 @click.option("--term", help="Term period: '2015-2020', 'nhiệm kỳ 2015-2020', 'khóa XII', 'quoc hoi khoa 14'.")
@@ -169,9 +173,9 @@ suggestion, and words not in the index a spelling correction.
 @click.option("--source", help="Source: a site ('baobinhduong.vn', 'www.' optional) or an outlet's name.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="Best match first, or newest first.")
-@click.option("--facets", is_flag=True, help="Counts of the articles holding every word by province (pre-2025, and "
-                                            "2025), year and term, and a timeline of them by month (by year past "
-                                            "four years).")
+@click.option("--facets", is_flag=True, help="Counts of the articles holding every word by the province they are "
+                                            "about (pre-2025, and 2025), the provinces they name, year and term, and "
+                                            "a timeline of them by month (by year past four years).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (same as --format json).")
 @click.option("--format", "fmt", type=click.Choice(["text", "html", "json", "csv"]), default="text",
               show_default=True,

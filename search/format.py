@@ -37,13 +37,10 @@ def _marked(snippet: Snippet, mark: Callable[[str], str], plain: Callable[[str],
     return _marked_text(snippet.text, snippet.highlights, mark, plain).replace("\n", " ")
 
 
-def where(localities: list[dict]) -> str:
-    """The first locality as people write an address: "xã Phú Thuận, Thoại Sơn, An Giang"."""
-    if not localities:
-        return ""
-    first = localities[0]
-    parts = [first.get("commune"), first.get("district"), first.get("province")]
-    return ", ".join(p for p in parts if p)
+def where(places: list[str]) -> str:
+    """Where the story happened, as people write it: its places, each one chain ("xã Phú Thuận, huyện
+    Thoại Sơn, An Giang"), joined."""
+    return "; ".join(places)
 
 
 #: What a browser drops from a link before reading its scheme (the WHATWG URL parser):
@@ -120,7 +117,7 @@ def render_text(result: SearchResult, color: bool, offset: int = 0) -> str:
             lines += ["", PARTIAL_HEADING]
         # Marked in colour only: brackets in a plain title would be copied with it.
         title = _marked_text(hit.title, hit.title_highlights, lambda s: bold(mark(s)), bold) if color else hit.title
-        details = " · ".join(x for x in [(hit.published or "")[:10], where(hit.localities),
+        details = " · ".join(x for x in [(hit.published or "")[:10], where(hit.places),
                                            ", ".join(hit.terms[:3]),
                                            "" if hit.score is None else f"score {hit.score:.2f}"] if x)
         lines += ["", f"{i}. {title}", f"   {hit.id}  {details}"]
@@ -169,7 +166,7 @@ def _hit_html(hit: Hit) -> str:
     title = marked_html(hit.title, hit.title_highlights)
     if link:
         title = f'<a href="{e(link)}" rel="noopener noreferrer nofollow">{title}</a>'
-    parts = [f"<li><h3>{title}</h3><p class=\"meta\">{e(hit.published or '')} {e(where(hit.localities))}</p>"]
+    parts = [f"<li><h3>{title}</h3><p class=\"meta\">{e(hit.published or '')} {e(where(hit.places))}</p>"]
     if hit.missing:
         parts.append(f"<p class=\"missing\">Missing: {e(missing(hit))}</p>")
     parts += [f"<p>…{snippet_html(s)}…</p>" for s in hit.snippets]
@@ -291,8 +288,8 @@ def _distinct(values: Iterable[str | None]) -> list[str]:
 
 def csv_row(hit: Hit) -> list[str]:
     return [csv_cell(v) for v in (
-        hit.id, hit.title, hit.published, _distinct(loc.get("province") for loc in hit.localities),
-        _distinct(loc.get("district") for loc in hit.localities), hit.terms, hit.source, hit.url,
+        hit.id, hit.title, hit.published, _distinct(loc.get("province") for loc in hit.about),
+        _distinct(loc.get("district") for loc in hit.about), hit.terms, hit.source, hit.url,
         None if hit.score is None else f"{hit.score:g}")]
 
 
@@ -323,7 +320,8 @@ def render_article(article: ArticleView) -> str:
     lines = [article.title, ""]
     for label, value in [("id", article.id), ("published", article.published), ("author", article.author),
                          ("source", article.source), ("url", article.url),
-                         ("localities", "; ".join(where([loc]) for loc in article.localities)),
+                         ("about", where(article.places)),
+                         ("mentions", ", ".join(dict.fromkeys(loc["province"] for loc in article.mentions))),
                          ("terms", ", ".join(article.terms))]:
         if value:
             lines.append(f"{label:<11}{value}")

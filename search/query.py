@@ -47,7 +47,7 @@ MAX_UNITS = 10
 #: Boost of the clause an article matches only by holding every pair of the free words that drives the search.
 ALL_PAIRS_WEIGHT = 10.0
 
-FILTER_NAMES = ("province", "district", "commune", "since", "until", "term", "year", "author", "source")
+FILTER_NAMES = ("province", "district", "commune", "mentions", "since", "until", "term", "year", "author", "source")
 
 
 class QueryError(BadArgument):
@@ -242,6 +242,8 @@ def filter_query(filters: dict[str, str]) -> Q.Query | None:
             parts.append(Q.Or([Q.Term("province", key), Q.Term("province_2025", key)]))
         elif name == "district":
             parts.append(Q.Term(name, keys.district_key(value)))
+        elif name == "mentions":  # a unit of any level the article names, about it or not
+            parts.append(Q.Or([Q.Term("mentions", key) for key in keys.mention_lookups(value)]))
         elif name == "commune":
             parts.append(Q.Term(name, keys.commune_key(value)))
         elif name == "term":

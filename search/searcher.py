@@ -27,6 +27,7 @@ from whoosh.util.times import datetime_to_long
 
 from indexer.columns import column_values
 from indexer.dates import VIETNAM
+from indexer.places import Locality, place_chain
 from indexer.schema import UNDATED
 from indexer.stats import key_counts
 from indexer.store import default_index_dir, open_index, read_errors
@@ -49,8 +50,10 @@ PARTIAL_CANDIDATES = 20
 #: read whole, unless one is in most articles); a longer one (a pasted headline) by the terms the
 #: ranking searched.
 COUNTED_GROUPS = 3
-#: Facet name -> keyword field: provinces before the 2025 reform and after it, apart.
-FACET_FIELDS = {"province": "province", "province_2025": "province_2025", "year": "year", "term": "terms"}
+#: Facet name -> keyword field and the start of the keys counted: the provinces an article is about,
+#: before the 2025 reform and after it, apart; the (pre-2025) provinces it names; years and terms.
+FACET_FIELDS = {"province": ("province", ""), "province_2025": ("province_2025", ""), "mentions": ("mentions", "p:"),
+                "year": ("year", ""), "term": ("terms", "")}
 
 
 @dataclass
@@ -59,7 +62,12 @@ class Hit:
     title: str
     score: float | None  # None when sorted by date: the order is not a relevance
     published: str | None
-    localities: list[dict]
+    about: list[dict] = field(metadata={
+        "description": "Where the story happened: units (province, province_2025, district, commune), primary "
+                       "first, usually one, at most three."})
+    mentions: list[dict] = field(metadata={"description": "Every other unit the article names."})
+    places: list[str] = field(metadata={
+        "description": "`about` as people write places, one chain each: \"xã Tứ Cường, huyện Thanh Miện, Hải Dương\"."})
     terms: list[str]
     url: str | None
     source: str | None = field(default=None, metadata={
@@ -116,7 +124,9 @@ class ArticleView:
     title: str
     body: str
     published: str | None
-    localities: list[dict]
+    about: list[dict]
+    mentions: list[dict]
+    places: list[str]
     terms: list[str]
     author: str | None
     source: str | None
@@ -138,8 +148,12 @@ def _meta(stored: dict) -> dict:
 
 def _common(stored: dict, meta: dict) -> dict:
     """The fields a hit and a shown article share, from a document's stored fields and meta."""
+    # An index made before about and mentions kept one list of every place named (it is rebuilt by the next build).
+    about = meta.get("about", meta.get("localities", []))
     return {"id": stored["id"], "title": stored.get("title", ""), "published": _iso(stored.get("published")),
-            "localities": meta.get("localities", []), "terms": meta.get("terms", []), "url": stored.get("url")}
+            "about": about, "mentions": meta.get("mentions", []),
+            "places": [place_chain(Locality.from_dict(d)) for d in about],
+            "terms": meta.get("terms", []), "url": stored.get("url")}
 
 
 def _texts(stored: dict) -> tuple[str, str]:
@@ -268,7 +282,8 @@ class Searcher:
     def search(self, query: str, *, limit: int = 10, offset: int = 0, province: str | None = None,
                district: str | None = None, commune: str | None = None, since: str | None = None,
                until: str | None = None, term: str | None = None, year: str | int | None = None,
-               author: str | None = None, source: str | None = None, sort: str = "relevance",
+               author: str | None = None, source: str | None = None, mentions: str | None = None,
+               sort: str = "relevance",
                facets: bool = False, snippet_count: int = 3, partial: bool = True) -> SearchResult:
         """The articles that hold every word of ``query`` within the given filters, ranked.
 
@@ -281,7 +296,7 @@ class Searcher:
         """
         self._check_open()
         filters = dict(province=province, district=district, commune=commune, since=since, until=until,
-                       term=term, author=author, source=source)
+                       term=term, author=author, source=source, mentions=mentions)
         check.search_arguments(query, limit, offset, filters, year, sort, facets, snippet_count)
         check.flag("partial", partial)
         filters["year"] = None if year is None else str(year)
@@ -400,8 +415,9 @@ class Searcher:
         return sorted(docs, key=lambda n: (published[n] >= UNDATED, -published[n], n))
 
     def _facet_counts(self, s, docs: set[int]) -> dict[str, dict[str, int]]:
-        """The answer set counted by province (pre-2025, 2025), year, term, and month (a timeline)."""
-        counts = {name: key_counts(s.reader(), fieldname, docs) for name, fieldname in FACET_FIELDS.items()}
+        """The answer set counted by the provinces it is about (pre-2025, 2025), the provinces it names,
+        year, term, and month (a timeline)."""
+        counts = {name: key_counts(s.reader(), fieldname, docs, prefix) for name, (fieldname, prefix) in FACET_FIELDS.items()}
         published = self._published(s)
         months = Counter(month_of(published[n]) for n in docs if published[n] < UNDATED)
         counts["month"] = dict(sorted(months.items()))

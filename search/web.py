@@ -70,10 +70,10 @@ CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'
 
 #: The page's names for the filters and facets; a facet not named here shows its own key.
 FILTER_LABELS = {"province": "Tỉnh, thành", "district": "Quận, huyện", "commune": "Xã, phường",
-                 "since": "Từ ngày", "until": "Đến ngày", "term": "Nhiệm kỳ", "year": "Năm",
-                 "author": "Tác giả", "source": "Nguồn"}
-FACET_LABELS = {"province": "Tỉnh, thành", "province_2025": "Tỉnh, thành (từ 2025)", "year": "Năm",
-                "term": "Nhiệm kỳ"}
+                 "mentions": "Có nhắc đến", "since": "Từ ngày", "until": "Đến ngày", "term": "Nhiệm kỳ",
+                 "year": "Năm", "author": "Tác giả", "source": "Nguồn"}
+FACET_LABELS = {"province": "Tỉnh, thành", "province_2025": "Tỉnh, thành (từ 2025)", "mentions": "Có nhắc đến",
+                "year": "Năm", "term": "Nhiệm kỳ"}
 #: The filter a facet's value narrows by, where its name is not a filter's own. ``month`` is none: it is
 #: the timeline, whose bars narrow by ``since`` and ``until``.
 FACET_FILTERS = {"province_2025": "province"}
@@ -141,13 +141,17 @@ class SearchParams:
     q: str = Query("", max_length=Q.MAX_QUERY_CHARS,
                    description='Words, "phrases", -excluded, OR, field:value filters; empty lists by filters alone.')
     province: str | None = Query(None, max_length=MAX_FILTER_CHARS,
-                                 description="Province, pre-2025 or 2025 name, with or without diacritics.")
+                                 description="Province the story happened in (the article is about it), pre-2025 or "
+                                             "2025 name, with or without diacritics.")
     district: str | None = Query(None, max_length=MAX_FILTER_CHARS,
                                  description="District (huyện, quận, thị xã, city), with or without diacritics "
                                              "and prefix.")
     commune: str | None = Query(None, max_length=MAX_FILTER_CHARS,
                                 description="Commune or ward (xã, phường, thị trấn), with or without diacritics "
                                             "and prefix.")
+    mentions: str | None = Query(None, max_length=MAX_FILTER_CHARS,
+                                 description="A place of any level the article names, whether or not it is about "
+                                             "it.")
     since: str | None = Query(None, max_length=MAX_FILTER_CHARS,
                               description="Published on or after: 2020-01-31, 31/01/2020, 2020-01 or 2020.")
     until: str | None = Query(None, max_length=MAX_FILTER_CHARS, description="Published on or before.")
@@ -211,7 +215,7 @@ def _csv_name(params: SearchParams) -> str:
 def _templates() -> Environment:
     env = Environment(loader=PackageLoader("search", "templates"), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(marked=lambda s: Markup(snippet_html(s)), where=lambda loc: where([loc]), code=_code_spans,
+    env.filters.update(marked=lambda s: Markup(snippet_html(s)), code=_code_spans,
                        day=_day, number=_number,
                        hit_title=lambda hit: Markup(marked_html(hit.title, hit.title_highlights)))
     env.globals.update(filter_labels=FILTER_LABELS, facet_labels=FACET_LABELS, sorts=SORTS,

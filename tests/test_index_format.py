@@ -50,7 +50,7 @@ def test_an_index_built_by_earlier_code_opens_searches_and_grows(kept, tmp_path)
                                "body": "Đảng bộ xã Phú Thuận, huyện Châu Thành tổ chức đại hội nhiệm kỳ 2020-2025."},
                               ensure_ascii=False) + "\n", encoding="utf-8")
     summary = build_index([own, more], kept, jobs=1)
-    assert summary.indexed == 2 and summary.schema_changes == ["province_2025 added"]
+    assert summary.indexed == 2 and summary.schema_changes == ["mentions added", "province_2025 added"]
     with Searcher(kept) as s:
         assert {h.id for h in s.search("chau thanh").hits} == {"tiny-1", "r2"}
 

@@ -30,7 +30,7 @@ def _chains(locs: list[Locality]) -> list[tuple]:
 
 
 def find_localities(title: str, body: str, source: str | None = None) -> list[Locality]:
-    """Every unit tagged, about first: what ``Article.localities`` holds."""
+    """Every unit tagged, about first."""
     places = find_places(title, body, source)
     return places.about + places.mentions
 

@@ -145,8 +145,6 @@ def test_to_dict_and_pickle():
         {"province": "Quảng Ninh", "province_2025": "Quảng Ninh", "district": "Bình Liêu", "commune": None}]
     assert data["mentions"] == [
         {"province": "Quảng Ninh", "province_2025": "Quảng Ninh", "district": "Bình Liêu", "commune": "Đồng Văn"}]
-    assert data["localities"] == data["about"] + data["mentions"]
-    assert article.localities == article.about + article.mentions
     assert pickle.loads(pickle.dumps(article)) == article
 
 
@@ -327,7 +325,7 @@ def test_empty_text_is_an_empty_article():
     for text in ("", "   \n\n \t", "\u00a0\n.\n.\n"):
         article = read_text(text)
         assert (article.title, article.body, article.published, article.author) == ("", "", None, None)
-        assert article.terms == [] and article.localities == [] and article.years_mentioned == []
+        assert article.terms == [] and article.about == article.mentions == [] and article.years_mentioned == []
 
 
 def test_only_boilerplate_is_an_empty_article():
@@ -410,7 +408,7 @@ def test_parse_command_json_lines_and_bad_files(tmp_path):
     objects = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["title"] for o in objects] == ["Bình Liêu: Lãnh đạo toàn diện, đổi mới",
                                              'Ngành thuế "thất thu" vì hàng chục ngàn doanh nghiệp... "chết yểu"']
-    assert set(objects[0]) == {"title", "published", "about", "mentions", "localities", "terms", "author", "body"}
+    assert set(objects[0]) == {"title", "published", "about", "mentions", "terms", "author", "body"}
     assert objects[0]["published"] == "2017-10-23T17:01:00+07:00" and objects[0]["author"] == "Trúc Linh"
     errors = result.stderr.splitlines()
     assert errors == [f"vnsearch: {garbage}: " + errors[0].split(": ", 2)[2],

@@ -97,7 +97,11 @@ def test_filters_narrow(searcher) -> None:
     assert ids(searcher, "đảng viên", province="Bình Dương") == {SEED["tdm"]}
     assert ids(searcher, "đảng viên", province="Quảng Ninh") == {SEED["binh_lieu"]}
     assert ids(searcher, "đảng viên", district="huyện Bình Liêu") == {SEED["binh_lieu"]}
-    assert SEED["viet_tri"] in ids(searcher, "đảng viên", commune="Hùng Lô")
+    # Seed 002 is about TP Việt Trì; its xã Hùng Lô is one of the places it names.
+    assert SEED["viet_tri"] in ids(searcher, "đảng viên", district="Việt Trì")
+    assert SEED["viet_tri"] not in ids(searcher, "đảng viên", commune="Hùng Lô")
+    assert SEED["viet_tri"] in ids(searcher, "đảng viên", mentions="Hùng Lô")
+    assert SEED["viet_tri"] in ids(searcher, "đảng viên", mentions="phu tho")  # named, and about it
     assert ids(searcher, "đảng viên", since="2020-07-01") == {SEED["khoi"], SEED["viet_tri"]}
     assert ids(searcher, "đảng viên", until="31/12/2017") == {SEED["binh_lieu"]}
     assert ids(searcher, "đảng viên", since="2020-01-01", until="2020-12-31") == {SEED["tdm"], SEED["khoi"]}
@@ -231,9 +235,9 @@ def test_facets_count_matches(searcher) -> None:
     # Bình Dương is part of Hồ Chí Minh since 2025: each naming has its own facet.
     assert facets["province"]["Bình Dương"] == 1 and "Hồ Chí Minh" not in facets["province"]
     assert facets["province_2025"]["Hồ Chí Minh"] == 1 and "Bình Dương" not in facets["province_2025"]
-    # Each facet counts an article once per province it names (the pre-2025 one, the 2025 one).
+    # Each facet counts an article once per province it is about (the pre-2025 one, the 2025 one).
     for facet, naming in (("province", "province"), ("province_2025", "province_2025")):
-        named = sum(len({loc[naming] for loc in hit.localities}) for hit in result.hits)
+        named = sum(len({loc[naming] for loc in hit.about}) for hit in result.hits)
         assert sum(facets[facet].values()) == named, facet
     assert sum(facets["year"].values()) == 4
     assert facets["term"]["2015-2020"] >= 2
@@ -265,7 +269,7 @@ def test_cli_json_shape(index_dir) -> None:
                          "hits"}
     assert data["total_exact"] is True and data["partial_exact"] is False
     hit = data["hits"][0]
-    assert set(hit) >= {"id", "title", "score", "published", "localities", "terms", "url", "snippets",
+    assert set(hit) >= {"id", "title", "score", "published", "about", "mentions", "places", "terms", "url", "snippets",
                         "title_highlights", "missing"}
     for snippet in hit["snippets"]:
         for start, end in snippet["highlights"]:

@@ -15,7 +15,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 def test_provinces_before_and_after_2025_are_counted_apart(seed_searcher) -> None:
     stats = index_stats(seed_searcher.index_dir)
-    localities = [seed_searcher.get(page.name).localities for page in CORPUS.iterdir()]
+    localities = [seed_searcher.get(page.name).about for page in CORPUS.iterdir()]
     for key, naming in (("provinces", "province"), ("provinces_2025", "province_2025")):
         named: dict[str, int] = {}
         for places in localities:

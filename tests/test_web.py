@@ -70,7 +70,7 @@ def test_filters_narrow_and_pages_do_not_overlap(client) -> None:
     in_province = client.get("/api/search", params={"q": "dang vien", "province": "An Giang", "limit": 50}).json()
     assert 0 < len(in_province["hits"]) < len(everything["hits"])
     # "An Giang" is also the 2025 province that Kiên Giang joined
-    assert all(any("An Giang" in (loc["province"], loc["province_2025"]) for loc in h["localities"])
+    assert all(any("An Giang" in (loc["province"], loc["province_2025"]) for loc in h["about"])
                for h in in_province["hits"])
     first = client.get("/api/search", params={"q": "dang vien", "limit": 2}).json()["hits"]
     second = client.get("/api/search", params={"q": "dang vien", "limit": 2, "offset": 2}).json()["hits"]
@@ -110,7 +110,7 @@ def test_health_openapi_and_docs(client) -> None:
     spec = client.get("/openapi.json").json()
     assert {"/api/search", "/api/articles/{doc_id}", "/api/stats", "/api/suggest", "/healthz"} <= set(spec["paths"])
     hit = spec["components"]["schemas"]["Hit"]["properties"]
-    assert {"id", "title", "snippets", "localities"} <= set(hit)
+    assert {"id", "title", "snippets", "about", "mentions", "places"} <= set(hit)
     assert client.get("/redoc").status_code == 404  # FastAPI's own pages, which load a CDN's script, are off
 
 
