@@ -11,12 +11,22 @@ label is anywhere in ``about``, and how many provinces ``about`` holds on averag
   the headline (``gold_province``; the prefix is removed from the title); no source.
 
 Then articles per second of ``find_places`` on the seed corpus and ``articles.jsonl``.
+
+With ``--filter INDEX`` (the 20,000-article kept index of bench/kept.py, say), what a
+province filter returns: for the 20 provinces with the most labelled articles, the
+first 50 articles of ``province=P`` (newest first), how many of the labelled ones
+among them are labelled P, and the same for ``mentions=P`` (every article naming P,
+what the filter returned before it meant "about"); then 30 of the filtered articles,
+drawn at random, with their opening, to be read and judged by hand.
 """
 
 from __future__ import annotations
 
+import argparse
+import random
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
@@ -81,9 +91,49 @@ def speed() -> None:
           f"{chars / best / 1e6:.1f} M chars/s")
 
 
+def filtered(index_dir: Path, provinces: int = 20, first: int = 50, sample: int = 30, seed: int = 0) -> None:
+    """What ``province=P`` returns against the labels, beside ``mentions=P``; a sample to read."""
+    from search import Searcher
+
+    gold_path = DEVSET / "locality-gold.jsonl"
+    if not gold_path.exists():
+        print(f"{gold_path}: not present, filter figures skipped")
+        return
+    gold = {r["id"]: r["gold_province"] for r in read_jsonl(gold_path)}
+    chosen = [p for p, _ in Counter(gold.values()).most_common(provinces)]
+    drawn = []
+    totals = {"province": [0, 0, 0], "mentions": [0, 0, 0]}  # hits, labelled hits, labelled P
+    with Searcher(index_dir) as searcher:
+        print(f"| province | about P: hits | labelled | labelled P | mentions P: hits | labelled | labelled P |")
+        print("|---|---|---|---|---|---|---|")
+        for province in chosen:
+            row = [province]
+            for how in ("province", "mentions"):
+                hits = searcher.search("", sort="date", limit=first, snippet_count=0, **{how: province}).hits
+                labelled = [h for h in hits if h.id in gold]
+                right = sum(gold[h.id] == province for h in labelled)
+                for i, n in enumerate((len(hits), len(labelled), right)):
+                    totals[how][i] += n
+                row += [len(hits), len(labelled), right]
+                if how == "province":
+                    drawn += [(province, h) for h in hits]
+            print("| " + " | ".join(map(str, row)) + " |")
+        for how, (hits, labelled, right) in totals.items():
+            print(f"{how}=P: {hits} hits, {labelled} labelled, {right} labelled P: {right / max(labelled, 1):.3f}")
+        print(f"\n{sample} of the {len(drawn)} articles province=P returned, to read:")
+        for province, hit in random.Random(seed).sample(drawn, min(sample, len(drawn))):
+            body = searcher.get(hit.id).body.replace("\n", " ")
+            print(f"- [{province}] {hit.id} ({'; '.join(hit.places)}) {hit.title[:90]!r}: {body[:260]!r}")
+
+
 if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--filter", type=Path, metavar="INDEX", help="also measure province filters on this index")
+    args = ap.parse_args()
     start = time.perf_counter()
     find_places("", "")  # the gazetteer loads on first use
     print(f"gazetteer load: {(time.perf_counter() - start) * 1000:.0f} ms")
     agreement()
     speed()
+    if args.filter:
+        filtered(args.filter)

@@ -83,7 +83,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import DEVSET, latency_ms, machine, markdown_table, one_core, ours, read_jsonl
+from bench.common import DEVSET, Stopwatch, latency_ms, machine, markdown_table, one_core, ours, read_jsonl
 from bench.kept import kept_index
 
 SIZES = (2_000, 20_000, 100_000)
@@ -565,10 +565,10 @@ def run(sizes=(20_000,), root: Path | None = None, words: int = 150, pairs: int 
         kept = kept_index(size, root, verbose=verbose)
         load = os.getloadavg() if hasattr(os, "getloadavg") else None
         started = time.perf_counter()
-        with _timer() as t_read:
+        with Stopwatch() as t_read:
             collection = Collection(kept["index"])
         say(f"sets: {len(collection):,} articles read and mapped in {t_read.seconds:.0f} s", flush=True)
-        with _timer() as t_draw:
+        with Stopwatch() as t_draw:
             queries = make_queries(collection, source, words, pairs, singles, seed, whole_query)
         counts = {k: sum(q.kind == k for q in queries) for k in KINDS}
         say(f"sets: queries drawn in {t_draw.seconds:.0f} s: {counts}", flush=True)
@@ -583,15 +583,6 @@ def run(sizes=(20_000,), root: Path | None = None, words: int = 150, pairs: int 
         say(f"sets: {size:,} done in {out['sizes'][size]['wall_s']:.0f} s", flush=True)
     return out
 
-
-class _timer:
-    def __enter__(self):
-        self._t = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self._t
-        return False
 
 
 # --- report --------------------------------------------------------------------------

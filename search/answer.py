@@ -28,7 +28,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Iterator, Sequence as Seq
+from typing import Callable, Iterator, Sequence as Seq, TypeVar
 
 from whoosh.searching import Searcher as WhooshSearcher
 
@@ -40,6 +40,7 @@ from .rank import folded_line, query_words
 
 #: The longest word (in syllables) read against the vocabulary.
 LONGEST_WORD = 4
+T = TypeVar("T")
 #: Candidates this few are checked against the rest of the query's words by their text: reading an
 #: article costs less than skipping through a common term's blocks to it.
 READ_BELOW = 32
@@ -159,25 +160,33 @@ class Vocabulary:
         return tuple(found)
 
     def words(self, tokens: list[Token], text: str) -> list[Sequence]:
-        """The syllables read as words, longest first from the left (the segmenter's words are what
-        the vocabulary holds); a word joins only syllables with nothing but spaces between them."""
-        out: list[Sequence] = []
-        i = 0
-        while i < len(tokens):
-            run = 1
-            while (run < LONGEST_WORD and i + run < len(tokens)
-                   and text[tokens[i + run - 1].end:tokens[i + run].start].isspace()):
-                run += 1
-            for n in range(run, 1, -1):
-                spelled = self.spellings(tokens[i:i + n])
-                if spelled:
-                    break
-            else:
-                n, spelled = 1, ()
-            chosen = tuple(tokens[i:i + n])
-            out.append(Sequence(chosen, text[chosen[0].start:chosen[-1].end], spelled=spelled))
-            i += n
-        return out
+        """The syllables read as words (the segmenter's words are what the vocabulary holds)."""
+        return [Sequence(tuple(run), text[run[0].start:run[-1].end], spelled=spelled or ())
+                for run, spelled in longest_first(tokens, text, self.spellings, shortest=2)]
+
+
+def longest_first(tokens: list[Token], text: str, read: Callable[[list[Token]], T | None],
+                  shortest: int = 1) -> list[tuple[list[Token], T | None]]:
+    """The syllables cut into words, greedily from the left: at each place the longest run (of at most
+    ``LONGEST_WORD`` syllables, at least ``shortest``) that ``read`` makes something of, with what it
+    made; a syllable that starts none stands alone, with None. A word joins only syllables with nothing
+    but spaces between them, so an exclusion or a quote typed between two is never swallowed."""
+    out: list[tuple[list[Token], T | None]] = []
+    i = 0
+    while i < len(tokens):
+        run = 1
+        while (run < LONGEST_WORD and i + run < len(tokens)
+               and text[tokens[i + run - 1].end:tokens[i + run].start].isspace()):
+            run += 1
+        for n in range(run, shortest - 1, -1):
+            found = read(tokens[i:i + n])
+            if found:
+                break
+        else:
+            n, found = 1, None
+        out.append((tokens[i:i + n], found))
+        i += n
+    return out
 
 
 def read_words(parsed: ParsedQuery, vocabulary: Vocabulary) -> Words:

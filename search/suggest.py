@@ -14,9 +14,9 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from indexer.analysis import Token, fold, has_diacritics, unaccented
 
+from .answer import longest_first
 from .query import typed_exact
 
-LONGEST_WORD = 4  # syllables
 MAX_WORD_CHARS = 12  # the longest Vietnamese syllable is 7 letters; past this it is not a misspelling
 #: At most this many unknown words of a query are corrected (the first ones): each
 #: costs a few hundred term look-ups, and a query of 64 misspelt words is not typed.
@@ -57,29 +57,11 @@ def _best_written(searcher: WhooshSearcher, folded: str) -> str | None:
 
 
 def _accented_reading(searcher: WhooshSearcher, tokens: list[Token], text: str) -> list[tuple[int, int, str]]:
-    """Greedy longest match of the folded syllables against the index's words.
-
-    Returns (start, end, written) spans of ``text``. A word only joins syllables
-    with nothing but spaces between them, so an exclusion or a quote typed between
-    two syllables is never swallowed by the word that replaces them.
-    """
-    out: list[tuple[int, int, str]] = []
-    i = 0
-    while i < len(tokens):
-        run = 1
-        while (run < LONGEST_WORD and i + run < len(tokens)
-               and text[tokens[i + run - 1].end:tokens[i + run].start].isspace()):
-            run += 1
-        for n in range(run, 0, -1):
-            written = _best_written(searcher, "_".join(t.folded for t in tokens[i:i + n]))
-            if written:
-                out.append((tokens[i].start, tokens[i + n - 1].end, written))
-                i += n
-                break
-        else:
-            out.append((tokens[i].start, tokens[i].end, tokens[i].text))
-            i += 1
-    return out
+    """The folded syllables read as the index's words, longest first (``answer.longest_first``):
+    (start, end, written) spans of ``text``; a syllable no word starts is left as typed."""
+    def written(run: list[Token]) -> str | None:
+        return _best_written(searcher, "_".join(t.folded for t in run))
+    return [(run[0].start, run[-1].end, found or run[0].text) for run, found in longest_first(tokens, text, written)]
 
 
 def _one_edit(term: str, letters: str) -> set[str]:
