@@ -256,8 +256,8 @@ class Searcher:
     def _searcher(self):
         """This thread's whoosh searcher, reopened if a build has committed since.
 
-        A build commits a new generation; a rebuild swaps in a new folder, whose
-        generation may equal the old one's, so both are compared. A fresh reader
+        A build commits a new generation; a folder swapped in whole (by a deployment) may
+        have the old one's generation, so the folder's inode is compared too. A fresh reader
         is opened rather than whoosh's ``refresh()``: that one hands the old
         reader's segments to the new reader and closing the old one then closes
         them under it (every later call raised ReaderClosed).
@@ -265,7 +265,7 @@ class Searcher:
         current = getattr(self._local, "searcher", None)
         try:
             version = (os.stat(self.index_dir).st_ino, self._ix.latest_generation())
-        except FileNotFoundError:  # a rebuild is between its two renames: the old index still serves
+        except FileNotFoundError:  # someone is swapping whole index folders: the old index still serves
             version = getattr(self._local, "version", None)
         if current is not None and version == self._local.version:
             return current
