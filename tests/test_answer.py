@@ -93,7 +93,10 @@ def test_the_answer_set_is_what_a_scan_of_the_texts_finds(indexed, data) -> None
     elif how == "two together":
         other = _phrase(data, texts, 2)
         typed = f"{typed} {' '.join(fold(t.text) if data.draw(st.booleans()) else t.text for t in other)}"
-    assert _answer(searcher, typed) == _scanned(searcher, texts, typed), typed
+    found = _answer(searcher, typed)
+    assert found == _scanned(searcher, texts, typed), typed
+    # Typed without diacritics, a query holds every accented form: never fewer articles than typed with them.
+    assert found <= _answer(searcher, fold(typed)), typed
 
 
 @pytest.mark.parametrize("typed, held_by, not_held_by", [
@@ -117,6 +120,8 @@ def scattered(tmp_path_factory):
     text tells them from the one holding the word."""
     records = [
         ("holds", "Đảng bộ TP.Thủ Dầu Một tổng kết năm. Thành phố Thủ Dầu Một có nhiều đổi mới."),
+    ("storm", "Bão lũ gây thiệt hại nặng cho bà con miền Trung."),
+    ("compatriots", "Đồng bào lũ lụt được hỗ trợ lương thực và nước sạch."),
         ("apart", "Ông Trần Văn Thủ, dầu đã ngoài bảy mươi, vẫn đi làm. Giá dầu một lít lại tăng."),
         ("accents", "Tiền lương tăng. Đề án mới được đưa ra để tiến để phát triển, tiên đề của ngành."),
         ("premise", "Đây là tiền đề để ngành du lịch phát triển bền vững."),
@@ -137,3 +142,12 @@ def scattered(tmp_path_factory):
 ])
 def test_terms_held_apart_are_not_the_word(scattered, typed, held_by) -> None:
     assert _answer(scattered, typed) == held_by
+
+
+def test_typed_diacritics_hold_in_the_ranking_and_the_marks(scattered) -> None:
+    """'bão lũ' put 'đồng bào lũ lụt' first (its folded pair 'bao_lu'); it holds neither word as typed."""
+    result = scattered.search("bão lũ")
+    assert [h.id for h in result.hits if not h.missing] == ["storm"] and result.total == 1
+    assert all(h.missing for h in result.hits[1:])
+    marked = {s.text[a:b] for h in result.hits for s in h.snippets for a, b in s.highlights}
+    assert "Bão lũ" in marked and not any("bào" in m for m in marked)  # marks are the words as typed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import unicodedata
 from pathlib import Path
@@ -340,3 +341,19 @@ def test_a_build_committed_after_a_search_is_seen_by_the_next_one(index_dir, tmp
         # the same thread's next calls: the new article, and the old segments still readable
         assert [h.id for h in searcher.search('"lũ quét"').hits] == ["moi-1"]
         assert searcher.get(SEED["tdm"]).title.startswith("Đảng bộ Tp.Thủ Dầu Một")
+
+
+def test_marks_are_whole_words_of_the_query_never_stray_syllables(tmp_path) -> None:
+    """'giao thong' marked the 'giáo' of 'cô giáo' and the 'thống' of 'hệ thống'; a mark is now a whole word."""
+    source = tmp_path / "news.jsonl"
+    body = ("Cô giáo Lan dạy ở xã Phú Thuận. Hệ thống giao thông nông thôn được nâng cấp, "
+            "an toàn giao thông được bảo đảm.")
+    source.write_text(json.dumps({"id": "gt", "title": "Giao thông nông thôn", "body": body},
+                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    build_index([source], tmp_path / "ix", jobs=1)
+    with Searcher(tmp_path / "ix") as s:
+        hit = s.search("giao thong").hits[0]
+        marks = {sn.text[a:b] for sn in hit.snippets for a, b in sn.highlights}
+        assert marks == {"giao thông"}
+        assert [hit.title[a:b] for a, b in hit.title_highlights] == ["Giao thông"]
+        assert s.marks("giao thong", body) == [(m.start(), m.end()) for m in re.finditer("giao thông", body)]
