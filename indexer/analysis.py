@@ -195,12 +195,16 @@ def syllables(text: str) -> tuple[Token, ...]:
 
 
 def _letters_folding_to() -> dict[str, str]:
-    """For each ASCII letter, every Vietnamese letter (either case) that folds to it."""
+    """For each ASCII letter, every letter that folds to it (either case): the Vietnamese ones, and
+    every other Latin letter ``fold`` takes to one ASCII letter ("ü" of "Saarbrücken", "ł", "ñ"), as
+    the folded fields index them."""
     groups: dict[str, set[str]] = {}
-    for ch in _ALL_VOWELS + "đĐ" + "".join(map(chr, range(ord("a"), ord("z") + 1))):
+    latin = "".join(map(chr, range(0xC0, 0x250))) + "".join(map(chr, range(0x1E00, 0x1F00)))
+    for ch in _ALL_VOWELS + "đĐ" + "".join(map(chr, range(ord("a"), ord("z") + 1))) + latin:
         for c in (ch, ch.upper(), ch.lower()):
-            groups.setdefault(fold(c), set()).add(c)
-    return {k: "".join(sorted(v)) for k, v in groups.items() if len(k) == 1}
+            if len(c) == 1 and c.isalpha():
+                groups.setdefault(fold(c), set()).add(c)
+    return {k: "".join(sorted(v)) for k, v in groups.items() if len(k) == 1 and k.isalpha()}
 
 
 _FOLDS_TO = _letters_folding_to()

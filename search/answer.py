@@ -51,6 +51,11 @@ COMMON_SHARE = 0.25
 #: leaves out "_": a pattern that starts with a lookbehind is tried at every character of a text,
 #: which made matching four times slower (an underscore touching a word is all it misses).
 _EDGE, _BETWEEN = r"\b", r"[\W_]+"
+#: Around a number: not part of a longer one that the index holds as one term ("43" of "184.43", "2020"
+#: of "2015-2020", as ``analysis`` reads them), so that the text reads as the terms do; "6/2" is two.
+_NUMBER_BEFORE, _NUMBER_AFTER = r"(?<!\d[.,:])", r"(?![.,:]\d)"
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_YEAR_BEFORE, _YEAR_AFTER = r"(?<!(?:1[89]|20)\d\d[-–—])", r"(?![-–—](?:1[89]|20)\d\d)"
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,10 @@ class Sequence:
         """The regex (case aside) of the syllables in order, whole, in a stored (normalised) text: exact ones
         as typed, folded ones in any accented form. A source, so that a query's words make one regex."""
         parts = [re.escape(t.token) if typed_exact(t) else accent_blind(t.folded) for t in self.tokens]
-        return _EDGE + _BETWEEN.join(parts) + _EDGE
+        first, last = self.tokens[0].token, self.tokens[-1].token
+        before = (_NUMBER_BEFORE if first[0].isdigit() else "") + (_YEAR_BEFORE if _YEAR.fullmatch(first) else "")
+        after = (_NUMBER_AFTER if last[-1].isdigit() else "") + (_YEAR_AFTER if _YEAR.fullmatch(last) else "")
+        return before + _EDGE + _BETWEEN.join(parts) + _EDGE + after
 
     @cached_property
     def pattern(self) -> re.Pattern:
