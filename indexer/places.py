@@ -299,7 +299,7 @@ _SPACE = re.compile(r"[ \t\u00a0]+")
 _PREFIX_BEFORE = re.compile(
     r"(?<![^\W_])(?:"
     r"(?i:(thành phố|thành [uủ][yỷ]|thị xã|thị [uủ][yỷ]|thị trấn|huyện [uủ][yỷ]|quận [uủ][yỷ]|tỉnh [uủ][yỷ]"
-    r"|tỉnh|huyện|quận|xã|phường))[ \t\u00a0]+"
+    r"|tỉnh|huyện|quận|(?<!ông )(?<!bà )xã|phường))[ \t\u00a0]+"  # "ông xã", "bà xã": a husband, a wife
     r"|(TP|Tp|TX|Tx|TT)(?:\.[ \t\u00a0]*|[ \t\u00a0]+)"
     r"|([HQP])\.[ \t\u00a0]*)$"
 )
@@ -469,12 +469,14 @@ def _continues(text: str, end: int) -> bool:
 
 # The publisher's own lines, whose places are the publisher's and not the story's: a
 # contact block (the place is just before "ĐT:" or just after "Địa chỉ:"), a photo or
-# source credit, and the outlet describing itself ("Đài PT-TH Thanh Hóa là đơn vị ...").
+# source credit, a link to other stories ("VIDEO XEM THÊM: Hòa Bình" ended a story about
+# Syria), and the outlet describing itself ("Đài PT-TH Thanh Hóa là đơn vị ...").
 # Each pattern starts with a literal (":", "(", "\n", " là ", "của") for the regex engine
 # to skip to, since they run over every article.
 _COLON = re.compile(r":")
 _CONTACT_BEFORE = re.compile(  # not "GD&ĐT:" (giáo dục và đào tạo)
-    r"(?<![\w&/])(?:(Địa chỉ|Điện thoại|ĐT|Tel|Hotline|Fax|E-?mail|Website|Tòa soạn|Trụ sở)|(Ảnh|Nguồn))\s*$",
+    r"(?<![\w&/])(?:(Địa chỉ|Điện thoại|ĐT|Tel|Hotline|Fax|E-?mail|Website|Tòa soạn|Trụ sở)"
+    r"|(Ảnh|Nguồn|Xem thêm|Đọc thêm|Tin liên quan))\s*$",
     re.IGNORECASE)
 _CONTACT_REACH = 200  # an address is a line, not a paragraph
 _CREDIT_AFTER = re.compile(rf"(?:\s*(?:[{_UPPER}0-9][^\s]*|[-/&]))*")  # "Ảnh: Hoàng Hùng/TTXVN"
@@ -525,7 +527,7 @@ def _contact_span(text: str, at: int, end: int) -> tuple[int, int]:
 def _publisher_spans(text: str) -> list[tuple[int, int]]:
     spans = [m.span() for pattern in (_CREDITS, _CREDIT_LINE) for m in pattern.finditer(text)]
     for colon in _COLON.finditer(text):
-        marker = _CONTACT_BEFORE.search(text, max(0, colon.start() - 12), colon.start())
+        marker = _CONTACT_BEFORE.search(text, max(0, colon.start() - 16), colon.start())
         if marker is None:
             continue
         if marker.group(1):

@@ -347,3 +347,17 @@ def test_fast_enough():
     for _ in range(20):
         find_localities(title, body)
     assert (time.perf_counter() - start) / 20 < 0.05  # ~2 ms on a 9 KB article; generous for CI
+
+
+def test_a_husband_is_no_commune_and_a_related_link_places_nothing() -> None:
+    """"ông xã" (husband) put a singer's story in xã Quang Huy of Sơn La; a "VIDEO XEM THÊM: Hòa Bình"
+    link at the foot of a story about Syria put it in Hòa Bình."""
+    singer = find_places("Phạm Quỳnh Anh đáp trả tin đồn rạn nứt với ông xã Quang Huy",
+                         "Nữ ca sĩ Phạm Quỳnh Anh và ông xã là đạo diễn Quang Huy vẫn hạnh phúc. "
+                         "Con gái đầu lòng của Phạm Quỳnh Anh và ông xã Quang Huy đã chào đời năm 2012.")
+    assert singer.about == singer.mentions == []
+    assert find_places("Nông dân xã Quang Huy thu hoạch ngô", "Huyện Phù Yên, tỉnh Sơn La.").about[0].commune == \
+        "Quang Huy"  # the commune itself still reads
+    syria = find_places("Nga tuyên bố sẽ có nhiều 'hàng giả' vũ khí hóa học ở Syria",
+                        "Không quân Nga ở Syria tiếp tục các chiến dịch.\nVIDEO XEM THÊM: Hòa Bình")
+    assert syria.about == syria.mentions == []
