@@ -26,6 +26,7 @@ from whoosh.system import pack_uint
 from whoosh.util.times import datetime_to_long
 
 from . import analysis
+from .places import place_chain
 from .keys import (commune_key, district_key, field_value, mention_keys, name_key, province_key, source_key, term_key,
                    term_year_keys)
 
@@ -153,6 +154,8 @@ def document(article: Article, digest: str, doc_id: str) -> dict[str, Any]:
         "url": article.url,
         "meta": json.dumps({
             "about": [loc.as_dict() for loc in about],
+            # Written here, where the gazetteer is loaded: a search would load it (a fifth of a second) to write them.
+            "places": [place_chain(loc) for loc in about],
             "mentions": [loc.as_dict() for loc in article.mentions],
             "terms": terms,
             "author": article.author,

@@ -27,7 +27,6 @@ from whoosh.util.times import datetime_to_long
 
 from indexer.columns import column_values
 from indexer.dates import VIETNAM
-from indexer.places import Locality, place_chain
 from indexer.schema import UNDATED
 from indexer.stats import key_counts
 from indexer.store import default_index_dir, open_index, read_errors
@@ -150,9 +149,13 @@ def _common(stored: dict, meta: dict) -> dict:
     """The fields a hit and a shown article share, from a document's stored fields and meta."""
     # An index made before about and mentions kept one list of every place named (it is rebuilt by the next build).
     about = meta.get("about", meta.get("localities", []))
+    places = meta.get("places")
+    if places is None:  # an index made before the chains were stored with the article
+        from indexer.places import Locality, place_chain  # the gazetteer: a fifth of a second to load
+
+        places = [place_chain(Locality.from_dict(d)) for d in about]
     return {"id": stored["id"], "title": stored.get("title", ""), "published": _iso(stored.get("published")),
-            "about": about, "mentions": meta.get("mentions", []),
-            "places": [place_chain(Locality.from_dict(d)) for d in about],
+            "about": about, "mentions": meta.get("mentions", []), "places": places,
             "terms": meta.get("terms", []), "url": stored.get("url")}
 
 
