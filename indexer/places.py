@@ -329,6 +329,10 @@ _BLOCK_BEFORE = {
 _PERSON_BEFORE = {
     "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ",
     "hồ", "ngô", "dương", "lý", "văn", "thị", "hữu", "đình",
+    # Rarer surnames before a given name that is a province's: "Phó Thủ tướng Trương Hòa Bình"
+    # is in 170 of 19,100 articles.
+    "trương", "đinh", "lâm", "mai", "tô", "lương", "đoàn", "tạ", "cao", "lưu", "trịnh", "triệu", "kiều",
+    "quách", "phí", "vương", "tôn", "khổng", "chu", "mạc", "diệp", "hứa", "thân", "doãn", "khúc",
 }
 # Unit names that, without a prefix, almost always mean a person (and the streets,
 # schools and ideas named after them).
