@@ -22,7 +22,8 @@ How a text is read, and why:
 * Where and how a name stands decides whether the story happened there (``about``) or
   the text only names it (``mentions``): the title, a dateline and the lead outweigh
   the body, whose repeats count less and less; a place the story is compared with or
-  measured from, where a person lives, and the publisher's own contact lines and
+  measured from, where a person lives, a place's name borne by a venue, club or team
+  ("nhà hát Hòa Bình", "SHB Đà Nẵng"), and the publisher's own contact lines and
   credits do not place the story. A provincial paper's "tỉnh" is its province, and a
   text that names no place is its paper's story (see ``find_places``).
 """
@@ -357,7 +358,7 @@ class _Mention(NamedTuple):
     start: int
     end: int
     weight: float  # by where it stands (_Layout.weight)
-    role: str  # "" or how the text relates the place to the story: COMPARED, HOME
+    role: str  # "" or how the text relates the place to the story: COMPARED, HOME, NAMED
     chained: bool  # follows the previous name in one address or list ("huyện A, tỉnh B")
 
 
@@ -565,15 +566,26 @@ def _layout(text: str, title_end: int) -> _Layout:
                    outlet)
 
 
-COMPARED, HOME = "compared", "home"
+COMPARED, HOME, NAMED = "compared", "home", "named"
+#: Roles of a name that does not place the story, wherever it stands: it is only mentioned.
+PASSING = frozenset({COMPARED, NAMED})
 # Words right before a name (and its prefix; "ở", "tại", "của" may follow them) that make
 # it something the story is set against ("nhanh hơn Hà Nội", "như TP.HCM", "cách bờ biển
-# Quảng Trị 380 km") or where a person lives or comes from ("ngụ quận Gò Vấp", "quê Tây
-# Ninh", "thường trú ở"), not where it happened.
+# Quảng Trị 380 km"), where a person lives or comes from ("ngụ quận Gò Vấp", "quê Tây
+# Ninh", "thường trú ở"), or the name of a venue, club or team ("nhà hát Hòa Bình (TP.HCM)"
+# is a theatre in TP.HCM; "SHB Đà Nẵng", "CLB Hải Phòng", "sân Thanh Hóa" play wherever
+# the fixture list sends them; "CĐV Hải Phòng" are fans), not where it happened.
 _ROLE_BEFORE = {
     ("như",): COMPARED, ("giống",): COMPARED, ("hơn",): COMPARED, ("so", "với"): COMPARED, ("cách",): COMPARED,
     ("cách", "bờ", "biển"): COMPARED, ("cách", "đất", "liền"): COMPARED, ("cách", "trung", "tâm"): COMPARED,
     ("quê",): HOME, ("quê", "quán"): HOME, ("nguyên", "quán"): HOME, ("ngụ",): HOME, ("trú",): HOME, ("hktt",): HOME,
+    ("nhà", "hát"): NAMED, ("rạp",): NAMED, ("khách", "sạn"): NAMED, ("sân",): NAMED, ("sân", "vận", "động"): NAMED,
+    ("câu", "lạc", "bộ"): NAMED, ("clb",): NAMED, ("đội",): NAMED, ("đội", "bóng"): NAMED, ("cđv",): NAMED,
+    # The clubs' sponsors, as the press writes them before the home province: "HA Gia Lai",
+    # "B.Bình Dương", "Than Quảng Ninh", "XSKT Cần Thơ", "Sanna Khánh Hòa", "Sông Lam Nghệ An".
+    ("sông", "lam"): NAMED, ("hồng", "lĩnh"): NAMED,
+    **{(sponsor,): NAMED for sponsor in ("ha", "hagl", "shb", "flc", "than", "xskt", "sanna", "sanatech",
+                                         "becamex", "b.", "tng")},
 }
 # What may stand between two names of one address or list, so that the second takes the
 # first one's role ("ngụ huyện Châu Thành, tỉnh Hậu Giang").
@@ -592,7 +604,9 @@ def _role(text: str, start: int, last: _Mention | None, chained: bool) -> str:
         role = _ROLE_BEFORE.get(tuple(words[-n:]))
         if role:
             return role
-    return last.role if chained and last is not None else ""
+    # A list or address takes its first name's role ("ngụ huyện A, tỉnh B"), but what follows
+    # a venue's name says where the venue is ("nhà hát Hòa Bình (TP.HCM)").
+    return last.role if chained and last is not None and last.role != NAMED else ""
 
 
 def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
@@ -883,7 +897,7 @@ class _Evidence:
     def add(self, uid: str, weight: float, start: int, role: str = "", counts: bool = True) -> None:
         self.named[uid] = self.named.get(uid, 0.0) + weight
         self.starts[uid] = min(self.starts.get(uid, start), start)
-        if role == COMPARED or not counts:
+        if role in PASSING or not counts:
             return
         if role == HOME:  # where someone lives says little of where the story is, wherever it stands
             weight = HOME_FACTOR * BODY_WEIGHT
@@ -972,9 +986,9 @@ def _ancestors(gaz: _Gazetteer, uid: str) -> list[str]:
 
 
 def _placed_nowhere(text: str, mentions: list[_Mention]) -> bool:
-    """Does the text place its story nowhere (naming at most places it compares with, and
-    none abroad)? Then it is its paper's story."""
-    return all(m.role == COMPARED for m in mentions) and not _ABROAD.search(text)
+    """Does the text place its story nowhere (naming at most places it compares with or
+    venues and clubs named after places, and none abroad)? Then it is its paper's story."""
+    return all(m.role in PASSING for m in mentions) and not _ABROAD.search(text)
 
 
 def find_places(title: str, body: str, source: str | None = None) -> Places:
@@ -986,8 +1000,9 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     "tỉnh" its province, and is the place of a text that names none (unless it names a
     place abroad). Names weigh by where they stand (title and dateline 3, lead 2, the rest
     1, and the rest's repeats less and less); a place the story is compared with or
-    measured from counts only as a mention, where a person lives or comes from as half a
-    body mention, and the publisher's contact lines, credits and masthead not at all.
+    measured from, and a venue, club or team named after a place, count only as mentions,
+    where a person lives or comes from as half a body mention, and the publisher's
+    contact lines, credits and masthead not at all.
     """
     gaz = _gazetteer()
     title = unicodedata.normalize("NFC", title or "")

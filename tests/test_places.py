@@ -373,3 +373,20 @@ def test_a_rarer_surname_makes_a_person_not_a_province() -> None:
     assert _provinces(accused.about + accused.mentions) == {"Hà Nội"}
     assert _about("", "Phó bí thư Tỉnh ủy Hòa Bình trả lời báo chí.") == [("Hòa Bình", None, None)]
 
+
+def test_a_venue_or_club_named_after_a_place_is_not_where_the_story_happened() -> None:
+    """A theatre, hotel or stadium bears a name, and a club plays wherever the fixtures send it:
+    "nhà hát Hòa Bình (TP.HCM)" is in TP.HCM, and a season's story of SHB Đà Nẵng, which drew with
+    CLB Hải Phòng, was about Đà Nẵng and Hải Phòng."""
+    # baomoi, July 2017 (paraphrased): a children's gala in a theatre of TP.HCM.
+    gala = find_places("Thần đồng nhí hát múa trong đêm gala thiếu nhi",
+                       "Ngày 1/7, đêm nhạc thiếu nhi được tổ chức tại nhà hát Hòa Bình (TP.HCM), thu hút hàng nghìn em nhỏ.")
+    assert _chains(gala.about) == [("Hồ Chí Minh", None, None)]
+    hotel = find_places("", "Đoàn vận động viên nghỉ tại khách sạn Hà Nội ở trung tâm TP Đà Nẵng.")
+    assert _chains(hotel.about) == [("Đà Nẵng", None, None)]
+    # articles.jsonl: "SHB Đà Nẵng ... trận hòa không bàn thắng trước CLB Hải Phòng ... trên sân của CLB
+    # Bình Dương ... Hồng Lĩnh Hà Tĩnh ... Than Quảng Ninh".
+    season = _places(_sample("dantri-news_sport_063"))
+    assert season.about == []
+    assert {"Đà Nẵng", "Hải Phòng", "Bình Dương"} <= _provinces(season.mentions)
+    assert find_places("SHB Đà Nẵng hòa CLB Hải Phòng", "Trận đấu thuộc vòng 8 V-League.").about == []
