@@ -23,9 +23,11 @@ How a text is read, and why:
   the text only names it (``mentions``): the title, a dateline and the lead outweigh
   the body, whose repeats count less and less; a place the story is compared with or
   measured from, where a person lives, a place's name borne by a venue, club or team
-  ("nhà hát Hòa Bình", "SHB Đà Nẵng"), and the publisher's own contact lines and
-  credits do not place the story. A provincial paper's "tỉnh" is its province, and a
-  text that names no place is its paper's story (see ``find_places``).
+  ("nhà hát Hòa Bình", "SHB Đà Nẵng"), a province in a list of many or at one end of a
+  stretch ("từ Thanh Hóa đến Quảng Bình", as forecasts and national programmes name
+  them), an archipelago, and the publisher's own contact lines and credits do not place
+  the story. A provincial paper's "tỉnh" is its province, and a text that names no place
+  is its paper's story (see ``find_places``).
 """
 
 from __future__ import annotations
@@ -566,15 +568,16 @@ def _layout(text: str, title_end: int) -> _Layout:
                    outlet)
 
 
-COMPARED, HOME, NAMED = "compared", "home", "named"
+COMPARED, HOME, NAMED, ALONG = "compared", "home", "named", "along"
 #: Roles of a name that does not place the story, wherever it stands: it is only mentioned.
-PASSING = frozenset({COMPARED, NAMED})
+PASSING = frozenset({COMPARED, NAMED, ALONG})
 # Words right before a name (and its prefix; "ở", "tại", "của" may follow them) that make
 # it something the story is set against ("nhanh hơn Hà Nội", "như TP.HCM", "cách bờ biển
 # Quảng Trị 380 km"), where a person lives or comes from ("ngụ quận Gò Vấp", "quê Tây
 # Ninh", "thường trú ở"), or the name of a venue, club or team ("nhà hát Hòa Bình (TP.HCM)"
 # is a theatre in TP.HCM; "SHB Đà Nẵng", "CLB Hải Phòng", "sân Thanh Hóa" play wherever
-# the fixture list sends them; "CĐV Hải Phòng" are fans), not where it happened.
+# the fixture list sends them; "CĐV Hải Phòng" are fans), or an archipelago, not where it
+# happened.
 _ROLE_BEFORE = {
     ("như",): COMPARED, ("giống",): COMPARED, ("hơn",): COMPARED, ("so", "với"): COMPARED, ("cách",): COMPARED,
     ("cách", "bờ", "biển"): COMPARED, ("cách", "đất", "liền"): COMPARED, ("cách", "trung", "tâm"): COMPARED,
@@ -586,6 +589,9 @@ _ROLE_BEFORE = {
     ("sông", "lam"): NAMED, ("hồng", "lĩnh"): NAMED,
     **{(sponsor,): NAMED for sponsor in ("ha", "hagl", "shb", "flc", "than", "xskt", "sanna", "sanatech",
                                          "becamex", "b.", "tng")},
+    # An archipelago is a sea to the forecasts ("vùng biển quần đảo Hoàng Sa có gió mạnh") and to
+    # the news of sovereignty: a stretch the story passes, as a list of provinces is.
+    ("quần", "đảo"): ALONG,
 }
 # What may stand between two names of one address or list, so that the second takes the
 # first one's role ("ngụ huyện Châu Thành, tỉnh Hậu Giang").
@@ -646,6 +652,38 @@ def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
                         _role(text, lead_in, last, chained), chained)
         found.append(last)
     return found
+
+
+# Places of two provinces as the ends of a stretch: "từ Thanh Hóa đến Quảng Bình", "các tỉnh
+# từ Thanh Hóa-Quảng Bình", "Từ Đà Nẵng đến Phan Thiết", a road, route or fixture "Hà Nội -
+# Hải Phòng".
+_RANGE_GAP = re.compile(r"\s*(?:(đến|tới)|[-–—])\s*(?:(?:tỉnh|thành phố|TP)\.?\s*)?", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"(?<![^\W_])[Tt]ừ\s+(?:(?:các\s+)?(?:tỉnh|thành phố|TP)\.?\s*)?$")
+#: A list that names this many provinces (or more) is the country's story, or a region's,
+#: passing through them: "13 tỉnh, thành phố ... gồm: Sơn La, Lai Châu, Lào Cai, ...".
+LIST_PROVINCES = 4
+
+
+def _along(gaz: _Gazetteer, text: str, mentions: list[_Mention], uids: list[str | None]) -> list[_Mention]:
+    """The mentions with the role ALONG where a province only marks a stretch or stands in a
+    list of many: a forecast, a national programme, a route or a fixture names provinces
+    without happening in any one of them."""
+    provinces = [gaz.province_of(u) if u is not None else None for u in uids]
+    along: set[int] = set()
+    for i in range(1, len(mentions)):
+        a, b = mentions[i - 1], mentions[i]
+        gap = _RANGE_GAP.fullmatch(text, a.end, b.start) if provinces[i - 1] and provinces[i] else None
+        if gap and provinces[i - 1] != provinces[i] and (
+                not gap.group(1) or _FROM_BEFORE.search(text, max(0, a.start - 24), a.start)):
+            along |= {i - 1, i}
+    run: list[int] = []
+    for i, m in enumerate([*mentions, None]):
+        if m is None or not m.chained:  # a list or address ends
+            if len({provinces[j] for j in run if provinces[j]}) >= LIST_PROVINCES:
+                along.update(run)
+            run = []
+        run.append(i)
+    return [m._replace(role=ALONG) if i in along and m.role not in PASSING else m for i, m in enumerate(mentions)]
 
 
 # --- resolving names to units ------------------------------------------------------
@@ -1000,9 +1038,10 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     "tỉnh" its province, and is the place of a text that names none (unless it names a
     place abroad). Names weigh by where they stand (title and dateline 3, lead 2, the rest
     1, and the rest's repeats less and less); a place the story is compared with or
-    measured from, and a venue, club or team named after a place, count only as mentions,
-    where a person lives or comes from as half a body mention, and the publisher's
-    contact lines, credits and masthead not at all.
+    measured from, a venue, club or team named after a place, and a province listed among
+    many or marking a stretch count only as mentions, where a person lives or comes from
+    as half a body mention, and the publisher's contact lines, credits and masthead not at
+    all.
     """
     gaz = _gazetteer()
     title = unicodedata.normalize("NFC", title or "")
@@ -1011,6 +1050,7 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     mentions = _mentions(gaz, text, layout)
     src, src_district = _source_units(source or layout.outlet)
     uids = _resolve(gaz, mentions, src)
+    mentions = _along(gaz, text, mentions, uids)
     evidence = _Evidence(gaz)
     evidence.read(mentions, uids)
     if src is not None:
