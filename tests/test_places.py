@@ -361,3 +361,60 @@ def test_a_husband_is_no_commune_and_a_related_link_places_nothing() -> None:
     syria = find_places("Nga tuyên bố sẽ có nhiều 'hàng giả' vũ khí hóa học ở Syria",
                         "Không quân Nga ở Syria tiếp tục các chiến dịch.\nVIDEO XEM THÊM: Hòa Bình")
     assert syria.about == syria.mentions == []
+
+
+def test_a_rarer_surname_makes_a_person_not_a_province() -> None:
+    """"Phó Thủ tướng Thường trực Trương Hòa Bình" (170 of 19,100 articles in 2017) put national
+    stories in the province Hòa Bình; "ông Phí Thái Bình" (Hà Nội's former vice-chairman) in Thái Bình."""
+    deputy = find_places("Phó Thủ tướng chỉ đạo giải quyết kiến nghị của doanh nghiệp",
+                         "Phó Thủ tướng Thường trực Trương Hòa Bình vừa có ý kiến chỉ đạo các bộ, ngành.")
+    assert deputy.about == deputy.mentions == []
+    accused = find_places("Khởi tố nguyên Phó chủ tịch UBND TP Hà Nội", "Ông Phí Thái Bình cùng 6 bị can được tại ngoại.")
+    assert _provinces(accused.about + accused.mentions) == {"Hà Nội"}
+    assert _about("", "Phó bí thư Tỉnh ủy Hòa Bình trả lời báo chí.") == [("Hòa Bình", None, None)]
+
+
+def test_a_venue_or_club_named_after_a_place_is_not_where_the_story_happened() -> None:
+    """A theatre, hotel or stadium bears a name, and a club plays wherever the fixtures send it:
+    "nhà hát Hòa Bình (TP.HCM)" is in TP.HCM, and a season's story of SHB Đà Nẵng, which drew with
+    CLB Hải Phòng, was about Đà Nẵng and Hải Phòng."""
+    # baomoi, July 2017 (paraphrased): a children's gala in a theatre of TP.HCM.
+    gala = find_places("Thần đồng nhí hát múa trong đêm gala thiếu nhi",
+                       "Ngày 1/7, đêm nhạc thiếu nhi được tổ chức tại nhà hát Hòa Bình (TP.HCM), thu hút hàng nghìn em nhỏ.")
+    assert _chains(gala.about) == [("Hồ Chí Minh", None, None)]
+    hotel = find_places("", "Đoàn vận động viên nghỉ tại khách sạn Hà Nội ở trung tâm TP Đà Nẵng.")
+    assert _chains(hotel.about) == [("Đà Nẵng", None, None)]
+    # articles.jsonl: "SHB Đà Nẵng ... trận hòa không bàn thắng trước CLB Hải Phòng ... trên sân của CLB
+    # Bình Dương ... Hồng Lĩnh Hà Tĩnh ... Than Quảng Ninh".
+    season = _places(_sample("dantri-news_sport_063"))
+    assert season.about == []
+    assert {"Đà Nẵng", "Hải Phòng", "Bình Dương"} <= _provinces(season.mentions)
+    assert find_places("SHB Đà Nẵng hòa CLB Hải Phòng", "Trận đấu thuộc vòng 8 V-League.").about == []
+
+
+def test_a_list_of_many_provinces_or_a_stretch_between_two_places_none_of_them() -> None:
+    """A national programme lists the provinces it covers; a forecast names stretches ("từ Thanh
+    Hóa đến Quảng Bình") and seas ("quần đảo Hoàng Sa"): none is where the story happened.
+    Paraphrased from baomoi (February, May, July 2017)."""
+    codes = ("Từ 0 giờ ngày 11/2, việc chuyển đổi mã vùng điện thoại cố định bắt đầu giai đoạn 1 ở 13 tỉnh, thành "
+             "phố gồm: Sơn La, Lai Châu, Lào Cai, Điện Biên, Yên Bái, Quảng Bình, Quảng Trị, Thừa Thiên - Huế, Quảng "
+             "Nam, Đà Nẵng, Thanh Hóa, Nghệ An, Hà Tĩnh. Trong tháng đầu, mã vùng cũ và mới cùng có hiệu lực.")
+    national = find_places("Hôm nay đổi mã vùng điện thoại cố định giai đoạn 1", codes)
+    assert national.about == []
+    assert {"Sơn La", "Lai Châu", "Đà Nẵng", "Hà Tĩnh"} <= _provinces(national.mentions)
+    for stretch in ("các tỉnh từ Thanh Hóa-Quảng Bình", "các tỉnh từ Thanh Hóa đến Quảng Bình"):
+        rain = find_places("Mưa dông diện rộng ở Bắc Bộ và Trung Bộ",
+                           f"Từ sáng nay, đồng bằng Bắc Bộ và {stretch} có mưa vừa, có nơi mưa to.")
+        assert rain.about == [] and _provinces(rain.mentions) == {"Thanh Hóa", "Quảng Bình"}
+    sea = find_places("Thời tiết ngày mai: biển động, đất liền nắng nóng",
+                      "Đêm nay vùng biển phía Nam quần đảo Hoàng Sa có mưa dông. Tàu thuyền hoạt động ở khu vực quần "
+                      "đảo Hoàng Sa cần đề phòng gió giật mạnh. Đà Nẵng ngày nắng, nhiệt độ cao nhất 35 độ.")
+    assert all(loc.district != "Hoàng Sa" for loc in sea.about)
+    # Three provinces named together are still the story's own ("Các tỉnh Tuyên Quang, Phú Thọ, Vĩnh Phúc
+    # ứng phó với việc xả nước hồ chứa"), and a stretch within one province is that province's.
+    three = find_places("Ba tỉnh ứng phó với việc xả lũ hồ chứa",
+                        "Các tỉnh Tuyên Quang, Phú Thọ, Vĩnh Phúc được yêu cầu theo dõi mực nước.")
+    assert _provinces(three.about) == {"Tuyên Quang", "Phú Thọ", "Vĩnh Phúc"}
+    road = find_places("Sửa đường", "Tuyến đường từ huyện Mai Châu đến huyện Tân Lạc, tỉnh Hòa Bình được nâng cấp.")
+    assert _provinces(road.about) == {"Hòa Bình"}
+
