@@ -568,9 +568,9 @@ def _layout(text: str, title_end: int) -> _Layout:
                    outlet)
 
 
-COMPARED, HOME, NAMED, ALONG = "compared", "home", "named", "along"
+COMPARED, HOME, NAMED, ALONG, LONE = "compared", "home", "named", "along", "lone"
 #: Roles of a name that does not place the story, wherever it stands: it is only mentioned.
-PASSING = frozenset({COMPARED, NAMED, ALONG})
+PASSING = frozenset({COMPARED, NAMED, ALONG, LONE})
 # Words right before a name (and its prefix; "ở", "tại", "của" may follow them) that make
 # it something the story is set against ("nhanh hơn Hà Nội", "như TP.HCM", "cách bờ biển
 # Quảng Trị 380 km"), where a person lives or comes from ("ngụ quận Gò Vấp", "quê Tây
@@ -659,8 +659,9 @@ def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
 # Hải Phòng".
 _RANGE_GAP = re.compile(r"\s*(?:(đến|tới)|[-–—])\s*(?:(?:tỉnh|thành phố|TP)\.?\s*)?", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"(?<![^\W_])[Tt]ừ\s+(?:(?:các\s+)?(?:tỉnh|thành phố|TP)\.?\s*)?$")
-#: A list that names this many provinces (or more) is the country's story, or a region's,
-#: passing through them: "13 tỉnh, thành phố ... gồm: Sơn La, Lai Châu, Lào Cai, ...".
+#: A sentence that names this many provinces (or more) is the country's story, or a region's,
+#: passing through them: "13 tỉnh, thành phố ... gồm: Sơn La, Lai Châu, Lào Cai, ...", a
+#: forecast's "Tam Đường (Lai Châu) 46mm, Chi Nê (Hòa Bình) 42mm, Lào Cai 47mm, ...".
 LIST_PROVINCES = 4
 
 
@@ -676,14 +677,23 @@ def _along(gaz: _Gazetteer, text: str, mentions: list[_Mention], uids: list[str 
         if gap and provinces[i - 1] != provinces[i] and (
                 not gap.group(1) or _FROM_BEFORE.search(text, max(0, a.start - 24), a.start)):
             along |= {i - 1, i}
-    run: list[int] = []
-    for i, m in enumerate([*mentions, None]):
-        if m is None or not m.chained:  # a list or address ends
-            if len({provinces[j] for j in run if provinces[j]}) >= LIST_PROVINCES:
-                along.update(run)
-            run = []
-        run.append(i)
+    sentences: dict[int, list[int]] = {}
+    for i, m in enumerate(mentions):
+        sentences.setdefault(_sentence_start(text, m.start), []).append(i)
+    for run in sentences.values():
+        if len({provinces[j] for j in run if provinces[j]}) >= LIST_PROVINCES:
+            along.update(run)
     return [m._replace(role=ALONG) if i in along and m.role not in PASSING else m for i, m in enumerate(mentions)]
+
+
+def _lone(gaz: _Gazetteer, mentions: list[_Mention], uids: list[str | None]) -> list[_Mention]:
+    """The mentions with the role LONE where a town's name stands alone in the body and the
+    text never names its province: as often a person ("Công Phượng, Tuấn Anh, Xuân Trường,
+    Đông Triều" are footballers) as the town, too weak to place the story."""
+    named = {u for u in uids if u is not None and not gaz.units[u].parent}
+    return [m._replace(role=LONE) if uid is not None and m.level is None and not m.listed
+            and m.weight <= BODY_WEIGHT and gaz.units[uid].parent and gaz.province_of(uid) not in named
+            and m.role not in PASSING else m for m, uid in zip(mentions, uids)]
 
 
 # --- resolving names to units ------------------------------------------------------
@@ -893,6 +903,14 @@ _ABROAD = re.compile(
     r"|Thụy Điển)(?![^\W_])")
 
 
+# A region in the title ("Miền Bắc có nắng nóng diện rộng", "cảnh báo lũ quét khu vực phía
+# Bắc", "môi trường biển miền Trung", "cả nước"): the provinces the body names are its parts.
+_REGION = re.compile(
+    r"(?<![^\W_])(?:[Mm]iền (?:Bắc|Trung|Nam|núi phía Bắc)|(?:[Kk]hu vực |[Cc]ác tỉnh )?phía (?:Bắc|Nam)"
+    r"|(?:Bắc|Trung|Nam|Đông Nam) Bộ|Tây Nguyên|Tây Bắc|Đông Bắc|ĐBSCL|[Đđ]ồng bằng sông (?:Cửu Long|Hồng)"
+    r"|[Cc]ả nước|[Tt]oàn quốc)(?![^\W_])")
+
+
 #: Weight of a mention that places a person (where they live or come from) against one
 #: that places the story.
 HOME_FACTOR = 0.5
@@ -988,8 +1006,11 @@ class _Evidence:
             score[src] += SOURCE_BONUS
         first = self._first()
         provinces = sorted((u for u in score if not self.gaz.units[u].parent), key=lambda u: (-score[u], first[u]))
-        if not provinces or _tied(provinces, score) and provinces[0] not in front:
-            return []  # named only in the body, and no more than another province: no telling which
+        if not provinces or provinces[0] not in front and (_tied(provinces, score) or len(provinces) >= LIST_PROVINCES):
+            # Named only in the body, and no more than another province, or among four or
+            # more: no telling which, or the country's story ("12 dự án thua lỗ" names the
+            # provinces of its plants).
+            return []
         share = ABOUT_SHARE * score[provinces[0]]
         chosen = provinces[:1] + [p for p in provinces[1:] if score[p] >= share and p in front]
         return [self._descend(score, p) for p in chosen[:MAX_ABOUT]]
@@ -1050,12 +1071,13 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     mentions = _mentions(gaz, text, layout)
     src, src_district = _source_units(source or layout.outlet)
     uids = _resolve(gaz, mentions, src)
-    mentions = _along(gaz, text, mentions, uids)
+    mentions = _lone(gaz, _along(gaz, text, mentions, uids), uids)
     evidence = _Evidence(gaz)
     evidence.read(mentions, uids)
     if src is not None:
         evidence.read_own(text, layout, [u for u in (src, src_district) if u])
-    about = evidence.about(src)
+    regional = _REGION.search(title) is not None and not any(m.start < layout.title_end for m in mentions)
+    about = [] if regional else evidence.about(src)
     if not about and src is not None and _placed_nowhere(text, mentions):
         about = [src_district or src]
     return Places([_locality(gaz, u) for u in about], [_locality(gaz, u) for u in evidence.others(about)])

@@ -418,3 +418,57 @@ def test_a_list_of_many_provinces_or_a_stretch_between_two_places_none_of_them()
     road = find_places("Sửa đường", "Tuyến đường từ huyện Mai Châu đến huyện Tân Lạc, tỉnh Hòa Bình được nâng cấp.")
     assert _provinces(road.about) == {"Hòa Bình"}
 
+
+
+def test_a_region_in_the_title_is_the_story_of_no_one_province() -> None:
+    """A forecast for "Miền Bắc" names the provinces it passes over; the title says the story
+    is the region's. Paraphrased from baomoi (June 2017)."""
+    heat = find_places("Hai ngày cuối kỳ thi THPT quốc gia: Miền Bắc có nắng nóng diện rộng",
+                       "Theo dự báo, khu vực Hà Nội, hôm nay và ngày mai trời nắng nóng. Do ảnh hưởng của vùng áp "
+                       "thấp nóng phía Tây, một số nơi ở Tây Bắc Bộ (tập trung ở hai tỉnh Sơn La và Hòa Bình) sẽ "
+                       "xảy ra nắng nóng.")
+    assert heat.about == []
+    assert {"Hà Nội", "Sơn La", "Hòa Bình"} <= _provinces(heat.mentions)
+    # The title naming a place as well as the region: the place's story.
+    flood = find_places("Mưa lũ miền Bắc: 3 người chết ở Yên Bái",
+                        "Mưa lớn đêm qua gây lũ quét tại xã Nậm Búng, huyện Văn Chấn, tỉnh Yên Bái.")
+    assert _provinces(flood.about) == {"Yên Bái"}
+
+
+def test_a_sentence_of_many_provinces_or_a_body_that_names_many_and_no_lead_places_nothing() -> None:
+    """A rainfall list names a province a station; an economic review names the provinces of
+    its plants, none up front. Paraphrased from baomoi (June, July 2017)."""
+    rain = find_places("Mưa lũ tiếp tục hoành hành đến khi nào?",
+                       "Đêm qua một số nơi mưa to như Tam Đường (Lai Châu) 46mm, Chi Nê (Hòa Bình) 42mm, Vĩnh Yên "
+                       "(Vĩnh Phúc) 49mm, Tiên Yên (Quảng Ninh) 47mm. Mưa còn kéo dài đến cuối tuần.")
+    assert rain.about == []
+    assert {"Lai Châu", "Hòa Bình", "Vĩnh Phúc", "Quảng Ninh"} <= _provinces(rain.mentions)
+    lead = ("Trong 12 dự án thua lỗ, nhóm nhà máy đạm và thép đã có chuyển biến tích cực, phía dầu khí thì tệ đi. "
+            "Phó Thủ tướng yêu cầu không nói chung chung nữa, mỗi dự án phải có lộ trình xử lý cụ thể và người chịu "
+            "trách nhiệm. Các bộ được giao báo cáo trước cuối tháng. ") * 2
+    plants = find_places("12 dự án thua lỗ: đạm, thép khả quan",
+                         lead + "4 nhà máy đạm (Ninh Bình, Hà Bắc, DAP Đình Vũ, DAP Lào Cai) hoạt động tốt. Nhà "
+                         "máy DAP Lào Cai đã đa dạng hóa sản phẩm. Gang thép Thái Nguyên và giấy Phương Nam vẫn "
+                         "dừng; nhiên liệu sinh học Bình Phước, Phú Thọ chưa chạy lại.")
+    assert plants.about == []
+    assert {"Lào Cai", "Ninh Bình", "Thái Nguyên", "Bình Phước"} <= _provinces(plants.mentions)
+    # Two provinces in the body still decide, as before: the one named more.
+    two = find_places("Bắt đối tượng trộm cắp", lead + "Đối tượng bị bắt tại TP Việt Trì, tỉnh Phú Thọ. Trước đó "
+                      "hắn gây án ở Phú Thọ và Vĩnh Phúc.")
+    assert _provinces(two.about) == {"Phú Thọ"}
+
+
+def test_a_town_named_alone_in_the_body_without_its_province_places_nothing() -> None:
+    """"Công Phượng, Tuấn Anh, Xuân Trường, Đông Triều" are footballers of HAGL's academy, and
+    Đông Triều is also a town of Quảng Ninh the text never names (baomoi, July 2017)."""
+    lead = ("Hợp đồng giữa HAGL và Arsenal đã kết thúc nhưng bầu Đức khẳng định tiếp tục đầu tư cho việc đào tạo "
+            "trẻ. Đó là kim chỉ nam mà ông bầu được chỉ giáo từ HLV Wenger. Trao đổi về việc hai bên chấm dứt hợp "
+            "đồng, bầu Đức cho biết thời hạn hợp đồng đã hết từ năm ngoái và hai bên không gia hạn. ") * 2
+    academy = find_places("Bầu Đức vẫn ghi nhớ lời chỉ giáo của HLV Wenger",
+                          lead + "Học viện đào tạo lứa đầu tiên 15 cầu thủ, có những cái tên nổi đình đám là Công "
+                          "Phượng, Tuấn Anh, Xuân Trường, Đông Triều.")
+    assert len(lead) > 400 and academy.about == []
+    # With its province named, the town places the story.
+    town = find_places("Khánh thành cầu mới", lead + "Cây cầu nối hai phường của Đông Triều vừa khánh thành. "
+                       "Đây là công trình trọng điểm của tỉnh Quảng Ninh năm nay.")
+    assert _provinces(town.about) == {"Quảng Ninh"}
