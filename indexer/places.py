@@ -23,11 +23,14 @@ How a text is read, and why:
   the text only names it (``mentions``): the title, a dateline and the lead outweigh
   the body, whose repeats count less and less; a place the story is compared with or
   measured from, where a person lives, a place's name borne by a venue, club or team
-  ("nhà hát Hòa Bình", "SHB Đà Nẵng"), a province in a list of many or at one end of a
-  stretch ("từ Thanh Hóa đến Quảng Bình", as forecasts and national programmes name
-  them), an archipelago, and the publisher's own contact lines and credits do not place
-  the story. A provincial paper's "tỉnh" is its province, and a text that names no place
-  is its paper's story (see ``find_places``).
+  ("nhà hát Hòa Bình", "SHB Đà Nẵng"), a province in a sentence of many or at one end
+  of a stretch ("từ Thanh Hóa đến Quảng Bình", as forecasts and national programmes
+  name them), an archipelago, a town named alone whose province the text never names,
+  and the publisher's own contact lines and credits do not place the story; nor does
+  anything under a title that names a region ("Miền Bắc", "Tây Nguyên") and no place,
+  or a body that names four provinces or more and none up front: those are the
+  country's stories, or a region's. A provincial paper's "tỉnh" is its province, and a
+  text that names no place is its paper's story (see ``find_places``).
 """
 
 from __future__ import annotations
@@ -1059,10 +1062,12 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     "tỉnh" its province, and is the place of a text that names none (unless it names a
     place abroad). Names weigh by where they stand (title and dateline 3, lead 2, the rest
     1, and the rest's repeats less and less); a place the story is compared with or
-    measured from, a venue, club or team named after a place, and a province listed among
-    many or marking a stretch count only as mentions, where a person lives or comes from
-    as half a body mention, and the publisher's contact lines, credits and masthead not at
-    all.
+    measured from, a venue, club or team named after a place, a province listed among
+    many or marking a stretch, and a town named alone without its province count only as
+    mentions, where a person lives or comes from as half a body mention, and the
+    publisher's contact lines, credits and masthead not at all. A title naming a region
+    and no place, or four provinces or more named in the body alone, place the story in
+    none.
     """
     gaz = _gazetteer()
     title = unicodedata.normalize("NFC", title or "")
