@@ -472,3 +472,54 @@ def test_a_town_named_alone_in_the_body_without_its_province_places_nothing() ->
     town = find_places("Khánh thành cầu mới", lead + "Cây cầu nối hai phường của Đông Triều vừa khánh thành. "
                        "Đây là công trình trọng điểm của tỉnh Quảng Ninh năm nay.")
     assert _provinces(town.about) == {"Quảng Ninh"}
+
+
+def test_a_photo_caption_a_signature_or_a_road_named_by_its_ends_places_nothing() -> None:
+    """A caption shows a school somewhere in the country; the author signs after the closing
+    "./."; a highway is named by the cities it joins. Paraphrased from baomoi (May-July 2017)."""
+    exam = find_places("Những loại máy tính được mang vào phòng thi THPT Quốc gia 2017",
+                       "Thí sinh được mang vào phòng thi máy tính bỏ túi không có thẻ nhớ.\nGiáo viên Trường THPT Co "
+                       "Mạ, huyện Thuận Châu, Sơn La hướng dẫn học sinh luyện đề. (Ảnh: Hữu Quyết/TTXVN) Ngày 20/6, Bộ "
+                       "Giáo dục và Đào tạo công bố danh mục máy tính được phép sử dụng.")
+    assert exam.about == [] and _provinces(exam.mentions) == {"Sơn La"}
+    tax = find_places("Không nên tăng thuế bảo vệ môi trường với xăng",
+                      "Chuyên gia cho rằng không nên điều chỉnh tăng ngay trong thời điểm này vì sẽ tác động đến "
+                      "cuộc sống của người dân./. Hà Giang")
+    assert tax.about == tax.mentions == []
+    crash = find_places("Vụ tai nạn cao tốc Nội Bài - Lào Cai, tài xế đã tử vong",
+                        "Chiếc xe khách đến Km 105 thì mất kiểm soát, lao vào dải phân cách tại huyện Hạ Hòa, tỉnh "
+                        "Phú Thọ.")
+    assert _provinces(crash.about) == {"Phú Thọ"} and "Lào Cai" in _provinces(crash.mentions)
+    # Without the credit the same sentence is the story's.
+    school = find_places("Luyện đề thi", "Giáo viên Trường THPT Co Mạ, huyện Thuận Châu, Sơn La hướng dẫn học sinh.")
+    assert _provinces(school.about) == {"Sơn La"}
+
+
+def test_where_someone_was_born_or_comes_from_alone_places_no_story() -> None:
+    """A profile names its subject's birthplace and nothing else: a singer born in Nghệ An is
+    not Nghệ An's news. Paraphrased from baomoi (July 2017) and dantri (travel)."""
+    singer = find_places("Phạm Phương Thảo từng muốn bỏ việc ca hát",
+                         "Giọng ca Sao mai 2003 tiết lộ việc từng muốn bỏ nghề. Phạm Phương Thảo sinh năm 1982 tại "
+                         "Nghệ An, tốt nghiệp Học viện Âm nhạc.")
+    assert singer.about == [] and _provinces(singer.mentions) == {"Nghệ An"}
+    traveller = find_places("Cô gái đi 600 ngày khắp châu Á", "Đặc biệt, cô gái Hải Phòng chủ động tìm việc "
+                            "online để có tiền đi tiếp.")
+    assert traveller.about == []
+    # A place where something happened still places the story beside where its people live.
+    crash = find_places("Tai nạn giao thông", "Anh A (sinh năm 1990 tại Thanh Hóa) gây tai nạn tại huyện Gia Lâm, "
+                        "TP Hà Nội.")
+    assert _provinces(crash.about) == {"Hà Nội"}
+
+
+def test_a_province_whose_club_the_text_names_is_the_club_where_it_stands_alone() -> None:
+    """dantri-news_sport_004: "CLB Hà Nội bị CLB Thanh Hoá cầm hoà trên sân nhà Hàng Đẫy ...
+    Rimario bị ngã trong vòng cấm của Thanh Hóa, song tiền đạo của Hà Nội ..."; and a squad
+    list of footballers ("Văn Trường, Kiên Quyết, Đông Triều, Đức Lễ") names no town."""
+    match = find_places("", "Quang Hải dự bị, CLB Hà Nội bị CLB Thanh Hoá cầm hoà trên sân nhà. Phút 35, đội trưởng "
+                        "Văn Quyết của Hà Nội dạt ra cánh. Rimario bị ngã trong vòng cấm của Thanh Hóa, song tiền "
+                        "đạo của Hà Nội bị căng cơ.")
+    assert match.about == []
+    assert {"Hà Nội", "Thanh Hóa"} <= _provinces(match.mentions)
+    squad = find_places("", "HLV Kiatisuk dùng đội hình hai khi tiếp đối thủ An Giang. Những gương mặt như Văn Trường, "
+                        "Kiên Quyết, Đông Triều, Đức Lễ được ra sân từ đầu.")
+    assert "Quảng Ninh" not in _provinces(squad.about + squad.mentions)
