@@ -478,15 +478,24 @@ def _among_people(text: str, start: int, last: _Mention | None) -> bool:
     return item is not None and (last is None or last.end <= item.start())
 
 
+# A family name and another capitalised word after a place's name begin an official's
+# name ("Chủ tịch UBND TP Hà Nội Nguyễn Đức Chung"), not a longer place's. Hà, Mai, Cao,
+# Dương, Hồ and the like also continue place names ("Thái Bình Dương"), so they are not here.
+_SURNAME_AFTER = re.compile(
+    rf"[ \t\u00a0]+(?:Nguyễn|Trần|Lê|Phạm|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Ngô|Đoàn|Trịnh|Trương|Lương"
+    rf"|Lưu|Quách|Phùng|Triệu)[ \t\u00a0]+[{_UPPER}]")
+
+
 def _continues(text: str, end: int) -> bool:
     """Does a capitalised word follow right after ``end``? Then the name read so far is
     only the start of a longer one: "Thái Bình Dương" is the Pacific, "xã Ba Khan" is not
-    the commune Ba. All-capital words (acronyms, headlines) do not count."""
+    the commune Ba. All-capital words (acronyms, headlines) and a person's full name
+    do not count."""
     nxt = _NEXT_WORD.match(text, end)
     if nxt is None or not _SPACE.fullmatch(nxt.group(1)):
         return False
     word = nxt.group(2)
-    return word[0].isupper() and not word.isupper()
+    return word[0].isupper() and not word.isupper() and not _SURNAME_AFTER.match(text, end)
 
 
 # --- where a name stands and how -------------------------------------------------
@@ -1064,9 +1073,18 @@ class _Evidence:
             # more: no telling which, or the country's story ("12 dự án thua lỗ" names the
             # provinces of its plants).
             return []
+        if self._in_passing(provinces[0], front, body, src):
+            return []
         share = ABOUT_SHARE * score[provinces[0]]
         chosen = provinces[:1] + [p for p in provinces[1:] if score[p] >= share and p in front]
         return [self._descend(score, p) for p in chosen[:MAX_ABOUT]]
+
+    def _in_passing(self, province: str, front: dict[str, float], body: dict[str, float], src: str | None) -> bool:
+        """Is the province named once, in the body only, as a province? A national story
+        names one so in passing ("giá xăng … khu vực Hà Nội", "hội thảo tại Hà Nội"); a
+        local one names it up front, again, by a district or commune, or in its own paper."""
+        return (province not in front and province != src and body.get(province, 0.0) <= BODY_WEIGHT
+                and province in self.body)
 
     def _descend(self, score: dict[str, float], uid: str) -> str:
         while True:

@@ -523,3 +523,35 @@ def test_a_province_whose_club_the_text_names_is_the_club_where_it_stands_alone(
     squad = find_places("", "HLV Kiatisuk dùng đội hình hai khi tiếp đối thủ An Giang. Những gương mặt như Văn Trường, "
                         "Kiên Quyết, Đông Triều, Đức Lễ được ra sân từ đầu.")
     assert "Quảng Ninh" not in _provinces(squad.about + squad.mentions)
+
+
+def test_an_officials_name_after_the_place_does_not_hide_it() -> None:
+    """baomoi-21474067 (Feb 2017): the lead's "Chủ tịch UBND TP Hà Nội Nguyễn Đức Chung"
+    names Hà Nội though a capitalised word follows it."""
+    loudspeakers = find_places("Loa phường kém hiệu quả dù mất nhiều tiền duy trì",
+                               "Tại cuộc họp với các sở ngành sáng 6-2, Chủ tịch UBND TP Hà Nội Nguyễn Đức Chung "
+                               "nhấn mạnh, mỗi năm, ở cấp phường cần hàng trăm triệu để duy trì hệ thống loa phường.")
+    assert _provinces(loudspeakers.about) == {"Hà Nội"}
+    # A longer capitalised name is still no place: "Thái Bình Dương" is the Pacific.
+    pacific = find_places("", "Hải quân Pháp đưa tàu đổ bộ tới khu vực Thái Bình Dương Xanh.")
+    assert "Thái Bình" not in _provinces(pacific.about + pacific.mentions)
+
+
+def test_a_province_named_once_in_the_body_alone_is_named_in_passing() -> None:
+    """dantri-news_business_197 (April 2021): a national fuel-price story asks a Hà Nội
+    trader once, deep in its body. Named so by a district, or by the paper of that province,
+    the place still places the story (gold baomoi-22261480: "ở địa bàn huyện Thanh Oai")."""
+    lead = ("Giá xăng dầu lại được dự báo sẽ tăng vào ngày mai (27/4). Ngày mai (27/4), liên Bộ Tài chính - Công "
+            "Thương sẽ thực hiện điều chỉnh giá xăng dầu theo chu kỳ. Dữ liệu Bộ Công Thương đến gần đây nhất cho "
+            "thấy, giá xăng thành phẩm bình quân trên thị trường Singapore có xu hướng tăng trở lại trong chu kỳ "
+            "mới. Tại chu kỳ trước, giá xăng dầu thế giới có tăng giảm đan xen nhưng xu hướng chủ yếu là giảm nhẹ. ")
+    fuel = lead + ("Trao đổi với Dân trí, một lãnh đạo công ty xăng dầu ở khu vực Hà Nội dự báo giá xăng dầu sẽ được "
+                   "cơ quan quản lý điều chỉnh theo hướng tăng.")
+    assert len(lead) > 400
+    national = find_places("", fuel)
+    assert national.about == [] and _provinces(national.mentions) == {"Hà Nội"}
+    assert _provinces(find_places("", fuel, "hanoimoi.com.vn").about) == {"Hà Nội"}
+    district = find_places("", lead + "Trên đường đến trường ở địa bàn huyện Thanh Oai, anh đánh rơi chiếc túi.")
+    assert _provinces(district.about) == {"Hà Nội"}
+    twice = find_places("", fuel + " Các cửa hàng xăng dầu tại Hà Nội vẫn bán bình thường.")
+    assert _provinces(twice.about) == {"Hà Nội"}
