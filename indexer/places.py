@@ -29,8 +29,9 @@ How a text is read, and why:
   town named alone whose province the text never names, a photo's caption, and the
   publisher's own contact lines, credits and signature do not place the story; nor does
   anything under a title that names a region ("Miền Bắc", "Tây Nguyên") and no place,
-  or a body that names four provinces or more and none up front: those are the
-  country's stories, or a region's. A provincial paper's "tỉnh" is its province, and a
+  or a body that names four provinces or more and none up front, or one province once
+  and nowhere else ("công ty xăng dầu ở khu vực Hà Nội" in a national price story):
+  those are the country's stories, or a region's. A provincial paper's "tỉnh" is its province, and a
   text that names no place is its paper's story (see ``find_places``).
 """
 
@@ -1134,8 +1135,9 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     many or marking a stretch or road, a town named alone without its province, and a
     caption count only as mentions; where a person lives or comes from as half a body
     mention (and alone places no story), and the publisher's contact lines, credits and
-    masthead not at all. A title naming a region and no place, or four provinces or more
-    named in the body alone, place the story in none.
+    masthead not at all. A title naming a region and no place, four provinces or more
+    named in the body alone, or one province named once in the body alone (and not by
+    its own paper) place the story in none.
     """
     gaz = _gazetteer()
     title = unicodedata.normalize("NFC", title or "")
