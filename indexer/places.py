@@ -620,7 +620,7 @@ _ROLE_BEFORE = {
     ("quê",): HOME, ("quê", "quán"): HOME, ("nguyên", "quán"): HOME, ("ngụ",): HOME, ("trú",): HOME, ("hktt",): HOME,
     # Where someone was born or comes from: "sinh năm 1982 tại Nghệ An", "sinh ngày 1.6.1960
     # tại", "sinh ra ở", "mỹ nhân gốc Quảng Bình", "cô gái Hải Phòng" (a number is "#").
-    ("gốc",): HOME, ("cô", "gái"): HOME, ("chàng", "trai"): HOME, ("sinh", "ra"): HOME, ("sinh", "năm", "#"): HOME, ("sinh", "ngày", "#"): HOME,
+    ("gốc",): HOME, ("người",): HOME, ("cô", "gái"): HOME, ("chàng", "trai"): HOME, ("sinh", "ra"): HOME, ("sinh", "năm", "#"): HOME, ("sinh", "ngày", "#"): HOME,
     ("nhà", "hát"): NAMED, ("rạp",): NAMED, ("khách", "sạn"): NAMED, ("sân",): NAMED, ("sân", "vận", "động"): NAMED,
     ("câu", "lạc", "bộ"): CLUB, ("clb",): CLUB, ("đội",): CLUB, ("đội", "bóng"): CLUB, ("cđv",): CLUB,
     # The clubs' sponsors, as the press writes them before the home province: "HA Gia Lai",
@@ -638,6 +638,14 @@ _CHAINED = re.compile(r"\s*(?:[,(;–-]|và|hoặc)\s*")
 
 
 _NUMBER_WORD = re.compile(r"[^\s]*\d[^\s]*")
+# A company, bank, university or plant named after its place ("Công ty CP Thép Hòa Phát Hải
+# Dương", "Công ty Thủy điện Sơn La", "Bệnh viện Đại học Y Dược TP. Hồ Chí Minh"): a proper
+# name begins right after the kind of body, and the place ends it; "ở", "tại" and the like
+# between them say where the body is ("Công ty CP Thép Hòa Phát ở huyện Kinh Môn").
+_ORG_BEFORE = re.compile(
+    rf"(?<![^\W_])(?:[Cc]ông ty|[Tt]ập đoàn|[Nn]gân hàng|[Nn]hà máy|[Hh]ọc viện|[Đđ]ại học|[Bb]ệnh [Vv]iện [Đđ]ại học)"
+    rf"(?:[ \t]+(?:cổ phần|CP|TNHH|MTV))?[ \t]+[{_UPPER}][^\s,.;:()]*"
+    rf"(?:[ \t]+(?!(?:ở|tại|thuộc|của|trên|về|đến|từ|và|với|cho)(?![^\W_]))[^\s,.;:()]+){{0,5}}[ \t]+$")
 
 
 def _role(text: str, start: int, last: _Mention | None, chained: bool) -> str:
@@ -652,6 +660,8 @@ def _role(text: str, start: int, last: _Mention | None, chained: bool) -> str:
         role = _ROLE_BEFORE.get(tuple(words[-n:]))
         if role is not None:
             return role
+    if _ORG_BEFORE.search(text, max(0, start - 60), start):
+        return NAMED
     # A list or address takes its first name's role ("ngụ huyện A, tỉnh B"), but what follows
     # a venue's name says where the venue is ("nhà hát Hòa Bình (TP.HCM)").
     return last.role if chained and last is not None and last.role not in (NAMED, CLUB) else ""

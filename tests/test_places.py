@@ -555,3 +555,26 @@ def test_a_province_named_once_in_the_body_alone_is_named_in_passing() -> None:
     assert _provinces(district.about) == {"Hà Nội"}
     twice = find_places("", fuel + " Các cửa hàng xăng dầu tại Hà Nội vẫn bán bình thường.")
     assert _provinces(twice.about) == {"Hà Nội"}
+
+
+def test_a_company_named_after_its_place_or_a_person_from_a_province_places_no_story() -> None:
+    """dantri-news_business_205 (April 2021): Hòa Phát's new chief ran "Công ty CP Thép Hòa
+    Phát Hải Dương"; baomoi-22711255 (July 2017): "vị thuyền trưởng người Hà Tĩnh" is the
+    coach's home province, not where the SEA Games draw happened; and "Bệnh Viện Đại học Y
+    Dược TP. Hồ Chí Minh" is a doctor's affiliation (dantri-news_health_262)."""
+    ceo = find_places("", "Việc bổ nhiệm ông Nguyễn Việt Thắng nằm trong chiến lược cơ cấu lại mô hình hoạt động "
+                      "của Tập đoàn Hòa Phát. Ông từng là Giám đốc Công ty Thức ăn Chăn nuôi Hòa Phát Hưng Yên, Giám "
+                      "đốc Công ty CP Thép Hòa Phát Hải Dương.")
+    assert ceo.about == [] and {"Hưng Yên", "Hải Dương"} <= _provinces(ceo.mentions)
+    coach = find_places("Bầu Đức đặt cược tương lai vào lứa Công Phượng tại SEA Games 29",
+                        "Lá thăm may rủi đã đưa U22 Việt Nam vào bảng B tại SEA Games 29. Trong khi vị thuyền trưởng "
+                        "người Hà Tĩnh cùng các cộng sự của mình chia sẻ muốn có được thành công thì phải vượt qua được "
+                        "mọi đối thủ.")
+    assert coach.about == [] and _provinces(coach.mentions) == {"Hà Tĩnh"}
+    doctor = find_places("", "Cùng TS - BS Phạm Lê Duy (Bệnh Viện Đại học Y Dược TP. Hồ Chí Minh) tìm hiểu lý do vì "
+                         "sao mồ hôi trộm lại gây nên tình trạng viêm da ở trẻ sơ sinh.")
+    assert doctor.about == []
+    # Where the company's plant stands, said as a place, places the story.
+    fire = find_places("", "Sáng 5/7, một vụ cháy xảy ra tại nhà máy của Công ty CP Thép Hòa Phát ở huyện Kinh Môn, "
+                       "tỉnh Hải Dương.")
+    assert _provinces(fire.about) == {"Hải Dương"}
