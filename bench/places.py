@@ -134,6 +134,9 @@ def filtered(index_dir: Path, provinces: int = 20, first: int = 50, sample: int 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--filter", type=Path, metavar="INDEX", help="also measure province filters on this index")
+    ap.add_argument("--sample", type=int, default=30, help="filter hits drawn to be read (default 30)")
+    ap.add_argument("--seed", type=int, default=0,
+                    help="seed of the draw: take one the rules were not tuned on to judge them")
     args = ap.parse_args()
     start = time.perf_counter()
     find_places("", "")  # the gazetteer loads on first use
@@ -141,4 +144,4 @@ if __name__ == "__main__":
     agreement()
     speed()
     if args.filter:
-        filtered(args.filter)
+        filtered(args.filter, sample=args.sample, seed=args.seed)

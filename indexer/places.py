@@ -22,12 +22,17 @@ How a text is read, and why:
 * Where and how a name stands decides whether the story happened there (``about``) or
   the text only names it (``mentions``): the title, a dateline and the lead outweigh
   the body, whose repeats count less and less; a place the story is compared with or
-  measured from, where a person lives, a place's name borne by a venue, club or team
-  ("nhà hát Hòa Bình", "SHB Đà Nẵng"), a province in a list of many or at one end of a
-  stretch ("từ Thanh Hóa đến Quảng Bình", as forecasts and national programmes name
-  them), an archipelago, and the publisher's own contact lines and credits do not place
-  the story. A provincial paper's "tỉnh" is its province, and a text that names no place
-  is its paper's story (see ``find_places``).
+  measured from, where a person lives, was born or comes from, a place's name borne by
+  a venue, club or team ("nhà hát Hòa Bình", "SHB Đà Nẵng", and then "Thanh Hóa" alone
+  in a match report), a province in a sentence of many or at one end of a stretch or
+  road ("từ Thanh Hóa đến Quảng Bình", "cao tốc Nội Bài - Lào Cai"), an archipelago, a
+  town named alone whose province the text never names, a photo's caption, and the
+  publisher's own contact lines, credits and signature do not place the story; nor does
+  anything under a title that names a region ("Miền Bắc", "Tây Nguyên") and no place,
+  or a body that names four provinces or more and none up front, or one province once
+  and nowhere else ("công ty xăng dầu ở khu vực Hà Nội" in a national price story):
+  those are the country's stories, or a region's. A provincial paper's "tỉnh" is its province, and a
+  text that names no place is its paper's story (see ``find_places``).
 """
 
 from __future__ import annotations
@@ -360,7 +365,7 @@ class _Mention(NamedTuple):
     start: int
     end: int
     weight: float  # by where it stands (_Layout.weight)
-    role: str  # "" or how the text relates the place to the story: COMPARED, HOME, NAMED
+    role: str  # "" or how the text relates the place to the story: HOME, or one of PASSING
     chained: bool  # follows the previous name in one address or list ("huyện A, tỉnh B")
 
 
@@ -461,15 +466,37 @@ def _bare_ok(text: str, start: int, end: int, key: tuple[str, ...]) -> bool:
     return True
 
 
+# Two items of a list right before a name: capitalised names of up to three words, each with
+# its comma (one alone is what the name qualifies: "sân bay Nội Bài, Hà Nội").
+_ITEM = rf"[{_UPPER}][^\W\d_]*(?:[ \t]+[{_UPPER}][^\W\d_]*){{0,2}},[ \t]*"
+_ITEMS_BEFORE = re.compile(rf"(?<![^\W_]){_ITEM}{_ITEM}$")
+
+
+def _among_people(text: str, start: int, last: _Mention | None) -> bool:
+    """Is the unprefixed name at ``start`` in a list after names that are no place? Then it
+    is a person's: "Văn Trường, Kiên Quyết, Đông Triều, Đức Lễ" are footballers."""
+    item = _ITEMS_BEFORE.search(text, max(0, start - 80), start)
+    return item is not None and (last is None or last.end <= item.start())
+
+
+# A family name and another capitalised word after a place's name begin an official's
+# name ("Chủ tịch UBND TP Hà Nội Nguyễn Đức Chung"), not a longer place's. Hà, Mai, Cao,
+# Dương, Hồ and the like also continue place names ("Thái Bình Dương"), so they are not here.
+_SURNAME_AFTER = re.compile(
+    rf"[ \t\u00a0]+(?:Nguyễn|Trần|Lê|Phạm|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Ngô|Đoàn|Trịnh|Trương|Lương"
+    rf"|Lưu|Quách|Phùng|Triệu)[ \t\u00a0]+[{_UPPER}]")
+
+
 def _continues(text: str, end: int) -> bool:
     """Does a capitalised word follow right after ``end``? Then the name read so far is
     only the start of a longer one: "Thái Bình Dương" is the Pacific, "xã Ba Khan" is not
-    the commune Ba. All-capital words (acronyms, headlines) do not count."""
+    the commune Ba. All-capital words (acronyms, headlines) and a person's full name
+    do not count."""
     nxt = _NEXT_WORD.match(text, end)
     if nxt is None or not _SPACE.fullmatch(nxt.group(1)):
         return False
     word = nxt.group(2)
-    return word[0].isupper() and not word.isupper()
+    return word[0].isupper() and not word.isupper() and not _SURNAME_AFTER.match(text, end)
 
 
 # --- where a name stands and how -------------------------------------------------
@@ -489,6 +516,7 @@ _CONTACT_REACH = 200  # an address is a line, not a paragraph
 _CREDIT_AFTER = re.compile(rf"(?:\s*(?:[{_UPPER}0-9][^\s]*|[-/&]))*")  # "Ảnh: Hoàng Hùng/TTXVN"
 _CREDITS = re.compile(r"\((?:Ảnh|Nguồn|Theo)\b[^)\n]{0,80}\)")  # "(Ảnh: báo Thanh niên)", "(Theo VTC14)"
 _CREDIT_LINE = re.compile(r"\nTheo [^\n,;:]{1,60}(?=\n|$)")  # "Theo VTC14" on a line of its own
+_SIGNATURE = re.compile(r"\./\.[ \t]*[^\n]{1,40}$")  # the author after the closing "./.": "… ./. Hà Giang"
 _OUTLET_IS = re.compile(r" là (?:cơ quan|đơn vị|kênh|trang|tờ báo)(?![^\W_])")
 _OUTLET_BEFORE = re.compile(r"(?<![^\W_])(?:Báo|Đài|Cổng thông tin|Trang thông tin|Tạp chí)[^.,\n]{0,80}$")
 # The masthead line: "Cơ quan của Đảng bộ, chính quyền và nhân dân tỉnh Vĩnh Long",
@@ -507,6 +535,7 @@ class _Layout(NamedTuple):
     dateline_end: int
     lead_end: int
     publisher: list[tuple[int, int]]  # spans whose names are skipped
+    captions: list[tuple[int, int]]  # photo captions: their names are only mentioned
     outlet: str | None  # a host name the dateline gives ("Baonghean.vn")
 
     def weight(self, start: int) -> float:
@@ -516,6 +545,9 @@ class _Layout(NamedTuple):
 
     def skipped(self, start: int) -> bool:
         return any(a <= start < b for a, b in self.publisher)
+
+    def in_caption(self, start: int) -> bool:
+        return bool(self.captions) and any(a <= start < b for a, b in self.captions)
 
 
 def _contact_span(text: str, at: int, end: int) -> tuple[int, int]:
@@ -532,7 +564,7 @@ def _contact_span(text: str, at: int, end: int) -> tuple[int, int]:
 
 
 def _publisher_spans(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for pattern in (_CREDITS, _CREDIT_LINE) for m in pattern.finditer(text)]
+    spans = [m.span() for pattern in (_CREDITS, _CREDIT_LINE, _SIGNATURE) for m in pattern.finditer(text)]
     for colon in _COLON.finditer(text):
         marker = _CONTACT_BEFORE.search(text, max(0, colon.start() - 16), colon.start())
         if marker is None:
@@ -564,13 +596,17 @@ def _layout(text: str, title_end: int) -> _Layout:
     body_start = title_end + 2
     dateline = _DATELINE.match(text, body_start)
     outlet = dateline.group(1) if dateline and "." in dateline.group(1) else None
+    # A caption is the sentence a photo credit closes ("Giáo viên Trường THPT Co Mạ, huyện Thuận
+    # Châu, Sơn La hướng dẫn học sinh. (Ảnh: Hữu Quyết/TTXVN)"): it shows a place, often not the story's.
+    captions = [(_sentence_start(text, len(text[:m.start()].rstrip().rstrip("."))), m.start())
+                for m in _CREDITS.finditer(text) if m.group().startswith("(Ảnh")]
     return _Layout(title_end, dateline.end() if dateline else 0, body_start + LEAD_CHARS, _publisher_spans(text),
-                   outlet)
+                   captions, outlet)
 
 
-COMPARED, HOME, NAMED, ALONG, LONE = "compared", "home", "named", "along", "lone"
+COMPARED, HOME, NAMED, CLUB, ALONG, LONE, CAPTION = "compared", "home", "named", "club", "along", "lone", "caption"
 #: Roles of a name that does not place the story, wherever it stands: it is only mentioned.
-PASSING = frozenset({COMPARED, NAMED, ALONG, LONE})
+PASSING = frozenset({COMPARED, NAMED, CLUB, ALONG, LONE, CAPTION})
 # Words right before a name (and its prefix; "ở", "tại", "của" may follow them) that make
 # it something the story is set against ("nhanh hơn Hà Nội", "như TP.HCM", "cách bờ biển
 # Quảng Trị 380 km"), where a person lives or comes from ("ngụ quận Gò Vấp", "quê Tây
@@ -580,14 +616,17 @@ PASSING = frozenset({COMPARED, NAMED, ALONG, LONE})
 # happened.
 _ROLE_BEFORE = {
     ("như",): COMPARED, ("giống",): COMPARED, ("hơn",): COMPARED, ("so", "với"): COMPARED, ("cách",): COMPARED,
-    ("cách", "bờ", "biển"): COMPARED, ("cách", "đất", "liền"): COMPARED, ("cách", "trung", "tâm"): COMPARED,
+    ("phân", "cách"): "", ("cách", "bờ", "biển"): COMPARED, ("cách", "đất", "liền"): COMPARED, ("cách", "trung", "tâm"): COMPARED,
     ("quê",): HOME, ("quê", "quán"): HOME, ("nguyên", "quán"): HOME, ("ngụ",): HOME, ("trú",): HOME, ("hktt",): HOME,
+    # Where someone was born or comes from: "sinh năm 1982 tại Nghệ An", "sinh ngày 1.6.1960
+    # tại", "sinh ra ở", "mỹ nhân gốc Quảng Bình", "cô gái Hải Phòng" (a number is "#").
+    ("gốc",): HOME, ("người",): HOME, ("cô", "gái"): HOME, ("chàng", "trai"): HOME, ("sinh", "ra"): HOME, ("sinh", "năm", "#"): HOME, ("sinh", "ngày", "#"): HOME,
     ("nhà", "hát"): NAMED, ("rạp",): NAMED, ("khách", "sạn"): NAMED, ("sân",): NAMED, ("sân", "vận", "động"): NAMED,
-    ("câu", "lạc", "bộ"): NAMED, ("clb",): NAMED, ("đội",): NAMED, ("đội", "bóng"): NAMED, ("cđv",): NAMED,
+    ("câu", "lạc", "bộ"): CLUB, ("clb",): CLUB, ("đội",): CLUB, ("đội", "bóng"): CLUB, ("cđv",): CLUB,
     # The clubs' sponsors, as the press writes them before the home province: "HA Gia Lai",
     # "B.Bình Dương", "Than Quảng Ninh", "XSKT Cần Thơ", "Sanna Khánh Hòa", "Sông Lam Nghệ An".
-    ("sông", "lam"): NAMED, ("hồng", "lĩnh"): NAMED,
-    **{(sponsor,): NAMED for sponsor in ("ha", "hagl", "shb", "flc", "than", "xskt", "sanna", "sanatech",
+    ("sông", "lam"): CLUB, ("hồng", "lĩnh"): CLUB,
+    **{(sponsor,): CLUB for sponsor in ("ha", "hagl", "shb", "flc", "than", "xskt", "sanna", "sanatech",
                                          "becamex", "b.", "tng")},
     # An archipelago is a sea to the forecasts ("vùng biển quần đảo Hoàng Sa có gió mạnh") and to
     # the news of sovereignty: a stretch the story passes, as a list of provinces is.
@@ -598,21 +637,34 @@ _ROLE_BEFORE = {
 _CHAINED = re.compile(r"\s*(?:[,(;–-]|và|hoặc)\s*")
 
 
+_NUMBER_WORD = re.compile(r"[^\s]*\d[^\s]*")
+# A company, bank, university or plant named after its place ("Công ty CP Thép Hòa Phát Hải
+# Dương", "Công ty Thủy điện Sơn La", "Bệnh viện Đại học Y Dược TP. Hồ Chí Minh"): a proper
+# name begins right after the kind of body, and the place ends it; "ở", "tại" and the like
+# between them say where the body is ("Công ty CP Thép Hòa Phát ở huyện Kinh Môn").
+_ORG_BEFORE = re.compile(
+    rf"(?<![^\W_])(?:[Cc]ông ty|[Tt]ập đoàn|[Nn]gân hàng|[Nn]hà máy|[Hh]ọc viện|[Đđ]ại học|[Bb]ệnh [Vv]iện [Đđ]ại học)"
+    rf"(?:[ \t]+(?:cổ phần|CP|TNHH|MTV))?[ \t]+[{_UPPER}][^\s,.;:()]*"
+    rf"(?:[ \t]+(?!(?:ở|tại|thuộc|của|trên|về|đến|từ|và|với|cho)(?![^\W_]))[^\s,.;:()]+){{0,5}}[ \t]+$")
+
+
 def _role(text: str, start: int, last: _Mention | None, chained: bool) -> str:
     """The role of the name whose prefix (or first word) starts at ``start``.
 
     The words before it are split off a short slice rather than matched by a regex
     anchored at ``start``, which would be tried at every position of the slice."""
-    words = text[max(0, start - 24):start].lower().replace(":", " ").split()
+    words = _NUMBER_WORD.sub("#", text[max(0, start - 24):start].lower().replace(":", " ").replace("(", " ")).split()
     if words and words[-1] in ("ở", "tại", "của"):
         words.pop()
-    for n in (1, 2, 3):
+    for n in (3, 2, 1):  # the longest first: "dải phân cách" is a road's median, not "cách" (from)
         role = _ROLE_BEFORE.get(tuple(words[-n:]))
-        if role:
+        if role is not None:
             return role
+    if _ORG_BEFORE.search(text, max(0, start - 60), start):
+        return NAMED
     # A list or address takes its first name's role ("ngụ huyện A, tỉnh B"), but what follows
     # a venue's name says where the venue is ("nhà hát Hòa Bình (TP.HCM)").
-    return last.role if chained and last is not None and last.role != NAMED else ""
+    return last.role if chained and last is not None and last.role not in (NAMED, CLUB) else ""
 
 
 def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
@@ -638,7 +690,7 @@ def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
             level, utype = _PREFIX_LEVEL[normalize_tones(next(g for g in pm.groups() if g).lower())]
         listed = False
         if level is None:
-            if not _bare_ok(text, start, end, key):
+            if not _bare_ok(text, start, end, key) or _among_people(text, start, last):
                 pos = end
                 continue
             listed = (last is not None and (last.level is not None or last.listed)
@@ -648,8 +700,9 @@ def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
             continue
         lead_in = pm.start() if pm else start
         chained = last is not None and _CHAINED.fullmatch(text, last.end, lead_in) is not None
-        last = _Mention(key, gaz.names[key].units, level, utype, listed, start, end, layout.weight(start),
-                        _role(text, lead_in, last, chained), chained)
+        role = CAPTION if layout.in_caption(start) else _role(text, lead_in, last, chained)
+        last = _Mention(key, gaz.names[key].units, level, utype, listed, start, end, layout.weight(start), role,
+                        chained)
         found.append(last)
     return found
 
@@ -659,6 +712,11 @@ def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
 # Hải Phòng".
 _RANGE_GAP = re.compile(r"\s*(?:(đến|tới)|[-–—])\s*(?:(?:tỉnh|thành phố|TP)\.?\s*)?", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"(?<![^\W_])[Tt]ừ\s+(?:(?:các\s+)?(?:tỉnh|thành phố|TP)\.?\s*)?$")
+# A road or line named by its ends, whatever they are: "cao tốc Nội Bài - Lào Cai", "tuyến
+# Hải Phòng - Lào Cai", "quốc lộ 1A", "đường sắt Bắc - Nam".
+_END = rf"[{_UPPER}][^\s,.;:()\-–—]*(?:\s+[{_UPPER}][^\s,.;:()\-–—]*){{0,3}}"
+_ROUTE_BEFORE = re.compile(rf"(?<![^\W_])(?:[Cc]ao tốc|[Tt]uyến|[Đđ]ường(?: sắt)?|[Qq]uốc lộ \w+)\s+(?P<first>{_END}\s*[-–—]\s*)?$")
+_ROUTE_AFTER = re.compile(rf"\s*[-–—]\s*[{_UPPER}]")
 #: A sentence that names this many provinces (or more) is the country's story, or a region's,
 #: passing through them: "13 tỉnh, thành phố ... gồm: Sơn La, Lai Châu, Lào Cai, ...", a
 #: forecast's "Tam Đường (Lai Châu) 46mm, Chi Nê (Hòa Bình) 42mm, Lào Cai 47mm, ...".
@@ -677,13 +735,22 @@ def _along(gaz: _Gazetteer, text: str, mentions: list[_Mention], uids: list[str 
         if gap and provinces[i - 1] != provinces[i] and (
                 not gap.group(1) or _FROM_BEFORE.search(text, max(0, a.start - 24), a.start)):
             along |= {i - 1, i}
+    for i, m in enumerate(mentions):
+        road = _ROUTE_BEFORE.search(text, max(0, m.start - 60), m.start)
+        if road and (road.group("first") or _ROUTE_AFTER.match(text, m.end)):
+            along.add(i)
     sentences: dict[int, list[int]] = {}
     for i, m in enumerate(mentions):
         sentences.setdefault(_sentence_start(text, m.start), []).append(i)
     for run in sentences.values():
         if len({provinces[j] for j in run if provinces[j]}) >= LIST_PROVINCES:
             along.update(run)
-    return [m._replace(role=ALONG) if i in along and m.role not in PASSING else m for i, m in enumerate(mentions)]
+    # A province whose club the text names ("CLB Thanh Hóa") is the club where its name
+    # stands alone too: "Rimario bị ngã trong vòng cấm của Thanh Hóa".
+    clubs = {provinces[i] for i, m in enumerate(mentions) if m.role == CLUB}
+    return [m._replace(role=ALONG) if i in along and m.role not in PASSING
+            else m._replace(role=CLUB) if m.level is None and provinces[i] in clubs and m.role not in PASSING
+            else m for i, m in enumerate(mentions)]
 
 
 def _lone(gaz: _Gazetteer, mentions: list[_Mention], uids: list[str | None]) -> list[_Mention]:
@@ -949,6 +1016,7 @@ class _Evidence:
         self.body: dict[str, float] = {}
         self.named: dict[str, float] = {}
         self.starts: dict[str, int] = {}  # where each unit is first named
+        self.placed: set[str] = set()  # provinces named where something happened, not only where someone lives
 
     def add(self, uid: str, weight: float, start: int, role: str = "", counts: bool = True) -> None:
         self.named[uid] = self.named.get(uid, 0.0) + weight
@@ -957,6 +1025,8 @@ class _Evidence:
             return
         if role == HOME:  # where someone lives says little of where the story is, wherever it stands
             weight = HOME_FACTOR * BODY_WEIGHT
+        else:
+            self.placed.add(self.gaz.province_of(uid))
         part = self.front if weight > BODY_WEIGHT else self.body
         part[uid] = part.get(uid, 0.0) + weight
 
@@ -1005,15 +1075,27 @@ class _Evidence:
         if src in score:
             score[src] += SOURCE_BONUS
         first = self._first()
-        provinces = sorted((u for u in score if not self.gaz.units[u].parent), key=lambda u: (-score[u], first[u]))
+        # A province only someone lives in or comes from ("sinh năm 1982 tại Nghệ An") is no
+        # story's place: a profile of a singer is not Nghệ An's news.
+        provinces = sorted((u for u in score if not self.gaz.units[u].parent and u in self.placed),
+                           key=lambda u: (-score[u], first[u]))
         if not provinces or provinces[0] not in front and (_tied(provinces, score) or len(provinces) >= LIST_PROVINCES):
             # Named only in the body, and no more than another province, or among four or
             # more: no telling which, or the country's story ("12 dự án thua lỗ" names the
             # provinces of its plants).
             return []
+        if self._in_passing(provinces[0], front, body, src):
+            return []
         share = ABOUT_SHARE * score[provinces[0]]
         chosen = provinces[:1] + [p for p in provinces[1:] if score[p] >= share and p in front]
         return [self._descend(score, p) for p in chosen[:MAX_ABOUT]]
+
+    def _in_passing(self, province: str, front: dict[str, float], body: dict[str, float], src: str | None) -> bool:
+        """Is the province named once, in the body only, as a province? A national story
+        names one so in passing ("giá xăng … khu vực Hà Nội", "hội thảo tại Hà Nội"); a
+        local one names it up front, again, by a district or commune, or in its own paper."""
+        return (province not in front and province != src and body.get(province, 0.0) <= BODY_WEIGHT
+                and province in self.body)
 
     def _descend(self, score: dict[str, float], uid: str) -> str:
         while True:
@@ -1059,10 +1141,13 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     "tỉnh" its province, and is the place of a text that names none (unless it names a
     place abroad). Names weigh by where they stand (title and dateline 3, lead 2, the rest
     1, and the rest's repeats less and less); a place the story is compared with or
-    measured from, a venue, club or team named after a place, and a province listed among
-    many or marking a stretch count only as mentions, where a person lives or comes from
-    as half a body mention, and the publisher's contact lines, credits and masthead not at
-    all.
+    measured from, a venue, club or team named after a place, a province listed among
+    many or marking a stretch or road, a town named alone without its province, and a
+    caption count only as mentions; where a person lives or comes from as half a body
+    mention (and alone places no story), and the publisher's contact lines, credits and
+    masthead not at all. A title naming a region and no place, four provinces or more
+    named in the body alone, or one province named once in the body alone (and not by
+    its own paper) place the story in none.
     """
     gaz = _gazetteer()
     title = unicodedata.normalize("NFC", title or "")

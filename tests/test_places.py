@@ -472,3 +472,109 @@ def test_a_town_named_alone_in_the_body_without_its_province_places_nothing() ->
     town = find_places("Khánh thành cầu mới", lead + "Cây cầu nối hai phường của Đông Triều vừa khánh thành. "
                        "Đây là công trình trọng điểm của tỉnh Quảng Ninh năm nay.")
     assert _provinces(town.about) == {"Quảng Ninh"}
+
+
+def test_a_photo_caption_a_signature_or_a_road_named_by_its_ends_places_nothing() -> None:
+    """A caption shows a school somewhere in the country; the author signs after the closing
+    "./."; a highway is named by the cities it joins. Paraphrased from baomoi (May-July 2017)."""
+    exam = find_places("Những loại máy tính được mang vào phòng thi THPT Quốc gia 2017",
+                       "Thí sinh được mang vào phòng thi máy tính bỏ túi không có thẻ nhớ.\nGiáo viên Trường THPT Co "
+                       "Mạ, huyện Thuận Châu, Sơn La hướng dẫn học sinh luyện đề. (Ảnh: Hữu Quyết/TTXVN) Ngày 20/6, Bộ "
+                       "Giáo dục và Đào tạo công bố danh mục máy tính được phép sử dụng.")
+    assert exam.about == [] and _provinces(exam.mentions) == {"Sơn La"}
+    tax = find_places("Không nên tăng thuế bảo vệ môi trường với xăng",
+                      "Chuyên gia cho rằng không nên điều chỉnh tăng ngay trong thời điểm này vì sẽ tác động đến "
+                      "cuộc sống của người dân./. Hà Giang")
+    assert tax.about == tax.mentions == []
+    crash = find_places("Vụ tai nạn cao tốc Nội Bài - Lào Cai, tài xế đã tử vong",
+                        "Chiếc xe khách đến Km 105 thì mất kiểm soát, lao vào dải phân cách tại huyện Hạ Hòa, tỉnh "
+                        "Phú Thọ.")
+    assert _provinces(crash.about) == {"Phú Thọ"} and "Lào Cai" in _provinces(crash.mentions)
+    # Without the credit the same sentence is the story's.
+    school = find_places("Luyện đề thi", "Giáo viên Trường THPT Co Mạ, huyện Thuận Châu, Sơn La hướng dẫn học sinh.")
+    assert _provinces(school.about) == {"Sơn La"}
+
+
+def test_where_someone_was_born_or_comes_from_alone_places_no_story() -> None:
+    """A profile names its subject's birthplace and nothing else: a singer born in Nghệ An is
+    not Nghệ An's news. Paraphrased from baomoi (July 2017) and dantri (travel)."""
+    singer = find_places("Phạm Phương Thảo từng muốn bỏ việc ca hát",
+                         "Giọng ca Sao mai 2003 tiết lộ việc từng muốn bỏ nghề. Phạm Phương Thảo sinh năm 1982 tại "
+                         "Nghệ An, tốt nghiệp Học viện Âm nhạc.")
+    assert singer.about == [] and _provinces(singer.mentions) == {"Nghệ An"}
+    traveller = find_places("Cô gái đi 600 ngày khắp châu Á", "Đặc biệt, cô gái Hải Phòng chủ động tìm việc "
+                            "online để có tiền đi tiếp.")
+    assert traveller.about == []
+    # A place where something happened still places the story beside where its people live.
+    crash = find_places("Tai nạn giao thông", "Anh A (sinh năm 1990 tại Thanh Hóa) gây tai nạn tại huyện Gia Lâm, "
+                        "TP Hà Nội.")
+    assert _provinces(crash.about) == {"Hà Nội"}
+
+
+def test_a_province_whose_club_the_text_names_is_the_club_where_it_stands_alone() -> None:
+    """dantri-news_sport_004: "CLB Hà Nội bị CLB Thanh Hoá cầm hoà trên sân nhà Hàng Đẫy ...
+    Rimario bị ngã trong vòng cấm của Thanh Hóa, song tiền đạo của Hà Nội ..."; and a squad
+    list of footballers ("Văn Trường, Kiên Quyết, Đông Triều, Đức Lễ") names no town."""
+    match = find_places("", "Quang Hải dự bị, CLB Hà Nội bị CLB Thanh Hoá cầm hoà trên sân nhà. Phút 35, đội trưởng "
+                        "Văn Quyết của Hà Nội dạt ra cánh. Rimario bị ngã trong vòng cấm của Thanh Hóa, song tiền "
+                        "đạo của Hà Nội bị căng cơ.")
+    assert match.about == []
+    assert {"Hà Nội", "Thanh Hóa"} <= _provinces(match.mentions)
+    squad = find_places("", "HLV Kiatisuk dùng đội hình hai khi tiếp đối thủ An Giang. Những gương mặt như Văn Trường, "
+                        "Kiên Quyết, Đông Triều, Đức Lễ được ra sân từ đầu.")
+    assert "Quảng Ninh" not in _provinces(squad.about + squad.mentions)
+
+
+def test_an_officials_name_after_the_place_does_not_hide_it() -> None:
+    """baomoi-21474067 (Feb 2017): the lead's "Chủ tịch UBND TP Hà Nội Nguyễn Đức Chung"
+    names Hà Nội though a capitalised word follows it."""
+    loudspeakers = find_places("Loa phường kém hiệu quả dù mất nhiều tiền duy trì",
+                               "Tại cuộc họp với các sở ngành sáng 6-2, Chủ tịch UBND TP Hà Nội Nguyễn Đức Chung "
+                               "nhấn mạnh, mỗi năm, ở cấp phường cần hàng trăm triệu để duy trì hệ thống loa phường.")
+    assert _provinces(loudspeakers.about) == {"Hà Nội"}
+    # A longer capitalised name is still no place: "Thái Bình Dương" is the Pacific.
+    pacific = find_places("", "Hải quân Pháp đưa tàu đổ bộ tới khu vực Thái Bình Dương Xanh.")
+    assert "Thái Bình" not in _provinces(pacific.about + pacific.mentions)
+
+
+def test_a_province_named_once_in_the_body_alone_is_named_in_passing() -> None:
+    """dantri-news_business_197 (April 2021): a national fuel-price story asks a Hà Nội
+    trader once, deep in its body. Named so by a district, or by the paper of that province,
+    the place still places the story (gold baomoi-22261480: "ở địa bàn huyện Thanh Oai")."""
+    lead = ("Giá xăng dầu lại được dự báo sẽ tăng vào ngày mai (27/4). Ngày mai (27/4), liên Bộ Tài chính - Công "
+            "Thương sẽ thực hiện điều chỉnh giá xăng dầu theo chu kỳ. Dữ liệu Bộ Công Thương đến gần đây nhất cho "
+            "thấy, giá xăng thành phẩm bình quân trên thị trường Singapore có xu hướng tăng trở lại trong chu kỳ "
+            "mới. Tại chu kỳ trước, giá xăng dầu thế giới có tăng giảm đan xen nhưng xu hướng chủ yếu là giảm nhẹ. ")
+    fuel = lead + ("Trao đổi với Dân trí, một lãnh đạo công ty xăng dầu ở khu vực Hà Nội dự báo giá xăng dầu sẽ được "
+                   "cơ quan quản lý điều chỉnh theo hướng tăng.")
+    assert len(lead) > 400
+    national = find_places("", fuel)
+    assert national.about == [] and _provinces(national.mentions) == {"Hà Nội"}
+    assert _provinces(find_places("", fuel, "hanoimoi.com.vn").about) == {"Hà Nội"}
+    district = find_places("", lead + "Trên đường đến trường ở địa bàn huyện Thanh Oai, anh đánh rơi chiếc túi.")
+    assert _provinces(district.about) == {"Hà Nội"}
+    twice = find_places("", fuel + " Các cửa hàng xăng dầu tại Hà Nội vẫn bán bình thường.")
+    assert _provinces(twice.about) == {"Hà Nội"}
+
+
+def test_a_company_named_after_its_place_or_a_person_from_a_province_places_no_story() -> None:
+    """dantri-news_business_205 (April 2021): Hòa Phát's new chief ran "Công ty CP Thép Hòa
+    Phát Hải Dương"; baomoi-22711255 (July 2017): "vị thuyền trưởng người Hà Tĩnh" is the
+    coach's home province, not where the SEA Games draw happened; and "Bệnh Viện Đại học Y
+    Dược TP. Hồ Chí Minh" is a doctor's affiliation (dantri-news_health_262)."""
+    ceo = find_places("", "Việc bổ nhiệm ông Nguyễn Việt Thắng nằm trong chiến lược cơ cấu lại mô hình hoạt động "
+                      "của Tập đoàn Hòa Phát. Ông từng là Giám đốc Công ty Thức ăn Chăn nuôi Hòa Phát Hưng Yên, Giám "
+                      "đốc Công ty CP Thép Hòa Phát Hải Dương.")
+    assert ceo.about == [] and {"Hưng Yên", "Hải Dương"} <= _provinces(ceo.mentions)
+    coach = find_places("Bầu Đức đặt cược tương lai vào lứa Công Phượng tại SEA Games 29",
+                        "Lá thăm may rủi đã đưa U22 Việt Nam vào bảng B tại SEA Games 29. Trong khi vị thuyền trưởng "
+                        "người Hà Tĩnh cùng các cộng sự của mình chia sẻ muốn có được thành công thì phải vượt qua được "
+                        "mọi đối thủ.")
+    assert coach.about == [] and _provinces(coach.mentions) == {"Hà Tĩnh"}
+    doctor = find_places("", "Cùng TS - BS Phạm Lê Duy (Bệnh Viện Đại học Y Dược TP. Hồ Chí Minh) tìm hiểu lý do vì "
+                         "sao mồ hôi trộm lại gây nên tình trạng viêm da ở trẻ sơ sinh.")
+    assert doctor.about == []
+    # Where the company's plant stands, said as a place, places the story.
+    fire = find_places("", "Sáng 5/7, một vụ cháy xảy ra tại nhà máy của Công ty CP Thép Hòa Phát ở huyện Kinh Môn, "
+                       "tỉnh Hải Dương.")
+    assert _provinces(fire.about) == {"Hải Dương"}
