@@ -623,6 +623,10 @@ _ROLE_BEFORE = {
     # tại", "sinh ra ở", "mỹ nhân gốc Quảng Bình", "cô gái Hải Phòng" (a number is "#").
     ("gốc",): HOME, ("người",): HOME, ("cô", "gái"): HOME, ("chàng", "trai"): HOME, ("sinh", "ra"): HOME, ("sinh", "năm", "#"): HOME, ("sinh", "ngày", "#"): HOME,
     ("nhà", "hát"): NAMED, ("rạp",): NAMED, ("khách", "sạn"): NAMED, ("sân",): NAMED, ("sân", "vận", "động"): NAMED,
+    # A product sold under its place's name: "cà phê Buôn Ma Thuột", "nước mắm Phú Quốc",
+    # "kẹo dừa Bến Tre", "vải thiều Lục Ngạn", "thương hiệu Phú Quốc".
+    ("cà", "phê"): NAMED, ("nước", "mắm"): NAMED, ("kẹo", "dừa"): NAMED, ("vải", "thiều"): NAMED, ("chè",): NAMED,
+    ("bưởi",): NAMED, ("gạo",): NAMED, ("thương", "hiệu"): NAMED,
     ("câu", "lạc", "bộ"): CLUB, ("clb",): CLUB, ("đội",): CLUB, ("đội", "bóng"): CLUB, ("cđv",): CLUB,
     # The clubs' sponsors, as the press writes them before the home province: "HA Gia Lai",
     # "B.Bình Dương", "Than Quảng Ninh", "XSKT Cần Thơ", "Sanna Khánh Hòa", "Sông Lam Nghệ An".

@@ -603,3 +603,14 @@ def test_a_national_bodys_story_names_a_province_twice_in_passing() -> None:
     assert _provinces(dwells.about) == {"Đồng Nai"}
     up_front = find_places("Sập cầu Ghềnh ở Đồng Nai: đường sắt thiệt hại 535 tỷ đồng", body)
     assert _provinces(up_front.about) == {"Đồng Nai"}
+
+
+def test_a_product_sold_under_its_places_name_places_no_story() -> None:
+    """baomoi-22678687 (July 2017): a seminar on trademarks names products after their places."""
+    brands = find_places("Cà phê Buôn Ma Thuột, nước mắm Phú Quốc... suýt mất thương hiệu!",
+                         "Chỉ vì chưa đăng ký sở hữu trí tuệ nên một loạt doanh nghiệp lớn trong nước như: Cà phê "
+                         "Trung Nguyên, võng xếp Duy Lợi, nước mắm Phú Quốc, kẹo dừa Bến Tre… khi xúc tiến ra thị "
+                         "trường nước ngoài mới ớ người vì bị “cướp” mất thương hiệu.")
+    assert brands.about == [] and {"Đắk Lắk", "Kiên Giang", "Bến Tre"} <= _provinces(brands.mentions)
+    harvest = find_places("Nông dân Đắk Lắk thu hoạch cà phê", "Giá cà phê Đắk Lắk tăng mạnh trong tuần qua.")
+    assert _provinces(harvest.about) == {"Đắk Lắk"}
