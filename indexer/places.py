@@ -30,8 +30,9 @@ How a text is read, and why:
   publisher's own contact lines, credits and signature do not place the story; nor does
   anything under a title that names a region ("Miền Bắc", "Tây Nguyên") and no place,
   or a body that names four provinces or more and none up front, or one province once
-  and nowhere else ("công ty xăng dầu ở khu vực Hà Nội" in a national price story):
-  those are the country's stories, or a region's. A provincial paper's "tỉnh" is its province, and a
+  and nowhere else ("công ty xăng dầu ở khu vực Hà Nội" in a national price story), or
+  twice under a headline or lead about a national body: those are the country's
+  stories, or a region's. A provincial paper's "tỉnh" is its province, and a
   text that names no place is its paper's story (see ``find_places``).
 """
 
@@ -622,6 +623,10 @@ _ROLE_BEFORE = {
     # tại", "sinh ra ở", "mỹ nhân gốc Quảng Bình", "cô gái Hải Phòng" (a number is "#").
     ("gốc",): HOME, ("người",): HOME, ("cô", "gái"): HOME, ("chàng", "trai"): HOME, ("sinh", "ra"): HOME, ("sinh", "năm", "#"): HOME, ("sinh", "ngày", "#"): HOME,
     ("nhà", "hát"): NAMED, ("rạp",): NAMED, ("khách", "sạn"): NAMED, ("sân",): NAMED, ("sân", "vận", "động"): NAMED,
+    # A product sold under its place's name: "cà phê Buôn Ma Thuột", "nước mắm Phú Quốc",
+    # "kẹo dừa Bến Tre", "vải thiều Lục Ngạn", "thương hiệu Phú Quốc".
+    ("cà", "phê"): NAMED, ("nước", "mắm"): NAMED, ("kẹo", "dừa"): NAMED, ("vải", "thiều"): NAMED, ("chè",): NAMED,
+    ("bưởi",): NAMED, ("gạo",): NAMED, ("thương", "hiệu"): NAMED,
     ("câu", "lạc", "bộ"): CLUB, ("clb",): CLUB, ("đội",): CLUB, ("đội", "bóng"): CLUB, ("cđv",): CLUB,
     # The clubs' sponsors, as the press writes them before the home province: "HA Gia Lai",
     # "B.Bình Dương", "Than Quảng Ninh", "XSKT Cần Thơ", "Sanna Khánh Hòa", "Sông Lam Nghệ An".
@@ -978,6 +983,14 @@ _REGION = re.compile(
     r"|[Cc]ả nước|[Tt]oàn quốc)(?![^\W_])")
 
 
+#: Who acts for the country, or the country itself, in a headline or lead: a national
+#: story's ("Thủ tướng", "Bộ Công Thương", "Tập đoàn Vingroup", "VFF", "đội tuyển",
+#: "siêu mẫu Việt Nam"). Its body may name a province twice (less than this weight) and
+#: only in passing.
+_NATIONAL = re.compile(r"(?<![^\W_])(?:Thủ tướng|Chính phủ|Quốc hội|Bộ trưởng|Bộ [A-ZĐ]|Tổng công ty|Tập đoàn"
+                       r"|Ngân hàng Nhà nước|VFF|V-?League|[Đđ]ội tuyển|U\d\d|cả nước|toàn quốc|[Tt]rung ương"
+                       r"|Việt Nam|VN)(?![^\W_])")
+NATIONAL_PASSING = 3.0
 #: Weight of a mention that places a person (where they live or come from) against one
 #: that places the story.
 HOME_FACTOR = 0.5
@@ -1017,6 +1030,7 @@ class _Evidence:
         self.named: dict[str, float] = {}
         self.starts: dict[str, int] = {}  # where each unit is first named
         self.placed: set[str] = set()  # provinces named where something happened, not only where someone lives
+        self.national = False  # do the headline and lead speak of a national body or the country?
 
     def add(self, uid: str, weight: float, start: int, role: str = "", counts: bool = True) -> None:
         self.named[uid] = self.named.get(uid, 0.0) + weight
@@ -1091,11 +1105,15 @@ class _Evidence:
         return [self._descend(score, p) for p in chosen[:MAX_ABOUT]]
 
     def _in_passing(self, province: str, front: dict[str, float], body: dict[str, float], src: str | None) -> bool:
-        """Is the province named once, in the body only, as a province? A national story
-        names one so in passing ("giá xăng … khu vực Hà Nội", "hội thảo tại Hà Nội"); a
-        local one names it up front, again, by a district or commune, or in its own paper."""
-        return (province not in front and province != src and body.get(province, 0.0) <= BODY_WEIGHT
-                and province in self.body)
+        """Is the province only named in passing, in the body? A national story names one
+        so ("giá xăng … khu vực Hà Nội", "hội thảo tại Hà Nội"), once, or twice when its
+        headline and lead are a national body's (Tổng công ty Đường sắt's results name a
+        station in Đồng Nai); a local story names its place up front, again, by a district
+        or commune, or is in that province's own paper."""
+        if province in front or province == src:
+            return False
+        weight = body.get(province, 0.0)
+        return (weight <= BODY_WEIGHT and province in self.body) or (self.national and weight < NATIONAL_PASSING)
 
     def _descend(self, score: dict[str, float], uid: str) -> str:
         while True:
@@ -1146,8 +1164,8 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     caption count only as mentions; where a person lives or comes from as half a body
     mention (and alone places no story), and the publisher's contact lines, credits and
     masthead not at all. A title naming a region and no place, four provinces or more
-    named in the body alone, or one province named once in the body alone (and not by
-    its own paper) place the story in none.
+    named in the body alone, or one province named once in the body alone (twice, under
+    a national body's headline or lead; and not by its own paper) place the story in none.
     """
     gaz = _gazetteer()
     title = unicodedata.normalize("NFC", title or "")
@@ -1158,6 +1176,7 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     uids = _resolve(gaz, mentions, src)
     mentions = _lone(gaz, _along(gaz, text, mentions, uids), uids)
     evidence = _Evidence(gaz)
+    evidence.national = _NATIONAL.search(text, 0, layout.lead_end) is not None
     evidence.read(mentions, uids)
     if src is not None:
         evidence.read_own(text, layout, [u for u in (src, src_district) if u])
