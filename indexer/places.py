@@ -300,8 +300,10 @@ def place_chain(loc: Locality) -> str:
 
 _UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 # Only a capitalised word (or a number, for "Quận 1") can start a name, so the scan
-# visits those alone: a tenth of an article's words.
-_CAP_WORD = re.compile(rf"(?<![^\W_])[{_UPPER}0-9][^\W_]*")
+# visits those alone: a tenth of an article's words. The capital comes first and the
+# look back after it: a pattern that starts with a look-behind is tried at every
+# character, one that starts with a class only where the class matches (twice as fast).
+_CAP_WORD = re.compile(rf"[{_UPPER}0-9](?<![^\W_].)[^\W_]*")
 _NEXT_WORD = re.compile(r"([ \t\u00a0]+|[ \t\u00a0]*[-–'’‘][ \t\u00a0]*)([^\W_]+)")
 _SPACE = re.compile(r"[ \t\u00a0]+")
 # A unit prefix right before a name: its words, "TP."/"Tp"/"TX."/"TT." or "H."/"Q."/"P.".
@@ -1030,7 +1032,7 @@ class _Evidence:
         self.named: dict[str, float] = {}
         self.starts: dict[str, int] = {}  # where each unit is first named
         self.placed: set[str] = set()  # provinces named where something happened, not only where someone lives
-        self.national = False  # do the headline and lead speak of a national body or the country?
+        self.front_text = ""  # the headline, dateline and lead, read only when a province is in doubt
 
     def add(self, uid: str, weight: float, start: int, role: str = "", counts: bool = True) -> None:
         self.named[uid] = self.named.get(uid, 0.0) + weight
@@ -1113,7 +1115,8 @@ class _Evidence:
         if province in front or province == src:
             return False
         weight = body.get(province, 0.0)
-        return (weight <= BODY_WEIGHT and province in self.body) or (self.national and weight < NATIONAL_PASSING)
+        return ((weight <= BODY_WEIGHT and province in self.body)
+                or (weight < NATIONAL_PASSING and _NATIONAL.search(self.front_text) is not None))
 
     def _descend(self, score: dict[str, float], uid: str) -> str:
         while True:
@@ -1176,7 +1179,7 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     uids = _resolve(gaz, mentions, src)
     mentions = _lone(gaz, _along(gaz, text, mentions, uids), uids)
     evidence = _Evidence(gaz)
-    evidence.national = _NATIONAL.search(text, 0, layout.lead_end) is not None
+    evidence.front_text = text[:layout.lead_end]
     evidence.read(mentions, uids)
     if src is not None:
         evidence.read_own(text, layout, [u for u in (src, src_district) if u])
