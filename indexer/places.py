@@ -23,8 +23,9 @@ How a text is read, and why:
   the text only names it (``mentions``): the title, a dateline and the lead outweigh
   the body, whose repeats count less and less; a place the story is compared with or
   measured from, where a person lives, was born or comes from, a place's name borne by
-  a venue, club or team ("nhà hát Hòa Bình", "SHB Đà Nẵng", and then "Thanh Hóa" alone
-  in a match report), a province in a sentence of many or at one end of a stretch or
+  a venue, club, team, company or product ("nhà hát Hòa Bình", "SHB Đà Nẵng", and then
+  "Thanh Hóa" alone in a match report, "Công ty Thủy điện Sơn La", "nước mắm Phú
+  Quốc"), a province in a sentence of many or at one end of a stretch or
   road ("từ Thanh Hóa đến Quảng Bình", "cao tốc Nội Bài - Lào Cai"), an archipelago, a
   town named alone whose province the text never names, a photo's caption, and the
   publisher's own contact lines, credits and signature do not place the story; nor does
@@ -1163,8 +1164,8 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     place abroad). Names weigh by where they stand (title and dateline 3, lead 2, the rest
     1, and the rest's repeats less and less); a place the story is compared with or
     measured from, a venue, club or team named after a place, a province listed among
-    many or marking a stretch or road, a town named alone without its province, and a
-    caption count only as mentions; where a person lives or comes from as half a body
+    many or marking a stretch or road, a town named alone without its province, a
+    company or product named after its place, and a caption count only as mentions; where a person lives or comes from as half a body
     mention (and alone places no story), and the publisher's contact lines, credits and
     masthead not at all. A title naming a region and no place, four provinces or more
     named in the body alone, or one province named once in the body alone (twice, under
