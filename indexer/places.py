@@ -1165,9 +1165,9 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     1, and the rest's repeats less and less); a place the story is compared with or
     measured from, a venue, club or team named after a place, a province listed among
     many or marking a stretch or road, a town named alone without its province, a
-    company or product named after its place, and a caption count only as mentions; where a person lives or comes from as half a body
-    mention (and alone places no story), and the publisher's contact lines, credits and
-    masthead not at all. A title naming a region and no place, four provinces or more
+    company or product named after its place, and a caption count only as mentions;
+    where a person lives or comes from as half a body mention (and alone places no
+    story), and the publisher's contact lines, credits and masthead not at all. A title naming a region and no place, four provinces or more
     named in the body alone, or one province named once in the body alone (twice, under
     a national body's headline or lead; and not by its own paper) place the story in none.
     """
