@@ -27,9 +27,9 @@ How a text is read, and why:
   "Thanh Hóa" alone in a match report, "Công ty Thủy điện Sơn La", "nước mắm Phú
   Quốc"), a province in a sentence of many, beside a region ("Bắc Bộ và Thanh Hóa") or
   at one end of a stretch or road ("từ Thanh Hóa đến Quảng Bình", "cao tốc Nội Bài -
-  Lào Cai"), an archipelago, a
-  town named alone whose province the text never names, a photo's caption, and the
-  publisher's own contact lines, credits and signature do not place the story; nor does
+  Lào Cai"), an archipelago, a town named alone whose province the text never names,
+  a photo's caption, and the publisher's own contact lines, credits and signature do
+  not place the story; nor does
   anything under a title that names a region ("Miền Bắc", "Tây Nguyên") and no place,
   or a body that names four provinces or more and none up front, or one province once
   and nowhere else ("công ty xăng dầu ở khu vực Hà Nội" in a national price story), or
