@@ -23,11 +23,13 @@ How a text is read, and why:
   the text only names it (``mentions``): the title, a dateline and the lead outweigh
   the body, whose repeats count less and less; a place the story is compared with or
   measured from, where a person lives, was born or comes from, a place's name borne by
-  a venue, club or team ("nhà hát Hòa Bình", "SHB Đà Nẵng", and then "Thanh Hóa" alone
-  in a match report), a province in a sentence of many or at one end of a stretch or
-  road ("từ Thanh Hóa đến Quảng Bình", "cao tốc Nội Bài - Lào Cai"), an archipelago, a
-  town named alone whose province the text never names, a photo's caption, and the
-  publisher's own contact lines, credits and signature do not place the story; nor does
+  a venue, club, team, company or product ("nhà hát Hòa Bình", "SHB Đà Nẵng", and then
+  "Thanh Hóa" alone in a match report, "Công ty Thủy điện Sơn La", "nước mắm Phú
+  Quốc"), a province in a sentence of many, beside a region ("Bắc Bộ và Thanh Hóa") or
+  at one end of a stretch or road ("từ Thanh Hóa đến Quảng Bình", "cao tốc Nội Bài -
+  Lào Cai"), an archipelago, a town named alone whose province the text never names,
+  a photo's caption, and the publisher's own contact lines, credits and signature do
+  not place the story; nor does
   anything under a title that names a region ("Miền Bắc", "Tây Nguyên") and no place,
   or a body that names four provinces or more and none up front, or one province once
   and nowhere else ("công ty xăng dầu ở khu vực Hà Nội" in a national price story), or
@@ -731,8 +733,8 @@ LIST_PROVINCES = 4
 
 
 def _along(gaz: _Gazetteer, text: str, mentions: list[_Mention], uids: list[str | None]) -> list[_Mention]:
-    """The mentions with the role ALONG where a province only marks a stretch or stands in a
-    list of many: a forecast, a national programme, a route or a fixture names provinces
+    """The mentions with the role ALONG where a province only marks a stretch, stands in a
+    list of many or beside a region: a forecast, a national programme, a route or a fixture names provinces
     without happening in any one of them."""
     provinces = [gaz.province_of(u) if u is not None else None for u in uids]
     along: set[int] = set()
@@ -752,6 +754,12 @@ def _along(gaz: _Gazetteer, text: str, mentions: list[_Mention], uids: list[str 
     for run in sentences.values():
         if len({provinces[j] for j in run if provinces[j]}) >= LIST_PROVINCES:
             along.update(run)
+    # A province listed beside a region is part of the region's forecast or programme:
+    # "Bắc Bộ và Thanh Hóa có mưa dông", "Tây Nguyên, Bình Phước".
+    for i, m in enumerate(mentions):
+        if (_REGION_BEFORE.search(text, max(0, m.start - 40), m.start)
+                or _REGION_AFTER.match(text, m.end)) and provinces[i] and m.level is None:
+            along.add(i)
     # A province whose club the text names ("CLB Thanh Hóa") is the club where its name
     # stands alone too: "Rimario bị ngã trong vòng cấm của Thanh Hóa".
     clubs = {provinces[i] for i, m in enumerate(mentions) if m.role == CLUB}
@@ -985,6 +993,10 @@ _REGION = re.compile(
     r"|[Cc]ả nước|[Tt]oàn quốc)(?![^\W_])")
 
 
+_REGION_BEFORE = re.compile(_REGION.pattern + r"[ \t]*(?:,|và)[ \t]*$")
+_REGION_AFTER = re.compile(r"[ \t]*(?:,|và)[ \t]*" + _REGION.pattern)
+
+
 #: Who acts for the country, or the country itself, in a headline or lead: a national
 #: story's ("Thủ tướng", "Bộ Công Thương", "Tập đoàn Vingroup", "VFF", "đội tuyển",
 #: "siêu mẫu Việt Nam"). Its body may name a province twice (less than this weight) and
@@ -1163,10 +1175,10 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     place abroad). Names weigh by where they stand (title and dateline 3, lead 2, the rest
     1, and the rest's repeats less and less); a place the story is compared with or
     measured from, a venue, club or team named after a place, a province listed among
-    many or marking a stretch or road, a town named alone without its province, and a
-    caption count only as mentions; where a person lives or comes from as half a body
-    mention (and alone places no story), and the publisher's contact lines, credits and
-    masthead not at all. A title naming a region and no place, four provinces or more
+    many, beside a region or marking a stretch or road, a town named alone without its province, a
+    company or product named after its place, and a caption count only as mentions;
+    where a person lives or comes from as half a body mention (and alone places no
+    story), and the publisher's contact lines, credits and masthead not at all. A title naming a region and no place, four provinces or more
     named in the body alone, or one province named once in the body alone (twice, under
     a national body's headline or lead; and not by its own paper) place the story in none.
     """

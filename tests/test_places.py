@@ -614,3 +614,14 @@ def test_a_product_sold_under_its_places_name_places_no_story() -> None:
     assert brands.about == [] and {"Đắk Lắk", "Kiên Giang", "Bến Tre"} <= _provinces(brands.mentions)
     harvest = find_places("Nông dân Đắk Lắk thu hoạch cà phê", "Giá cà phê Đắk Lắk tăng mạnh trong tuần qua.")
     assert _provinces(harvest.about) == {"Đắk Lắk"}
+
+
+def test_a_province_listed_beside_a_region_is_the_regions_forecast() -> None:
+    """baomoi-22707026 (July 2017): "Bắc Bộ và Thanh Hóa có mưa dông" is a forecast for the
+    North, Thanh Hóa with it; what happened in one of its districts still places the story."""
+    title = "Từ đêm nay đến 11/7, Bắc Bộ và Thanh Hóa có mưa dông"
+    forecast = find_places(title, "Theo Trung tâm Dự báo Khí tượng Thủy văn Trung ương, từ đêm nay (8/7) đến ngày "
+                           "11/7, ở Bắc Bộ và Thanh Hóa có mưa vừa, mưa to, có nơi mưa rất to và dông.")
+    assert forecast.about == [] and _provinces(forecast.mentions) == {"Thanh Hóa"}
+    damage = find_places(title, "Đêm qua mưa lớn làm sập 3 ngôi nhà tại huyện Nga Sơn, tỉnh Thanh Hóa.")
+    assert _provinces(damage.about) == {"Thanh Hóa"}
