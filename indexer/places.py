@@ -22,7 +22,8 @@ How a text is read, and why:
 * Where and how a name stands decides whether the story happened there (``about``) or
   the text only names it (``mentions``): the title, a dateline and the lead outweigh
   the body, whose repeats count less and less; a place the story is compared with or
-  measured from, where a person lives, was born or comes from, a place's name borne by
+  measured from, where a person lives, was born or comes from (or, for a deputy, the
+  province they sit for: "đại biểu Nguyễn Thanh Hồng (Bình Dương)"), a place's name borne by
   a venue, club, team, company or product ("nhà hát Hòa Bình", "SHB Đà Nẵng", and then
   "Thanh Hóa" alone in a match report, "Công ty Thủy điện Sơn La", "nước mắm Phú
   Quốc"), a province in a sentence of many, beside a region ("Bắc Bộ và Thanh Hóa") or
@@ -657,6 +658,11 @@ _ORG_BEFORE = re.compile(
     rf"(?:[ \t]+(?!(?:ở|tại|thuộc|của|trên|về|đến|từ|và|với|cho)(?![^\W_]))[^\s,.;:()]+){{0,5}}[ \t]+$")
 
 
+# A deputy and the province whose delegation they sit in: "đại biểu Nguyễn Thanh Hồng (Bình
+# Dương) nói", "ĐB Trần Văn Mão (Nghệ An)"; the debate is in the National Assembly.
+_DEPUTY_BEFORE = re.compile(rf"(?<![^\W_])(?:[Đđ]ại biểu|ĐB|ĐBQH)(?: Quốc hội)?(?:[ \t]+[{_UPPER}][^\W\d_]*){{1,4}}[ \t]*\($")
+
+
 def _role(text: str, start: int, last: _Mention | None, chained: bool) -> str:
     """The role of the name whose prefix (or first word) starts at ``start``.
 
@@ -671,6 +677,8 @@ def _role(text: str, start: int, last: _Mention | None, chained: bool) -> str:
             return role
     if _ORG_BEFORE.search(text, max(0, start - 60), start):
         return NAMED
+    if text[start - 1:start] == "(" and _DEPUTY_BEFORE.search(text, max(0, start - 60), start):
+        return HOME
     # A list or address takes its first name's role ("ngụ huyện A, tỉnh B"), but what follows
     # a venue's name says where the venue is ("nhà hát Hòa Bình (TP.HCM)").
     return last.role if chained and last is not None and last.role not in (NAMED, CLUB) else ""

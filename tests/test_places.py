@@ -625,3 +625,15 @@ def test_a_province_listed_beside_a_region_is_the_regions_forecast() -> None:
     assert forecast.about == [] and _provinces(forecast.mentions) == {"Thanh Hóa"}
     damage = find_places(title, "Đêm qua mưa lớn làm sập 3 ngôi nhà tại huyện Nga Sơn, tỉnh Thanh Hóa.")
     assert _provinces(damage.about) == {"Thanh Hóa"}
+
+
+def test_a_deputys_delegation_is_not_where_the_debate_happened() -> None:
+    """baomoi-22546166 (June 2017): in the National Assembly's debate, "đại biểu Nguyễn Thanh
+    Hồng (Bình Dương)" and "ĐB Trần Văn Mão (Nghệ An)" name the deputies' provinces."""
+    debate = find_places("Người tố cáo rất lo bị trả thù",
+                         "Thảo luận về dự án Luật Tố cáo, đại biểu Nguyễn Thanh Hồng (Bình Dương) nói người dân khó bảo "
+                         "vệ được mình. ĐB Trần Văn Mão (Nghệ An) cho rằng cần quy định rõ hơn.")
+    assert debate.about == [] and {"Bình Dương", "Nghệ An"} <= _provinces(debate.mentions)
+    # A place in brackets after a place is still that place's qualifier.
+    school = find_places("", "Sáng 5/7, Trường THPT Nguyễn Huệ (Bình Dương) tổ chức lễ tổng kết năm học.")
+    assert _provinces(school.about) == {"Bình Dương"}
