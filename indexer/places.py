@@ -23,20 +23,20 @@ How a text is read, and why:
   the text only names it (``mentions``): the title, a dateline and the lead outweigh
   the body, whose repeats count less and less; a place the story is compared with or
   measured from, where a person lives, was born or comes from (or, for a deputy, the
-  province they sit for: "đại biểu Nguyễn Thanh Hồng (Bình Dương)"), a place's name borne by
-  a venue, club, team, company or product ("nhà hát Hòa Bình", "SHB Đà Nẵng", and then
-  "Thanh Hóa" alone in a match report, "Công ty Thủy điện Sơn La", "nước mắm Phú
-  Quốc"), a province in a sentence of many, beside a region ("Bắc Bộ và Thanh Hóa") or
-  at one end of a stretch or road ("từ Thanh Hóa đến Quảng Bình", "cao tốc Nội Bài -
-  Lào Cai"), an archipelago, a town named alone whose province the text never names,
-  a photo's caption, and the publisher's own contact lines, credits and signature do
-  not place the story; nor does
-  anything under a title that names a region ("Miền Bắc", "Tây Nguyên") and no place,
-  or a body that names four provinces or more and none up front, or one province once
-  and nowhere else ("công ty xăng dầu ở khu vực Hà Nội" in a national price story), or
-  twice under a headline or lead about a national body: those are the country's
-  stories, or a region's. A provincial paper's "tỉnh" is its province, and a
-  text that names no place is its paper's story (see ``find_places``).
+  province they sit for: "đại biểu Nguyễn Thanh Hồng (Bình Dương)"), a place's name
+  borne by a venue, club, team, company or product ("nhà hát Hòa Bình", "SHB Đà Nẵng",
+  and then "Thanh Hóa" alone in a match report, "Công ty Thủy điện Sơn La", "nước mắm
+  Phú Quốc"), a province in a sentence of many, beside a region ("Bắc Bộ và Thanh
+  Hóa") or at one end of a stretch or road ("từ Thanh Hóa đến Quảng Bình", "cao tốc
+  Nội Bài - Lào Cai"), an archipelago, a town named alone whose province the text
+  never names, a photo's caption, and the publisher's own contact lines, credits and
+  signature do not place the story; nor does anything under a title that names a
+  region ("Miền Bắc", "Tây Nguyên") and no place, or a body that names four provinces
+  or more and none up front, or one province once and nowhere else ("công ty xăng dầu
+  ở khu vực Hà Nội" in a national price story), or twice under a headline or lead
+  about a national body: those are the country's stories, or a region's. A
+  provincial paper's "tỉnh" is its province, and a text that names no place is its
+  paper's story (see ``find_places``).
 """
 
 from __future__ import annotations
@@ -339,14 +339,20 @@ _BLOCK_BEFORE = {
     "ông", "bà", "anh", "chị", "em", "cháu", "cụ", "bác", "chú", "cô",
     "đồng chí", "chủ tịch", "tư tưởng", "phong cách", "tấm gương",
 }
-# Capitalised words that, right before a name, make it part of a person's name.
-_PERSON_BEFORE = {
-    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ",
-    "hồ", "ngô", "dương", "lý", "văn", "thị", "hữu", "đình",
-    # Rarer surnames before a given name that is a province's: "Phó Thủ tướng Trương Hòa Bình"
-    # is in 170 of 19,100 articles.
-    "trương", "đinh", "lâm", "mai", "tô", "lương", "đoàn", "tạ", "cao", "lưu", "trịnh", "triệu", "kiều",
-    "quách", "phí", "vương", "tôn", "khổng", "chu", "mạc", "diệp", "hứa", "thân", "doãn", "khúc",
+# Family names that are no syllable of a place's name either: after a place's name, one
+# of them and another capitalised word begin a person's name (see _continues).
+_FAMILY_NAMES = {
+    "nguyễn", "trần", "lê", "phạm", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "ngô",
+    "trương", "lương", "đoàn", "lưu", "trịnh", "triệu", "quách", "phùng",
+}
+# Capitalised words that, right before a name, make it part of a person's name: family
+# names, those that are also place syllables ("Hoàng Mai", "Bình Dương", "Cao Bằng"), and
+# middle names. The rarer ones before a given name that is a province's: "Phó Thủ tướng
+# Trương Hòa Bình" is in 170 of 19,100 articles.
+_PERSON_BEFORE = _FAMILY_NAMES | {
+    "hoàng", "hồ", "dương", "lý", "văn", "thị", "hữu", "đình",
+    "đinh", "lâm", "mai", "tô", "tạ", "cao", "kiều", "phí", "vương", "tôn", "khổng", "chu", "mạc", "diệp",
+    "hứa", "thân", "doãn", "khúc",
 }
 # Unit names that, without a prefix, almost always mean a person (and the streets,
 # schools and ideas named after them).
@@ -485,24 +491,21 @@ def _among_people(text: str, start: int, last: _Mention | None) -> bool:
     return item is not None and (last is None or last.end <= item.start())
 
 
-# A family name and another capitalised word after a place's name begin an official's
-# name ("Chủ tịch UBND TP Hà Nội Nguyễn Đức Chung"), not a longer place's. Hà, Mai, Cao,
-# Dương, Hồ and the like also continue place names ("Thái Bình Dương"), so they are not here.
-_SURNAME_AFTER = re.compile(
-    rf"[ \t\u00a0]+(?:Nguyễn|Trần|Lê|Phạm|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Ngô|Đoàn|Trịnh|Trương|Lương"
-    rf"|Lưu|Quách|Phùng|Triệu)[ \t\u00a0]+[{_UPPER}]")
-
-
 def _continues(text: str, end: int) -> bool:
     """Does a capitalised word follow right after ``end``? Then the name read so far is
     only the start of a longer one: "Thái Bình Dương" is the Pacific, "xã Ba Khan" is not
-    the commune Ba. All-capital words (acronyms, headlines) and a person's full name
-    do not count."""
+    the commune Ba. All-capital words (acronyms, headlines) do not count, nor a person's
+    full name: "Chủ tịch UBND TP Hà Nội Nguyễn Đức Chung"."""
     nxt = _NEXT_WORD.match(text, end)
     if nxt is None or not _SPACE.fullmatch(nxt.group(1)):
         return False
     word = nxt.group(2)
-    return word[0].isupper() and not word.isupper() and not _SURNAME_AFTER.match(text, end)
+    if not word[0].isupper() or word.isupper():
+        return False
+    if _lower(word) in _FAMILY_NAMES:
+        given = _NEXT_WORD.match(text, nxt.end())
+        return not (given and _SPACE.fullmatch(given.group(1)) and given.group(2)[0].isupper())
+    return True
 
 
 # --- where a name stands and how -------------------------------------------------
@@ -742,8 +745,8 @@ LIST_PROVINCES = 4
 
 def _along(gaz: _Gazetteer, text: str, mentions: list[_Mention], uids: list[str | None]) -> list[_Mention]:
     """The mentions with the role ALONG where a province only marks a stretch, stands in a
-    list of many or beside a region: a forecast, a national programme, a route or a fixture names provinces
-    without happening in any one of them."""
+    list of many or beside a region: a forecast, a national programme, a route or a
+    fixture names provinces without happening in any one of them."""
     provinces = [gaz.province_of(u) if u is not None else None for u in uids]
     along: set[int] = set()
     for i in range(1, len(mentions)):
@@ -1009,7 +1012,7 @@ _REGION_AFTER = re.compile(r"[ \t]*(?:,|và)[ \t]*" + _REGION.pattern)
 #: story's ("Thủ tướng", "Bộ Công Thương", "Tập đoàn Vingroup", "VFF", "đội tuyển",
 #: "siêu mẫu Việt Nam"). Its body may name a province twice (less than this weight) and
 #: only in passing.
-_NATIONAL = re.compile(r"(?<![^\W_])(?:Thủ tướng|Chính phủ|Quốc hội|Bộ trưởng|Bộ [A-ZĐ]|Tổng công ty|Tập đoàn"
+_NATIONAL = re.compile(rf"(?<![^\W_])(?:Thủ tướng|Chính phủ|Quốc hội|Bộ trưởng|Bộ [{_UPPER}]|Tổng công ty|Tập đoàn"
                        r"|Ngân hàng Nhà nước|VFF|V-?League|[Đđ]ội tuyển|U\d\d|cả nước|toàn quốc|[Tt]rung ương"
                        r"|Việt Nam|VN)(?![^\W_])")
 NATIONAL_PASSING = 3.0
@@ -1045,14 +1048,14 @@ class _Evidence:
     in the body (a list of victims' home communes) must not outvote the lead; the weight
     of every mention; and where each unit first stands."""
 
-    def __init__(self, gaz: _Gazetteer):
+    def __init__(self, gaz: _Gazetteer, front_text: str = ""):
         self.gaz = gaz
         self.front: dict[str, float] = {}
         self.body: dict[str, float] = {}
         self.named: dict[str, float] = {}
         self.starts: dict[str, int] = {}  # where each unit is first named
         self.placed: set[str] = set()  # provinces named where something happened, not only where someone lives
-        self.front_text = ""  # the headline, dateline and lead, read only when a province is in doubt
+        self.front_text = front_text  # the headline, dateline and lead, read only when a province is in doubt
 
     def add(self, uid: str, weight: float, start: int, role: str = "", counts: bool = True) -> None:
         self.named[uid] = self.named.get(uid, 0.0) + weight
@@ -1182,13 +1185,14 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     "tỉnh" its province, and is the place of a text that names none (unless it names a
     place abroad). Names weigh by where they stand (title and dateline 3, lead 2, the rest
     1, and the rest's repeats less and less); a place the story is compared with or
-    measured from, a venue, club or team named after a place, a province listed among
-    many, beside a region or marking a stretch or road, a town named alone without its province, a
-    company or product named after its place, and a caption count only as mentions;
-    where a person lives or comes from as half a body mention (and alone places no
-    story), and the publisher's contact lines, credits and masthead not at all. A title naming a region and no place, four provinces or more
-    named in the body alone, or one province named once in the body alone (twice, under
-    a national body's headline or lead; and not by its own paper) place the story in none.
+    measured from, a venue, club, team, company or product named after a place, a
+    province listed among many, beside a region or marking a stretch or road, a town
+    named alone without its province, and a caption count only as mentions; where a
+    person lives, comes from or sits as a deputy for as half a body mention (and alone
+    places no story), and the publisher's contact lines, credits and masthead not at
+    all. A title naming a region and no place, four provinces or more named in the body
+    alone, or one province named once in the body alone (twice, under a national body's
+    headline or lead; and not by its own paper) place the story in none.
     """
     gaz = _gazetteer()
     title = unicodedata.normalize("NFC", title or "")
@@ -1198,8 +1202,7 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     src, src_district = _source_units(source or layout.outlet)
     uids = _resolve(gaz, mentions, src)
     mentions = _lone(gaz, _along(gaz, text, mentions, uids), uids)
-    evidence = _Evidence(gaz)
-    evidence.front_text = text[:layout.lead_end]
+    evidence = _Evidence(gaz, text[:layout.lead_end])
     evidence.read(mentions, uids)
     if src is not None:
         evidence.read_own(text, layout, [u for u in (src, src_district) if u])
