@@ -637,3 +637,16 @@ def test_a_deputys_delegation_is_not_where_the_debate_happened() -> None:
     # A place in brackets after a place is still that place's qualifier.
     school = find_places("", "Sáng 5/7, Trường THPT Nguyễn Huệ (Bình Dương) tổ chức lễ tổng kết năm học.")
     assert _provinces(school.about) == {"Bình Dương"}
+
+
+def test_vinh_heading_honour_or_glory_is_no_city() -> None:
+    """baomoi-22708670 (July 2017): "Vinh danh" (to honour) is a ceremony in Hà Nội, not the
+    city of Vinh; "Vinh quang" (glory) heads 29 sentences of the 20,000 articles."""
+    honour = find_places("Vinh danh doanh nghiệp du lịch hàng đầu Việt Nam",
+                         "Ngày 8-7, tại Hà Nội, Tổng cục Du lịch và Hiệp hội Du lịch Việt Nam tổ chức lễ vinh danh "
+                         "và trao tặng giải thưởng thường niên cho các doanh nghiệp du lịch hàng đầu Việt Nam năm 2017.")
+    assert "Nghệ An" not in _provinces(honour.about + honour.mentions)
+    glory = find_places("", "Vinh quang thuộc về những người lính đã ngã xuống.")
+    assert glory.about == [] and glory.mentions == []
+    city = find_places("Khánh thành cầu mới ở Vinh", "Sáng 8/7, tại Vinh, UBND tỉnh Nghệ An khánh thành cầu.")
+    assert _provinces(city.about) == {"Nghệ An"}
