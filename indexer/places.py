@@ -676,6 +676,23 @@ _ORG_BEFORE = re.compile(
 _DEPUTY_BEFORE = re.compile(rf"(?<![^\W_])(?:[Đđ]ại biểu|ĐB|ĐBQH)(?: Quốc hội)?(?:[ \t]+[{_UPPER}][^\W\d_]*){{1,4}}[ \t]*\($")
 
 
+# A past case cited in the sentence before the name: a national piece illustrates its point
+# with a province's story ("gần đây nhất là vụ bắt cóc cháu bé ở Quảng Bình", "Cách đây vài
+# tháng, công an phá vụ án cá cược bóng đá ở Thanh Hóa", "điển hình là vụ ..."). No look-behind
+# first: Vietnamese writes each syllable apart, and one would be tried at every character.
+_PRECEDENT = re.compile(r"(?:[Gg]ần đây nhất|[Đđ]iển hình (?:là|như)|[Cc]hẳng hạn"
+                        r"|[Cc]ách đây (?:vài|mấy|hơn|khoảng|chừng|một|hai|ba|\d+)[^.,;]{0,12}(?:tháng|năm)"
+                        r"|(?:như|là) (?:các |những )?vụ(?: án)?)(?![^\W_])")
+PRECEDENT_REACH = 160
+
+
+def _cited(text: str, start: int) -> bool:
+    """Is the name at ``start`` in a sentence that, before it, cites a past case?"""
+    lo = max(0, start - PRECEDENT_REACH)
+    begins = max(text.rfind(". ", lo, start) + 2, text.rfind("\n", lo, start) + 1, lo)
+    return _PRECEDENT.search(text, begins, start) is not None
+
+
 def _role(text: str, start: int, last: _Mention | None, chained: bool) -> str:
     """The role of the name whose prefix (or first word) starts at ``start``.
 
@@ -692,6 +709,8 @@ def _role(text: str, start: int, last: _Mention | None, chained: bool) -> str:
         return NAMED
     if text[start - 1:start] == "(" and _DEPUTY_BEFORE.search(text, max(0, start - 60), start):
         return HOME
+    if _cited(text, start):
+        return COMPARED
     # A list or address takes its first name's role ("ngụ huyện A, tỉnh B"), but what follows
     # a venue's name says where the venue is ("nhà hát Hòa Bình (TP.HCM)").
     return last.role if chained and last is not None and last.role not in (NAMED, CLUB) else ""

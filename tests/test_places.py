@@ -650,3 +650,23 @@ def test_vinh_heading_honour_or_glory_is_no_city() -> None:
     assert glory.about == [] and glory.mentions == []
     city = find_places("Khánh thành cầu mới ở Vinh", "Sáng 8/7, tại Vinh, UBND tỉnh Nghệ An khánh thành cầu.")
     assert _provinces(city.about) == {"Nghệ An"}
+
+
+def test_a_past_case_cited_to_make_a_point_places_no_story() -> None:
+    """baomoi-22678425 and baomoi-22721746 (July 2017): a piece on legal betting cites a case
+    broken in Thanh Hóa, a police advisory cites a kidnapping in Quảng Bình; the advisory is
+    the Hà Tĩnh city police's."""
+    betting = find_places("Những điểm vô lý của cá cược hợp pháp",
+                          "Bộ VH-TT&DL vừa công bố đề án thí điểm cho phép đặt cược một số giải bóng đá. Cách đây "
+                          "vài tháng, công an phát hiện và phá vụ án cá cược bóng đá ở Thanh Hóa lên đến 4.000 tỉ "
+                          "đồng. Điều này cho thấy nguồn tiền cá độ là rất lớn.")
+    assert betting.about == [] and _provinces(betting.mentions) == {"Thanh Hóa"}
+    advisory = find_places("Cần hết sức cảnh giác với tội phạm bắt cóc trẻ em",
+                           "Tội phạm bắt cóc trẻ em tiếp tục diễn biến phức tạp; gần đây nhất là vụ bắt cóc cháu bé ở "
+                           "Quảng Bình đã làm các bậc phụ huynh vô cùng hoang mang.\nTrước tình hình đó, Công an thành "
+                           "phố Hà Tĩnh khuyến cáo một số quy tắc để những người làm cha, mẹ biết cách bảo vệ con.")
+    assert _provinces(advisory.about) == {"Hà Tĩnh"} and "Quảng Bình" in _provinces(advisory.mentions)
+    # The case itself, told as news, is the province's.
+    case = find_places("Bắt cóc cháu bé ở Quảng Bình", "Sáng 10/7, một cháu bé bị bắt cóc tại huyện Bố Trạch, "
+                       "tỉnh Quảng Bình. Gần đây nhất, Công an tỉnh Quảng Bình đã tìm thấy cháu.")
+    assert _provinces(case.about) == {"Quảng Bình"}
