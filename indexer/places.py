@@ -639,7 +639,7 @@ _ROLE_BEFORE = {
     ("quê",): HOME, ("quê", "quán"): HOME, ("nguyên", "quán"): HOME, ("ngụ",): HOME, ("trú",): HOME, ("hktt",): HOME,
     # Where someone was born or comes from: "sinh năm 1982 tại Nghệ An", "sinh ngày 1.6.1960
     # tại", "sinh ra ở", "mỹ nhân gốc Quảng Bình", "cô gái Hải Phòng" (a number is "#").
-    ("gốc",): HOME, ("người",): HOME, ("cô", "gái"): HOME, ("chàng", "trai"): HOME, ("sinh", "ra"): HOME, ("sinh", "năm", "#"): HOME, ("sinh", "ngày", "#"): HOME,
+    ("gốc",): HOME, ("người",): HOME, ("đến", "từ"): HOME, ("cô", "gái"): HOME, ("chàng", "trai"): HOME, ("sinh", "ra"): HOME, ("sinh", "năm", "#"): HOME, ("sinh", "ngày", "#"): HOME,
     ("nhà", "hát"): NAMED, ("rạp",): NAMED, ("khách", "sạn"): NAMED, ("sân",): NAMED, ("sân", "vận", "động"): NAMED,
     # A product sold under its place's name: "cà phê Buôn Ma Thuột", "nước mắm Phú Quốc",
     # "kẹo dừa Bến Tre", "vải thiều Lục Ngạn", "thương hiệu Phú Quốc".
@@ -671,9 +671,14 @@ _ORG_BEFORE = re.compile(
     rf"(?:[ \t]+(?!(?:ở|tại|thuộc|của|trên|về|đến|từ|và|với|cho)(?![^\W_]))[^\s,.;:()]+){{0,5}}[ \t]+$")
 
 
-# A deputy and the province whose delegation they sit in: "đại biểu Nguyễn Thanh Hồng (Bình
-# Dương) nói", "ĐB Trần Văn Mão (Nghệ An)"; the debate is in the National Assembly.
-_DEPUTY_BEFORE = re.compile(rf"(?<![^\W_])(?:[Đđ]ại biểu|ĐB|ĐBQH)(?: Quốc hội)?(?:[ \t]+[{_UPPER}][^\W\d_]*){{1,4}}[ \t]*\($")
+# Someone and the place in brackets after their name, which is theirs and not the story's:
+# the province whose delegation a deputy sits in ("đại biểu Nguyễn Thanh Hồng (Bình Dương)
+# nói", "ĐB Trần Văn Mão (Nghệ An)"; the debate is in the National Assembly), or where a
+# person lives ("gia đình chị Hưng Hà (Hoàng Mai, Hà Nội) sẽ đi nghỉ lễ tại Phú Quốc"). The
+# titles are lower-case: "Cô Tô (Quảng Ninh)" is a district.
+_PERSON_BEFORE_BRACKET = re.compile(
+    rf"(?<![^\W_])(?:(?:[Đđ]ại biểu|ĐB|ĐBQH)(?: Quốc hội)?|anh|chị|ông|bà|em|cháu|cụ|bé|cô|chú|bác)"
+    rf"(?:[ \t]+[{_UPPER}][^\W\d_]*){{1,4}}[ \t]*\($")
 
 
 # A past case cited in the sentence before the name: a national piece illustrates its point
@@ -699,15 +704,16 @@ def _role(text: str, start: int, last: _Mention | None, chained: bool) -> str:
     The words before it are split off a short slice rather than matched by a regex
     anchored at ``start``, which would be tried at every position of the slice."""
     words = _NUMBER_WORD.sub("#", text[max(0, start - 24):start].lower().replace(":", " ").replace("(", " ")).split()
-    if words and words[-1] in ("ở", "tại", "của"):
+    at = bool(words) and words[-1] in ("ở", "tại", "của")
+    if at:
         words.pop()
     for n in (3, 2, 1):  # the longest first: "dải phân cách" is a road's median, not "cách" (from)
         role = _ROLE_BEFORE.get(tuple(words[-n:]))
-        if role is not None:
+        if role is not None and not (at and words[-n:] == ["người"]):  # "chở người ở Bình Dương"
             return role
     if _ORG_BEFORE.search(text, max(0, start - 60), start):
         return NAMED
-    if text[start - 1:start] == "(" and _DEPUTY_BEFORE.search(text, max(0, start - 60), start):
+    if text[start - 1:start] == "(" and _PERSON_BEFORE_BRACKET.search(text, max(0, start - 60), start):
         return HOME
     if _cited(text, start):
         return COMPARED

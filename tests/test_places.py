@@ -670,3 +670,19 @@ def test_a_past_case_cited_to_make_a_point_places_no_story() -> None:
     case = find_places("Bắt cóc cháu bé ở Quảng Bình", "Sáng 10/7, một cháu bé bị bắt cóc tại huyện Bố Trạch, "
                        "tỉnh Quảng Bình. Gần đây nhất, Công an tỉnh Quảng Bình đã tìm thấy cháu.")
     assert _provinces(case.about) == {"Quảng Bình"}
+
+
+def test_where_visitors_come_from_is_theirs_and_people_in_a_place_are_there() -> None:
+    """dantri-news_society_032 and dantri-news_travel_158 (April 2021): tourists at Bãi Cháy
+    "đến từ Hà Nội, Bắc Giang, Bắc Ninh", and "chị Hưng Hà (Hoàng Mai, Hà Nội)" going to Phú
+    Quốc, say where people live; baomoi-22513950 (June 2017): a dog "chở người ở Bình Dương"
+    pulls its cart in Bình Dương."""
+    beach = find_places("", "Khá đông du khách đến với Bãi Cháy, TP Hạ Long, Quảng Ninh trong ngày đầu nghỉ lễ. "
+                        "Du khách chủ yếu đến từ Hà Nội, Bắc Giang, Bắc Ninh...")
+    assert _provinces(beach.about) == {"Quảng Ninh"} and {"Hà Nội", "Bắc Giang"} <= _provinces(beach.mentions)
+    trip = find_places("", "Theo kế hoạch, gia đình chị Hưng Hà (Hoàng Mai, Hà Nội) sẽ đi nghỉ lễ 30/4 - 1/5 tại "
+                       "Phú Quốc trong 3 ngày 2 đêm.")
+    assert "Hà Nội" not in _provinces(trip.about) and "Hà Nội" in _provinces(trip.mentions)
+    dog = find_places("Chó Bắc Cực kéo xe chở người ở Bình Dương",
+                      "Con chó được ông Nguyễn Văn Dũng (Bình Dương) nhận nuôi khoảng 2 năm nay.")
+    assert _provinces(dog.about) == {"Bình Dương"}
