@@ -665,20 +665,20 @@ _NUMBER_WORD = re.compile(r"[^\s]*\d[^\s]*")
 # Dương", "Công ty Thủy điện Sơn La", "Bệnh viện Đại học Y Dược TP. Hồ Chí Minh"): a proper
 # name begins right after the kind of body, and the place ends it; "ở", "tại" and the like
 # between them say where the body is ("Công ty CP Thép Hòa Phát ở huyện Kinh Môn").
+# The proper name may be the place alone ("Tập đoàn Mường Thanh", a hotel chain) or a number
+# ("Doanh nghiệp tư nhân số 1 tỉnh Điện Biên").
 _ORG_BEFORE = re.compile(
-    rf"(?<![^\W_])(?:[Cc]ông ty|[Tt]ập đoàn|[Nn]gân hàng|[Nn]hà máy|[Hh]ọc viện|[Đđ]ại học|[Bb]ệnh [Vv]iện [Đđ]ại học)"
-    rf"(?:[ \t]+(?:cổ phần|CP|TNHH|MTV))?[ \t]+[{_UPPER}][^\s,.;:()]*"
-    rf"(?:[ \t]+(?!(?:ở|tại|thuộc|của|trên|về|đến|từ|và|với|cho)(?![^\W_]))[^\s,.;:()]+){{0,5}}[ \t]+$")
+    rf"(?<![^\W_])(?:[Cc]ông ty|[Tt]ập đoàn|[Nn]gân hàng|[Nn]hà máy|[Hh]ọc viện|[Đđ]ại học|[Bb]ệnh [Vv]iện [Đđ]ại học"
+    rf"|[Dd]oanh nghiệp tư nhân(?:[ \t]+số[ \t]+\d+)?)"
+    rf"(?:[ \t]+(?:cổ phần|CP|TNHH|MTV))?(?:[ \t]+[{_UPPER}][^\s,.;:()]*"
+    rf"(?:[ \t]+(?!(?:ở|tại|thuộc|của|trên|về|đến|từ|và|với|cho)(?![^\W_]))[^\s,.;:()]+){{0,5}})?[ \t]+$")
 
 
-# Someone and the place in brackets after their name, which is theirs and not the story's:
-# the province whose delegation a deputy sits in ("đại biểu Nguyễn Thanh Hồng (Bình Dương)
-# nói", "ĐB Trần Văn Mão (Nghệ An)"; the debate is in the National Assembly), or where a
-# person lives ("gia đình chị Hưng Hà (Hoàng Mai, Hà Nội) sẽ đi nghỉ lễ tại Phú Quốc"). The
-# titles are lower-case: "Cô Tô (Quảng Ninh)" is a district.
-_PERSON_BEFORE_BRACKET = re.compile(
-    rf"(?<![^\W_])(?:(?:[Đđ]ại biểu|ĐB|ĐBQH)(?: Quốc hội)?|anh|chị|ông|bà|em|cháu|cụ|bé|cô|chú|bác)"
-    rf"(?:[ \t]+[{_UPPER}][^\W\d_]*){{1,4}}[ \t]*\($")
+# A deputy and the province whose delegation they sit in: "đại biểu Nguyễn Thanh Hồng (Bình
+# Dương) nói", "ĐB Trần Văn Mão (Nghệ An)"; the debate is in the National Assembly. (Anyone
+# else's place in brackets, "anh Nguyễn Ngọc Sáng (thị trấn Đức Thọ, tỉnh Hà Tĩnh)", is as
+# often where the story happened as where they live.)
+_DEPUTY_BEFORE = re.compile(rf"(?<![^\W_])(?:[Đđ]ại biểu|ĐB|ĐBQH)(?: Quốc hội)?(?:[ \t]+[{_UPPER}][^\W\d_]*){{1,4}}[ \t]*\($")
 
 
 # A past case cited in the sentence before the name: a national piece illustrates its point
@@ -713,7 +713,7 @@ def _role(text: str, start: int, last: _Mention | None, chained: bool) -> str:
             return role
     if _ORG_BEFORE.search(text, max(0, start - 60), start):
         return NAMED
-    if text[start - 1:start] == "(" and _PERSON_BEFORE_BRACKET.search(text, max(0, start - 60), start):
+    if text[start - 1:start] == "(" and _DEPUTY_BEFORE.search(text, max(0, start - 60), start):
         return HOME
     if _cited(text, start):
         return COMPARED
@@ -886,8 +886,9 @@ _Slot = tuple[str, tuple[str, ...]]  # (level, name key): one reading shared by 
 def _slot(m: _Mention, gaz: _Gazetteer, prefixed_c: set[tuple[str, ...]]) -> tuple[_Slot, str | None] | None:
     """Which level a mention's name stands for, and its province when that level is P.
 
-    A name without a prefix is a province if it can be, else a district, else a commune
-    only when listed after a prefixed name or written with "xã"/"phường" elsewhere.
+    A name without a prefix is a province if it can be, else a commune when the text
+    writes it with "xã", "thị trấn" or "phường" elsewhere, else a district, else a commune
+    when listed after a prefixed name.
     """
     units = gaz.units
     provinces = [u for u in m.units if units[u].level == P]
@@ -895,10 +896,12 @@ def _slot(m: _Mention, gaz: _Gazetteer, prefixed_c: set[tuple[str, ...]]) -> tup
         provinces = [u for u in provinces if units[u].type == "thành phố"]
     if provinces and (m.level in (None, P) or m.utype == "thành phố"):
         return (P, m.key), provinces[0]  # province names and aliases are unique
+    communes = any(units[u].level == C for u in m.units)
+    if m.level is None and m.key in prefixed_c and communes:
+        return (C, m.key), None  # "bãi tắm Thuận An" after "thị trấn Thuận An": the town's, not TP Thuận An
     if m.level in (None, D) and any(units[u].level == D for u in m.units):
         return (D, m.key), None
-    if (m.level == C or m.level is None and (m.listed or m.key in prefixed_c)) and any(
-            units[u].level == C for u in m.units):
+    if (m.level == C or m.level is None and m.listed) and communes:
         return (C, m.key), None
     return None
 
@@ -909,7 +912,8 @@ class _Resolver:
 
     def __init__(self, gaz: _Gazetteer, mentions: list[_Mention], src: str | None):
         self.gaz, self.src = gaz, src
-        prefixed_c = {m.key for m in mentions if m.level == C}
+        # Names the text writes with a commune's prefix and never with a district's.
+        prefixed_c = {m.key for m in mentions if m.level == C} - {m.key for m in mentions if m.level == D}
         self.slots: list[_Slot | None] = []
         self.resolved: dict[_Slot, str] = {}
         self.groups: dict[_Slot, list[_Mention]] = {}
