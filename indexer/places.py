@@ -722,12 +722,20 @@ def _role(text: str, start: int, last: _Mention | None, chained: bool) -> str:
     return last.role if chained and last is not None and last.role not in (NAMED, CLUB) else ""
 
 
+# Oceans whose names hold a province's: "Nam Thái Bình Dương" (the South Pacific) is read
+# from "Nam Thái" (a commune's name) on, and what follows it would be Bình Dương.
+_OCEANS = re.compile(r"Thái Bình Dương|Đại Tây Dương|Ấn Độ Dương|Bắc Băng Dương")
+
+
 def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
     found: list[_Mention] = []
     last: _Mention | None = None
     pos = 0
+    oceans = [(o.start(), o.end()) for o in _OCEANS.finditer(text)]
     for m in _CAP_WORD.finditer(text):
         start = m.start()
+        if oceans and any(a <= start < b for a, b in oceans):
+            continue
         if start < pos or not _may_start(gaz, text, start, m.group()):
             continue  # inside the name just read, or no name starts so
         hit = _name_at(gaz, text, start, m.group())

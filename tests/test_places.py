@@ -704,3 +704,12 @@ def test_a_hotel_chain_or_a_numbered_firm_named_after_a_place_is_no_story_there(
                           "chính hệ thống khách sạn trên cả nước của Tập đoàn Mường Thanh. Nhiều người quan ngại, nếu "
                           "Doanh nghiệp tư nhân số 1 tỉnh Điện Biên bị khởi tố, chuỗi khách sạn sẽ bị ảnh hưởng.")
     assert profile.about == [] and "Điện Biên" in _provinces(profile.mentions)
+
+
+def test_the_pacific_holds_no_binh_duong() -> None:
+    """dantri-news_travel_146 (April 2021): Nauru "nằm ở Nam Thái Bình Dương" was read from the
+    commune name "Nam Thái" on, leaving "Bình Dương" an article about the province."""
+    nauru = find_places("", "Hòn đảo nhỏ bé nằm ở Nam Thái Bình Dương này từng là thuộc địa của Đức.")
+    assert nauru.about == [] and nauru.mentions == []
+    both = find_places("", "Sáng 5/7, tại Bình Dương, hội thảo về kinh tế biển Thái Bình Dương khai mạc.")
+    assert _provinces(both.about) == {"Bình Dương"}
