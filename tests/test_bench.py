@@ -6,6 +6,7 @@ Nothing here times anything.
 
 from __future__ import annotations
 
+import math
 import random
 import sys
 import unicodedata
@@ -442,3 +443,16 @@ def test_query_index_refuses_a_folder_that_is_not_an_index(tmp_path):
     with pytest.raises(SystemExit, match="not a benchmark index"):
         query.ensure_index(3, theirs, [data], lambda sources, folder: None)
     assert index_exists(theirs)
+
+
+def test_cost_fit_recovers_a_power_law_and_reads_it_further():
+    from bench.cost import fit
+
+    # Index sizes of the kind bench/cost.py fits: 16 KB an article at 2,000 falling as n ** -0.1.
+    points = [(n, 16.0 * (n / 2000) ** 0.9) for n in (2_000, 19_100, 99_100)]
+    a, b = fit(points)
+    assert b == pytest.approx(0.9)
+    assert a * 1_000_000 ** b == pytest.approx(16.0 * 500 ** 0.9)
+    # Noisy latencies still give an exponent between the pairwise slopes.
+    a, b = fit([(2_000, 24.3), (19_100, 40.2), (99_100, 111.4)])
+    assert math.log(40.2 / 24.3) / math.log(19_100 / 2_000) < b < math.log(111.4 / 40.2) / math.log(99_100 / 19_100)

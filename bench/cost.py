@@ -1,0 +1,107 @@
+"""The cost curve (issue 27): what an index of 1 and 10 million articles would cost, from
+measurements at 2,000, 20,000 and 100,000.
+
+    python bench/cost.py /tmp/vnsearch-kept/2000 /tmp/vnsearch-kept/20000 /tmp/vnsearch-kept/100000
+
+Each INDEX is a kept index of bench/kept.py (read only: its ``<INDEX>.READY`` marker
+gives the build's seconds, worker processes and peak memory). For each, measured
+here: the index's size on disk; the curve's known-item queries (bench/curve.py's,
+``--queries`` per kind) one at a time on one core, p50 and p95; and a fresh search
+process's memory after three queries (bench/memory.py: RSS, and the anonymous part
+that is the process's own). Then every figure is fitted as ``a * articles ** b``
+(least squares on the logarithms) and the fit read at 1 and 10 million. Build
+seconds are per article per core, so a build's wall time is that times the
+articles over the cores (a Dask cluster's, see the README). Prints figures,
+asserts nothing; the fits are only as good as three points on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import markdown_table, one_core
+from bench.curve import _Ours, curve_queries
+from bench.memory import searcher_memory
+from bench.quality import evaluate
+
+TARGETS = (1_000_000, 10_000_000)
+
+
+def fit(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """(a, b) of ``y = a * x ** b`` by least squares on log y against log x."""
+    xs = [math.log(x) for x, _ in points]
+    ys = [math.log(y) for _, y in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    return math.exp(my - b * mx), b
+
+
+def measure(index: Path, known) -> dict:
+    """One kept index: build figures from its marker, size, latency and memory measured now."""
+    marker = json.loads(index.with_name(index.name + ".READY").read_text())
+    system = _Ours(index)
+    with one_core():
+        for q in known[:20]:  # warm up: open segments, load caches
+            system.search(q.text, limit=10)
+        latency = evaluate(system, known)
+    system.close()
+    memory = list(searcher_memory(index).values())[-1]  # after every query of bench/memory.py
+    return {
+        "articles": marker["indexed"],
+        "index_mb": sum(f.stat().st_size for f in index.iterdir() if f.is_file()) / 2**20,
+        "build_core_s_per_article": marker["build_s"] * marker["jobs"] / marker["analysed"],
+        "build_peak_mb": marker["peak_mb"],
+        "p50_ms": latency["p50_ms"],
+        "p95_ms": latency["p95_ms"],
+        "rss_mb": memory["VmRSS"] / 2**20,
+        "anon_mb": memory["RssAnon"] / 2**20,
+    }
+
+
+COLUMNS = {
+    "index_mb": ("index MB", "{:,.0f}"),
+    "build_core_s_per_article": ("build core-s/article", "{:.3f}"),
+    "build_peak_mb": ("build peak MB (2 workers)", "{:,.0f}"),
+    "p50_ms": ("query p50 ms", "{:,.0f}"),
+    "p95_ms": ("query p95 ms", "{:,.0f}"),
+    "rss_mb": ("search RSS MB", "{:,.0f}"),
+    "anon_mb": ("search anonymous MB", "{:,.0f}"),
+}
+
+
+def table(rows: list[dict]) -> str:
+    fits = {key: fit([(r["articles"], r[key]) for r in rows]) for key in COLUMNS}
+    body = [[f"{r['articles']:,}", "measured"] + [fmt.format(r[k]) for k, (_, fmt) in COLUMNS.items()] for r in rows]
+    for n in TARGETS:
+        body.append([f"{n:,}", "fitted"] + [fmt.format(fits[k][0] * n ** fits[k][1]) for k, (_, fmt) in COLUMNS.items()])
+    out = markdown_table(["articles", ""] + [label for label, _ in COLUMNS.values()], body)
+    out += "\n\nExponent b of each fit (y = a * articles ** b): " + ", ".join(
+        f"{label} {fits[k][1]:.2f}" for k, (label, _) in COLUMNS.items()) + "."
+    return out
+
+
+def main(argv=None) -> list[dict]:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("indexes", nargs="+", type=Path, metavar="INDEX", help="kept indexes, smallest first")
+    ap.add_argument("--queries", type=int, default=100, help="known-item queries per kind (default 100)")
+    args = ap.parse_args(argv)
+    if len(args.indexes) < 2:
+        raise SystemExit("bench/cost.py: a curve needs at least two indexes")
+    known, _mix, _held = curve_queries(args.queries)
+    rows = []
+    for index in args.indexes:
+        print(f"cost: {index} ...", flush=True)
+        rows.append(measure(index, known))
+    print(table(rows))
+    return rows
+
+
+if __name__ == "__main__":
+    main()
