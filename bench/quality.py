@@ -7,7 +7,7 @@ query kind, index build time and query latency.
 Query kinds (each sampled article gives one query of each kind it supports):
 
   title       (a) the headline as written, where the record has a ``title``
-  title_plain (a2) that headline without diacritics, lower case (unidecode)
+  title_plain (a2) that headline without diacritics, lower case (folded as the index folds)
   title5      (a3) its first five words: (a2) and (a3) are what (b) and (c)
                   type, for articles whose headline the index holds (the
                   slugs' Dân trí records carry none)
@@ -15,7 +15,7 @@ Query kinds (each sampled article gives one query of each kind it supports):
                   (Dân trí urls end in ``/slug-words-20201001130442778.htm``)
   slug5       (c) the slug's first five words
   passage     (d) about six words from the body, as written
-  unaccented  (e) that passage without diacritics, lower case (unidecode)
+  unaccented  (e) that passage without diacritics, lower case (folded as the index folds)
   nfd         (f) that passage in Unicode NFD (text pasted from macOS)
   other_tone  (g) that passage with the tone marks of final "oa", "oe", "uy"
                   moved to the other convention ("hòa"↔"hoà"); the passage is
@@ -71,7 +71,7 @@ from urllib.parse import urlparse
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from unidecode import unidecode
+from indexer.text import fold, normalize
 
 from bench.common import DEVSET, FIELDS, analysis, Stopwatch, cores, devset_paths, latency_ms, markdown_table, ours, sample, take, write_jsonl
 
@@ -116,7 +116,7 @@ def first_words(text: str, n: int = 5) -> str:
 
 def unaccented(text: str) -> str:
     """Typed without diacritics: plain ASCII, lower case ("Đảng viên" → "dang vien")."""
-    return unidecode(unicodedata.normalize("NFC", text)).lower()
+    return fold(unicodedata.normalize("NFC", text))
 
 
 def nfd(text: str) -> str:
@@ -258,7 +258,7 @@ def known_item_queries(records: list[dict], n: int, seed: int = 0, unique_passag
 
 
 def _norm(text: str) -> str:
-    return analysis().normalize(text).lower()
+    return normalize(text).lower()
 
 
 def normalised_texts(records: list[dict]) -> dict[str, str]:
@@ -275,7 +275,7 @@ def locality_queries(records: list[dict], per_province: int = 2, seed: int = 0, 
                      texts: dict[str, str] | None = None) -> list[Query]:
     """Kind (h): "<province> <topic word>" without diacritics, relevance = a set (see the module doc).
     ``texts``: the records' ``normalised_texts``, when the caller has them already."""
-    fold, words = analysis().fold, analysis().words
+    words = analysis().words
     by_province: dict[str, list[dict]] = {}
     for r in records:
         if r.get("province_of_source"):

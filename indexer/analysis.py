@@ -25,112 +25,13 @@ and vocabulary layer.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from unidecode import unidecode
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
 
-_VOWELS = "aăâeêioôơuưy"
-_TONED = {
-    # base vowel -> its five toned forms (grave, acute, hook, tilde, dot)
-    "a": "àáảãạ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ", "o": "òóỏõọ", "u": "ùúủũụ",
-}
-_ALL_VOWELS = "".join(
-    unicodedata.normalize("NFC", v + m) for v in _VOWELS for m in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
-)
-_ALL_VOWELS += _ALL_VOWELS.upper()
-
-# Old ("hoà") versus new ("hòa") placement differs only where "oa", "oe", "uy" end
-# the syllable; with a final consonant ("hoàng") both styles agree, and in "qu…"
-# the "u" belongs to the consonant ("quý"). We move the mark to the first vowel,
-# one character for one character, so offsets survive.
-_TONE_SWAP = re.compile(
-    "(?<![{v}])([oO])([{a}{A}{e}{E}])(?![^\\W\\d_])|(?<![{v}qQ])([uU])([{y}{Y}])(?![^\\W\\d_])".format(
-        v=_ALL_VOWELS,
-        a=_TONED["a"], A=_TONED["a"].upper(),
-        e=_TONED["e"], E=_TONED["e"].upper(),
-        y=_TONED["y"], Y=_TONED["y"].upper(),
-    )
-)
-
-
-def _swap_table() -> dict[str, str]:
-    table = {}
-    for first in "oOuU":
-        seconds = "aAeE" if first in "oO" else "yY"
-        for second in seconds:
-            for i, toned in enumerate(_TONED[second.lower()]):
-                toned = toned.upper() if second.isupper() else toned
-                moved = _TONED[first.lower()][i]
-                moved = moved.upper() if first.isupper() else moved
-                table[first + toned] = moved + second
-    return table
-
-
-_SWAP = _swap_table()
-
-
-def _swap(match: re.Match) -> str:
-    return _SWAP[match.group(0)]
-
-
-def normalize_tones(text: str) -> str:
-    """Put tone marks on one convention ("hoà"→"hòa", "KHOÁ"→"KHÓA") without changing length."""
-    return _TONE_SWAP.sub(_swap, text)
-
-
-def _nfc_with_offsets(text: str) -> tuple[str, list[tuple[int, int]] | None]:
-    """NFC the text and say where each normalised character came from.
-
-    Returns the normalised text and, when it is not the text as given, for each
-    normalised character the span of ``text`` it came from: its whole cluster
-    (a base letter and its combining marks), since NFC may make one character of
-    several or, for a few scripts, several of one.
-    """
-    if unicodedata.is_normalized("NFC", text):
-        return text, None
-    out: list[str] = []
-    spans: list[tuple[int, int]] = []
-    start = 0
-    n = len(text)
-    while start < n:
-        end = start + 1
-        while end < n and unicodedata.combining(text[end]):
-            end += 1
-        piece = unicodedata.normalize("NFC", text[start:end])
-        out.append(piece)
-        spans.extend([(start, end)] * len(piece))
-        start = end
-    return "".join(out), spans
-
-
-def normalize(text: str) -> str:
-    """NFC plus one tone convention: the form in which texts and queries are compared."""
-    return normalize_tones(unicodedata.normalize("NFC", text))
-
-
-@lru_cache(maxsize=200_000)
-def fold(token: str) -> str:
-    """The token without diacritics, lower case ("Đảng_viên"→"dang_vien")."""
-    if token.isascii():
-        return token.lower()
-    return unidecode(token).lower()
-
-
-def unaccented(text: str) -> str:
-    """The text with the marks of its letters taken off ("quận ²" → "quân ²" → "quan ²") and nothing
-    else changed: unlike ``fold``, digits and symbols stay as written ("²" is not "2")."""
-    stripped = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", stripped.replace("đ", "d").replace("Đ", "D"))
-
-
-def has_diacritics(token: str) -> bool:
-    """True when folding would change the token: the user typed accents (or "đ")."""
-    return fold(token) != token.lower()
-
+from .text import fold, nfc_with_offsets, normalize_tones
 
 # Units that must stay one searchable token: document codes ("04-NQ/TW",
 # "100/2019/NĐ-CP") and year ranges as written ("2015-2020", "2015 - 2020").
@@ -171,7 +72,7 @@ class _Prepared:
     __slots__ = ("original", "text", "_spans")
 
     def __init__(self, original: str):
-        nfc, self._spans = _nfc_with_offsets(original)
+        nfc, self._spans = nfc_with_offsets(original)
         self.original = original
         self.text = normalize_tones(nfc)
 
@@ -192,28 +93,6 @@ def syllables(text: str) -> tuple[Token, ...]:
     """
     prepared = _Prepared(text)
     return tuple(prepared.token(m.start(), m.end(), pos) for pos, m in enumerate(_SYLLABLE.finditer(prepared.text)))
-
-
-def _letters_folding_to() -> dict[str, str]:
-    """For each ASCII letter, every letter that folds to it (either case): the Vietnamese ones, and
-    every other Latin letter ``fold`` takes to one ASCII letter ("ü" of "Saarbrücken", "ł", "ñ"), as
-    the folded fields index them."""
-    groups: dict[str, set[str]] = {}
-    latin = "".join(map(chr, range(0xC0, 0x250))) + "".join(map(chr, range(0x1E00, 0x1F00)))
-    for ch in _ALL_VOWELS + "đĐ" + "".join(map(chr, range(ord("a"), ord("z") + 1))) + latin:
-        for c in (ch, ch.upper(), ch.lower()):
-            if len(c) == 1 and c.isalpha():
-                groups.setdefault(fold(c), set()).add(c)
-    return {k: "".join(sorted(v)) for k, v in groups.items() if len(k) == 1 and k.isalpha()}
-
-
-_FOLDS_TO = _letters_folding_to()
-
-
-def accent_blind(folded: str) -> str:
-    """A regex for every accented spelling of a folded syllable, either case ("dang" finds
-    "đảng", "Đang", "đăng"...): how a syllable typed without diacritics is found in stored text."""
-    return "".join(f"[{re.escape(_FOLDS_TO[c])}]" if c in _FOLDS_TO else re.escape(c) for c in folded)
 
 
 def _segment(text: str) -> list[str]:

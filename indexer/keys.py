@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .analysis import fold
+from .text import fold
 from .places import place_key
 from .terms import normalize_term, term_years
 

@@ -50,7 +50,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from .analysis import fold, has_diacritics, normalize, normalize_tones
+from .text import UPPER, fold, has_diacritics, normalize, normalize_tones
 
 DATA = Path(__file__).with_name("data") / "gazetteer.tsv.gz"
 
@@ -301,12 +301,11 @@ def place_chain(loc: Locality) -> str:
 
 # --- reading a text ----------------------------------------------------------------
 
-_UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 # Only a capitalised word (or a number, for "Quận 1") can start a name, so the scan
 # visits those alone: a tenth of an article's words. The capital comes first and the
 # look back after it: a pattern that starts with a look-behind is tried at every
 # character, one that starts with a class only where the class matches (twice as fast).
-_CAP_WORD = re.compile(rf"[{_UPPER}0-9](?<![^\W_].)[^\W_]*")
+_CAP_WORD = re.compile(rf"[{UPPER}0-9](?<![^\W_].)[^\W_]*")
 _NEXT_WORD = re.compile(r"([ \t\u00a0]+|[ \t\u00a0]*[-–'’‘][ \t\u00a0]*)([^\W_]+)")
 _SPACE = re.compile(r"[ \t\u00a0]+")
 # A unit prefix right before a name: its words, "TP."/"Tp"/"TX."/"TT." or "H."/"Q."/"P.".
@@ -490,7 +489,7 @@ def _bare_ok(text: str, start: int, end: int, key: tuple[str, ...]) -> bool:
 
 # Two items of a list right before a name: capitalised names of up to three words, each with
 # its comma (one alone is what the name qualifies: "sân bay Nội Bài, Hà Nội").
-_ITEM = rf"[{_UPPER}][^\W\d_]*(?:[ \t]+[{_UPPER}][^\W\d_]*){{0,2}},[ \t]*"
+_ITEM = rf"[{UPPER}][^\W\d_]*(?:[ \t]+[{UPPER}][^\W\d_]*){{0,2}},[ \t]*"
 _ITEMS_BEFORE = re.compile(rf"(?<![^\W_]){_ITEM}{_ITEM}$")
 
 
@@ -532,7 +531,7 @@ _CONTACT_BEFORE = re.compile(  # not "GD&ĐT:" (giáo dục và đào tạo)
     r"|(Ảnh|Nguồn|Xem thêm|Đọc thêm|Tin liên quan))\s*$",
     re.IGNORECASE)
 _CONTACT_REACH = 200  # an address is a line, not a paragraph
-_CREDIT_AFTER = re.compile(rf"(?:\s*(?:[{_UPPER}0-9][^\s]*|[-/&]))*")  # "Ảnh: Hoàng Hùng/TTXVN"
+_CREDIT_AFTER = re.compile(rf"(?:\s*(?:[{UPPER}0-9][^\s]*|[-/&]))*")  # "Ảnh: Hoàng Hùng/TTXVN"
 _CREDITS = re.compile(r"\((?:Ảnh|Nguồn|Theo)\b[^)\n]{0,80}\)")  # "(Ảnh: báo Thanh niên)", "(Theo VTC14)"
 _CREDIT_LINE = re.compile(r"\nTheo [^\n,;:]{1,60}(?=\n|$)")  # "Theo VTC14" on a line of its own
 _SIGNATURE = re.compile(r"\./\.[ \t]*[^\n]{1,40}$")  # the author after the closing "./.": "… ./. Hà Giang"
@@ -670,7 +669,7 @@ _NUMBER_WORD = re.compile(r"[^\s]*\d[^\s]*")
 _ORG_BEFORE = re.compile(
     rf"(?<![^\W_])(?:[Cc]ông ty|[Tt]ập đoàn|[Nn]gân hàng|[Nn]hà máy|[Hh]ọc viện|[Đđ]ại học|[Bb]ệnh [Vv]iện [Đđ]ại học"
     rf"|[Dd]oanh nghiệp tư nhân(?:[ \t]+số[ \t]+\d+)?)"
-    rf"(?:[ \t]+(?:cổ phần|CP|TNHH|MTV))?(?:[ \t]+[{_UPPER}][^\s,.;:()]*"
+    rf"(?:[ \t]+(?:cổ phần|CP|TNHH|MTV))?(?:[ \t]+[{UPPER}][^\s,.;:()]*"
     rf"(?:[ \t]+(?!(?:ở|tại|thuộc|của|trên|về|đến|từ|và|với|cho)(?![^\W_]))[^\s,.;:()]+){{0,5}})?[ \t]+$")
 
 
@@ -678,7 +677,7 @@ _ORG_BEFORE = re.compile(
 # Dương) nói", "ĐB Trần Văn Mão (Nghệ An)"; the debate is in the National Assembly. (Anyone
 # else's place in brackets, "anh Nguyễn Ngọc Sáng (thị trấn Đức Thọ, tỉnh Hà Tĩnh)", is as
 # often where the story happened as where they live.)
-_DEPUTY_BEFORE = re.compile(rf"(?<![^\W_])(?:[Đđ]ại biểu|ĐB|ĐBQH)(?: Quốc hội)?(?:[ \t]+[{_UPPER}][^\W\d_]*){{1,4}}[ \t]*\($")
+_DEPUTY_BEFORE = re.compile(rf"(?<![^\W_])(?:[Đđ]ại biểu|ĐB|ĐBQH)(?: Quốc hội)?(?:[ \t]+[{UPPER}][^\W\d_]*){{1,4}}[ \t]*\($")
 
 
 # A past case cited in the sentence before the name: a national piece illustrates its point
@@ -777,9 +776,9 @@ _RANGE_GAP = re.compile(r"\s*(?:(đến|tới)|[-–—])\s*(?:(?:tỉnh|thành 
 _FROM_BEFORE = re.compile(r"(?<![^\W_])[Tt]ừ\s+(?:(?:các\s+)?(?:tỉnh|thành phố|TP)\.?\s*)?$")
 # A road or line named by its ends, whatever they are: "cao tốc Nội Bài - Lào Cai", "tuyến
 # Hải Phòng - Lào Cai", "quốc lộ 1A", "đường sắt Bắc - Nam".
-_END = rf"[{_UPPER}][^\s,.;:()\-–—]*(?:\s+[{_UPPER}][^\s,.;:()\-–—]*){{0,3}}"
+_END = rf"[{UPPER}][^\s,.;:()\-–—]*(?:\s+[{UPPER}][^\s,.;:()\-–—]*){{0,3}}"
 _ROUTE_BEFORE = re.compile(rf"(?<![^\W_])(?:[Cc]ao tốc|[Tt]uyến|[Đđ]ường(?: sắt)?|[Qq]uốc lộ \w+)\s+(?P<first>{_END}\s*[-–—]\s*)?$")
-_ROUTE_AFTER = re.compile(rf"\s*[-–—]\s*[{_UPPER}]")
+_ROUTE_AFTER = re.compile(rf"\s*[-–—]\s*[{UPPER}]")
 #: A sentence that names this many provinces (or more) is the country's story, or a region's,
 #: passing through them: "13 tỉnh, thành phố ... gồm: Sơn La, Lai Châu, Lào Cai, ...", a
 #: forecast's "Tam Đường (Lai Châu) 46mm, Chi Nê (Hòa Bình) 42mm, Lào Cai 47mm, ...".
@@ -1018,7 +1017,7 @@ _OWN_WORDS = {
 _OWN_WORD = {utype: re.compile(rf"(?<![^\W_])(?:{words})(?![^\W_])") for utype, words in _OWN_WORDS.items()}
 _NOT_OWN_BEFORE = re.compile(r"(?:(?<![^\W_])(?:các|những|nhiều|mọi|mỗi|liên|ngoại|giữa|số|cấp)|(?<![\w-])\d+)\s+$",
                              re.IGNORECASE)
-_NOT_OWN_AFTER = re.compile(rf"\s*(?:[{_UPPER}0-9]|,?\s*(?:thành|bạn|lộ|khác|nào|lẻ|lân cận|đó)(?![^\W_]))")
+_NOT_OWN_AFTER = re.compile(rf"\s*(?:[{UPPER}0-9]|,?\s*(?:thành|bạn|lộ|khác|nào|lẻ|lân cận|đó)(?![^\W_]))")
 
 
 def _own_unit(text: str, layout: _Layout, unit_type: str) -> list[int]:
@@ -1059,7 +1058,7 @@ _REGION_AFTER = re.compile(r"[ \t]*(?:,|và)[ \t]*" + _REGION.pattern)
 #: story's ("Thủ tướng", "Bộ Công Thương", "Tập đoàn Vingroup", "VFF", "đội tuyển",
 #: "siêu mẫu Việt Nam"). Its body may name a province twice (less than this weight) and
 #: only in passing.
-_NATIONAL = re.compile(rf"(?<![^\W_])(?:Thủ tướng|Chính phủ|Quốc hội|Bộ trưởng|Bộ [{_UPPER}]|Tổng công ty|Tập đoàn"
+_NATIONAL = re.compile(rf"(?<![^\W_])(?:Thủ tướng|Chính phủ|Quốc hội|Bộ trưởng|Bộ [{UPPER}]|Tổng công ty|Tập đoàn"
                        r"|Ngân hàng Nhà nước|VFF|V-?League|[Đđ]ội tuyển|U\d\d|cả nước|toàn quốc|[Tt]rung ương"
                        r"|Việt Nam|VN)(?![^\W_])")
 NATIONAL_PASSING = 3.0

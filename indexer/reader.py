@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from . import boilerplate
-from .analysis import fold, normalize
+from .text import fold, normalize, visible
 from .dates import parse_date, parse_date_line, years_mentioned
 from .places import Locality, find_places
 from .terms import find_terms
@@ -114,25 +114,6 @@ def decode(data: bytes) -> str:
 
 
 # --- text to article -----------------------------------------------------------------
-
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-#: Control characters (C0 but tab, newline and carriage return; DEL; C1): never stored or shown.
-#: A space, not nothing, in their place: scrapers leave them between words.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-#: Lone surrogates: a file name's bytes that are not UTF-8 (as Python decodes them), or a JSON
-#: "\ud800". No UTF-8 text can hold one, so storing it failed, and took its worker's batch with it.
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-def visible(text: str) -> str:
-    """The text without invisible formatting characters and control characters, and with U+FFFD
-    where it held something that is not text at all.
-
-    Every string an article keeps passes through here (its id too, in ``sources``),
-    so nothing stored or printed can ring a terminal's bell or end a C string early.
-    """
-    return _CONTROLS.sub(" ", _INVISIBLE.sub("", _SURROGATES.sub("\ufffd", text)))
-
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 

@@ -26,6 +26,7 @@ from whoosh.system import pack_uint
 from whoosh.util.times import datetime_to_long
 
 from . import analysis
+from .text import normalize
 from .places import place_chain
 from .keys import (commune_key, district_key, field_value, mention_keys, name_key, province_key, source_key, term_key,
                    term_year_keys)
@@ -47,7 +48,7 @@ UNDATED = datetime_to_long(datetime.max)
 #: schema re-indexes everything on the next build (a version number to bump by
 #: hand was forgotten three times).
 PIPELINE_FILES = ("analysis.py", "boilerplate.py", "bylines.py", "dates.py", "keys.py", "places.py", "reader.py",
-                  "schema.py", "terms.py", "data/gazetteer.tsv.gz")
+                  "schema.py", "terms.py", "text.py", "data/gazetteer.tsv.gz")
 
 
 def _pipeline_version() -> str:
@@ -198,5 +199,5 @@ def spelling_terms(tokens: list[analysis.Token]) -> list[str]:
     """
     # Distinct spellings first: an article repeats its words, normalising is per spelling.
     written = {(t.folded, t.text) for t in tokens if t.folded != t.token}
-    return sorted({f"{folded}={'_'.join(analysis.normalize(text).split())}" for folded, text in written})
+    return sorted({f"{folded}={'_'.join(normalize(text).split())}" for folded, text in written})
 

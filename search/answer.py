@@ -32,7 +32,8 @@ from typing import Callable, Iterator, Sequence as Seq, TypeVar
 
 from whoosh.searching import Searcher as WhooshSearcher
 
-from indexer.analysis import Token, accent_blind, pairs
+from indexer.analysis import Token, pairs
+from indexer.text import accent_blind
 from indexer.whoosh_internals import holding, posting_ids
 
 from .query import ParsedQuery, typed_exact

@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from indexer.analysis import fold
+from indexer.text import fold
 
 SNIPPET_CHARS = 240
 _SENTENCE_END = re.compile(r"[.!?…]\s+|\n+")

@@ -24,7 +24,8 @@ from typing import Protocol
 
 from whoosh import query as Q
 
-from indexer.analysis import Token, has_diacritics, pairs, syllables
+from indexer.analysis import Token, pairs, syllables
+from indexer.text import has_diacritics, visible
 from indexer import keys
 
 from .arguments import BadArgument
@@ -93,7 +94,6 @@ class ParsedQuery:
         return " ".join(self.text[c.tokens[0].start:c.tokens[-1].end] for c in self.positive)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BRACKETS = re.compile(r"[()\[\]{}]")
 _PIECE = re.compile(
     r'(?P<neg>-)?(?:(?P<field>[a-z]+):)?(?:"(?P<quoted>[^"]*)"?|(?P<bare>[^\s"]+))', re.IGNORECASE)
@@ -101,7 +101,7 @@ _PIECE = re.compile(
 
 def parse(text: str, filters: dict[str, str | None] | None = None) -> ParsedQuery:
     """Split a query into clauses and fielded filters; never raises on odd syntax."""
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text))[:MAX_QUERY_CHARS]
+    text = visible(unicodedata.normalize("NFC", text))[:MAX_QUERY_CHARS]
     # Brackets group nothing here; blanking them (same length) keeps offsets valid in ``text``.
     scan = _BRACKETS.sub(" ", text)
     parsed = ParsedQuery(text, filters={k: v for k, v in (filters or {}).items() if v not in (None, "")})

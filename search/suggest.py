@@ -8,11 +8,11 @@ of "thu dau mot" is the most frequent written form under the prefix
 
 from __future__ import annotations
 
-import unicodedata
 
 from whoosh.searching import Searcher as WhooshSearcher
 
-from indexer.analysis import Token, fold, has_diacritics, unaccented
+from indexer.analysis import Token
+from indexer.text import LETTERS, PLAIN_LETTERS, fold, has_diacritics, unaccented
 
 from .answer import longest_first
 from .query import typed_exact
@@ -23,10 +23,6 @@ MAX_WORD_CHARS = 12  # the longest Vietnamese syllable is 7 letters; past this i
 MAX_CORRECTED = 8
 #: A word written in lower case in at least this share of its uses is offered in lower case.
 LOWER_CASE_SHARE = 0.25
-_PLAIN = "abcdefghijklmnopqrstuvwxyzđ"
-#: The letters a syllable written with diacritics is made of (NFC, lower case).
-_LETTERS = _PLAIN + "".join(sorted({unicodedata.normalize("NFC", base + mark) for base in "aăâeêioôơuưy"
-                                    for mark in ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323", "")} - set(_PLAIN)))
 
 
 def _best_written(searcher: WhooshSearcher, folded: str) -> str | None:
@@ -95,7 +91,7 @@ def _corrected(searcher: WhooshSearcher, token: Token, field: str, term: str) ->
     """
     reader = searcher.reader()
     best, best_freq = None, 0
-    for candidate in _one_edit(term, _LETTERS if field == "body" else _PLAIN):
+    for candidate in _one_edit(term, LETTERS if field == "body" else PLAIN_LETTERS):
         freq = reader.doc_frequency(field, candidate)
         if freq > best_freq or (freq == best_freq and freq and candidate < best):
             best, best_freq = candidate, freq

@@ -41,7 +41,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from indexer.analysis import fold
+from indexer.text import fold
 from indexer.stats import index_stats
 from indexer.store import IndexUnusable, default_index_dir
 

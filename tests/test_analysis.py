@@ -14,13 +14,10 @@ from indexer.analysis import (
     PairTokenizer,
     SyllableTokenizer,
     WordTokenizer,
-    fold,
-    has_diacritics,
-    normalize,
-    normalize_tones,
     syllables,
     words,
 )
+from indexer.text import fold, has_diacritics, normalize
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SEEDS = sorted(CORPUS.glob("*.txt"))
@@ -77,22 +74,6 @@ def test_nfd_and_nfc_give_identical_tokens() -> None:
     assert [t.token for t in syllables(nfd)] == [t.token for t in syllables(text)]
 
 
-@pytest.mark.parametrize(
-    "old, new",
-    [("hoà", "hòa"), ("khoá", "khóa"), ("uỷ", "ủy"), ("thuỷ", "thủy"), ("toà", "tòa"), ("khoẻ", "khỏe"),
-     ("HOÀ", "HÒA"), ("KHOÁ", "KHÓA"), ("Uỷ", "Ủy"), ("loã", "lõa"), ("hoạ", "họa")],
-)
-def test_tone_placement_is_normalised_without_changing_length(old: str, new: str) -> None:
-    assert normalize_tones(old) == new
-    assert normalize_tones(new) == new
-    assert len(normalize_tones(old)) == len(old)
-
-
-@pytest.mark.parametrize("word", ["hoàng", "thoát", "quyết", "quý", "quỳnh", "khuỷu", "hoài", "xoáy", "thuyền"])
-def test_tone_placement_leaves_words_that_agree_in_both_styles(word: str) -> None:
-    assert normalize_tones(word) == word
-
-
 def test_old_and_new_tone_placement_give_identical_tokens() -> None:
     old = "Nghị quyết Trung ương 4 (khoá XII), Uỷ ban Kiểm tra, hoà bình, thuỷ lợi, toà án"
     new = "Nghị quyết Trung ương 4 (khóa XII), Ủy ban Kiểm tra, hòa bình, thủy lợi, tòa án"
@@ -147,25 +128,6 @@ def test_year_ranges_are_searchable_as_written(written: str) -> None:
     for tokens in (words(text), syllables(text)):
         (t,) = [t for t in tokens if t.token == "2015-2020"]
         assert t.text == written
-
-
-def test_folding_every_vietnamese_letter() -> None:
-    bases = {"a": "aăâ", "e": "eê", "i": "i", "o": "oôơ", "u": "uư", "y": "y"}
-    tones = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]
-    seen = 0
-    for plain, letters in bases.items():
-        for letter in letters:
-            for tone in tones:
-                lower = unicodedata.normalize("NFC", letter + tone)
-                for form in (lower, lower.upper()):
-                    assert len(form) == 1
-                    assert fold(form) == plain
-                    assert has_diacritics(form) == (form.lower() != plain)
-                    seen += 1
-    assert seen == 2 * 12 * 6
-    assert fold("Đ") == fold("đ") == "d"
-    assert fold("đảng_viên") == "dang_vien"
-    assert fold("ĐẢNG_VIÊN") == "dang_vien"
 
 
 def test_queries_meet_words_whatever_the_typing() -> None:

@@ -19,7 +19,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from indexer import build_index
-from indexer.analysis import Token, fold, syllables
+from indexer.analysis import Token, syllables
+from indexer.text import fold
 from search import Searcher
 from search.answer import Vocabulary, read_words
 from search.query import parse, typed_exact

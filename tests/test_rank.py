@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from indexer import build_index
-from indexer.analysis import fold, pairs, syllables
+from indexer.analysis import pairs, syllables
+from indexer.text import fold
 from search import Searcher, rank
 from search.rank import folded_line, folded_verbatim
 from search import query as Q

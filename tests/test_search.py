@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import build_index
-from indexer.analysis import fold, normalize, syllables
+from indexer.analysis import syllables
+from indexer.text import fold, normalize
 from search import QueryError, Searcher
 from search.cli import main
 from search.query import parse, scoring

@@ -16,7 +16,7 @@ from markupsafe import escape
 
 from conftest import HOSTILE_ID
 from indexer import build_index
-from indexer.analysis import fold
+from indexer.text import fold
 from search.cli import main
 from search.web import CSP, MAX_LIMIT, MAX_OFFSET, create_app
 
