@@ -22,10 +22,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from . import boilerplate
-from .text import fold, normalize, visible
 from .dates import parse_date, parse_date_line, years_mentioned
 from .places import Locality, find_places
 from .terms import find_terms
+from .text import fold, normalize, visible
 
 if TYPE_CHECKING:
     from .sources import Item
