@@ -785,39 +785,58 @@ _ROUTE_AFTER = re.compile(rf"\s*[-–—]\s*[{UPPER}]")
 LIST_PROVINCES = 4
 
 
+def _ranges(text: str, mentions: list[_Mention], provinces: list[str | None]) -> set[int]:
+    """Two provinces as the ends of a stretch: "từ Thanh Hóa đến Quảng Bình", "Hà Nội - Hải Phòng"."""
+    ends: set[int] = set()
+    for i in range(1, len(mentions)):
+        a, b = mentions[i - 1], mentions[i]
+        if not provinces[i - 1] or not provinces[i] or provinces[i - 1] == provinces[i]:
+            continue
+        gap = _RANGE_GAP.fullmatch(text, a.end, b.start)
+        if gap and (not gap.group(1) or _FROM_BEFORE.search(text, max(0, a.start - 24), a.start)):
+            ends |= {i - 1, i}
+    return ends
+
+
+def _routes(text: str, mentions: list[_Mention]) -> set[int]:
+    """Names that end a road or line: "cao tốc Nội Bài - Lào Cai", "tuyến Hải Phòng - Lào Cai"."""
+    out = set()
+    for i, m in enumerate(mentions):
+        road = _ROUTE_BEFORE.search(text, max(0, m.start - 60), m.start)
+        if road and (road.group("first") or _ROUTE_AFTER.match(text, m.end)):
+            out.add(i)
+    return out
+
+
+def _listed(text: str, mentions: list[_Mention], provinces: list[str | None]) -> set[int]:
+    """The names of a sentence that names LIST_PROVINCES provinces or more."""
+    sentences: dict[int, list[int]] = {}
+    for i, m in enumerate(mentions):
+        sentences.setdefault(_sentence_start(text, m.start), []).append(i)
+    return {i for run in sentences.values() if len({provinces[j] for j in run if provinces[j]}) >= LIST_PROVINCES
+            for i in run}
+
+
+def _beside_region(text: str, mentions: list[_Mention], provinces: list[str | None]) -> set[int]:
+    """A province listed beside a region is part of the region's forecast or programme:
+    "Bắc Bộ và Thanh Hóa có mưa dông", "Tây Nguyên, Bình Phước"."""
+    return {i for i, m in enumerate(mentions) if provinces[i] and m.level is None
+            and (_REGION_BEFORE.search(text, max(0, m.start - 40), m.start) or _REGION_AFTER.match(text, m.end))}
+
+
 def _along(gaz: _Gazetteer, text: str, mentions: list[_Mention], uids: list[str | None]) -> list[_Mention]:
     """The mentions with the role ALONG where a province only marks a stretch, stands in a
     list of many or beside a region: a forecast, a national programme, a route or a
     fixture names provinces without happening in any one of them."""
     provinces = [gaz.province_of(u) if u is not None else None for u in uids]
-    along: set[int] = set()
-    for i in range(1, len(mentions)):
-        a, b = mentions[i - 1], mentions[i]
-        gap = _RANGE_GAP.fullmatch(text, a.end, b.start) if provinces[i - 1] and provinces[i] else None
-        if gap and provinces[i - 1] != provinces[i] and (
-                not gap.group(1) or _FROM_BEFORE.search(text, max(0, a.start - 24), a.start)):
-            along |= {i - 1, i}
-    for i, m in enumerate(mentions):
-        road = _ROUTE_BEFORE.search(text, max(0, m.start - 60), m.start)
-        if road and (road.group("first") or _ROUTE_AFTER.match(text, m.end)):
-            along.add(i)
-    sentences: dict[int, list[int]] = {}
-    for i, m in enumerate(mentions):
-        sentences.setdefault(_sentence_start(text, m.start), []).append(i)
-    for run in sentences.values():
-        if len({provinces[j] for j in run if provinces[j]}) >= LIST_PROVINCES:
-            along.update(run)
-    # A province listed beside a region is part of the region's forecast or programme:
-    # "Bắc Bộ và Thanh Hóa có mưa dông", "Tây Nguyên, Bình Phước".
-    for i, m in enumerate(mentions):
-        if (_REGION_BEFORE.search(text, max(0, m.start - 40), m.start)
-                or _REGION_AFTER.match(text, m.end)) and provinces[i] and m.level is None:
-            along.add(i)
+    along = (_ranges(text, mentions, provinces) | _routes(text, mentions) | _listed(text, mentions, provinces)
+             | _beside_region(text, mentions, provinces))
     # A province whose club the text names ("CLB Thanh Hóa") is the club where its name
     # stands alone too: "Rimario bị ngã trong vòng cấm của Thanh Hóa".
     clubs = {provinces[i] for i, m in enumerate(mentions) if m.role == CLUB}
-    return [m._replace(role=ALONG) if i in along and m.role not in PASSING
-            else m._replace(role=CLUB) if m.level is None and provinces[i] in clubs and m.role not in PASSING
+    return [m if m.role in PASSING
+            else m._replace(role=ALONG) if i in along
+            else m._replace(role=CLUB) if m.level is None and provinces[i] in clubs
             else m for i, m in enumerate(mentions)]
 
 
