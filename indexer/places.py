@@ -726,6 +726,30 @@ def _role(text: str, start: int, last: _Mention | None, chained: bool) -> str:
 _OCEANS = re.compile(r"Thái Bình Dương|Đại Tây Dương|Ấn Độ Dương|Bắc Băng Dương")
 
 
+def _unit_prefix(text: str, start: int, word: str) -> tuple[str | None, str | None, re.Match | None] | None:
+    """The level and unit type a prefix right before the name at ``start`` gives it, and the
+    prefix: (None, None, None) without one, None when it is a byline's ("P.V" is phóng viên)."""
+    pm = _prefix_before(text, start)
+    if pm is None:
+        return None, None, None
+    if pm.group(3) and _ROMAN.fullmatch(word):
+        return None
+    level, utype = _PREFIX_LEVEL[normalize_tones(next(g for g in pm.groups() if g).lower())]
+    return level, utype, pm
+
+
+def _mention(gaz: _Gazetteer, text: str, layout: _Layout, key: tuple[str, ...], span: tuple[int, int],
+             prefix: tuple[str | None, str | None, re.Match | None], last: _Mention | None) -> _Mention:
+    """The mention of the name at text[span], with how it stands after the one before."""
+    (start, end), (level, utype, pm) = span, prefix
+    listed = (level is None and last is not None and (last.level is not None or last.listed)
+              and _LIST_SEP.fullmatch(text, last.end, start) is not None)
+    lead_in = pm.start() if pm else start
+    chained = last is not None and _CHAINED.fullmatch(text, last.end, lead_in) is not None
+    role = CAPTION if layout.in_caption(start) else _role(text, lead_in, last, chained)
+    return _Mention(key, gaz.names[key].units, level, utype, listed, start, end, layout.weight(start), role, chained)
+
+
 def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
     found: list[_Mention] = []
     last: _Mention | None = None
@@ -733,10 +757,9 @@ def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
     oceans = [(o.start(), o.end()) for o in _OCEANS.finditer(text)]
     for m in _CAP_WORD.finditer(text):
         start = m.start()
-        if oceans and any(a <= start < b for a, b in oceans):
-            continue
-        if start < pos or not _may_start(gaz, text, start, m.group()):
-            continue  # inside the name just read, or no name starts so
+        if start < pos or not _may_start(gaz, text, start, m.group()) or oceans and any(
+                a <= start < b for a, b in oceans):
+            continue  # inside the name just read or an ocean's, or no name starts so
         hit = _name_at(gaz, text, start, m.group())
         if hit is None:
             continue
@@ -744,28 +767,16 @@ def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
         if not _ends_here(gaz, text, key, end):
             pos = end
             continue
-        pm = _prefix_before(text, start)
-        level, utype = (None, None)
-        if pm:
-            if pm.group(3) and _ROMAN.fullmatch(m.group()):
-                continue  # "P.V" is a byline (phóng viên), not phường V
-            level, utype = _PREFIX_LEVEL[normalize_tones(next(g for g in pm.groups() if g).lower())]
-        listed = False
-        if level is None:
-            if not _bare_ok(text, start, end, key) or _among_people(text, start, last):
-                pos = end
-                continue
-            listed = (last is not None and (last.level is not None or last.listed)
-                      and _LIST_SEP.fullmatch(text, last.end, start) is not None)
-        pos = end
-        if layout.skipped(start):
+        prefix = _unit_prefix(text, start, m.group())
+        if prefix is None:
             continue
-        lead_in = pm.start() if pm else start
-        chained = last is not None and _CHAINED.fullmatch(text, last.end, lead_in) is not None
-        role = CAPTION if layout.in_caption(start) else _role(text, lead_in, last, chained)
-        last = _Mention(key, gaz.names[key].units, level, utype, listed, start, end, layout.weight(start), role,
-                        chained)
-        found.append(last)
+        if prefix[0] is None and (not _bare_ok(text, start, end, key) or _among_people(text, start, last)):
+            pos = end
+            continue
+        pos = end
+        if not layout.skipped(start):
+            last = _mention(gaz, text, layout, key, (start, end), prefix, last)
+            found.append(last)
     return found
 
 
