@@ -466,25 +466,29 @@ def _previous_words(text: str, start: int, reach: int = 40) -> tuple[str | None,
     return (text[h:k] if k < i and h < k else None), text[i:j]
 
 
+def _common_word(text: str, end: int, key: tuple[str, ...]) -> bool:
+    """Does the word after the name make it a common word ("Vinh quang")?"""
+    nxt = _NEXT_WORD.match(text, end) if key in _COMMON_AFTER else None
+    return nxt is not None and _SPACE.fullmatch(nxt.group(1)) is not None and _lower(nxt.group(2)) in _COMMON_AFTER[key]
+
+
+def _after_person_word(before: str | None, prev: str, key: tuple[str, ...]) -> bool:
+    """Do the words before a name make it a street, a river, a person or an idea?"""
+    word = _lower(prev)
+    if word in _BLOCK_BEFORE or before and f"{_lower(before)} {word}" in _BLOCK_BEFORE:
+        return True
+    if word in _PERSON_BEFORE and prev[0].isupper():
+        return True
+    # A lone "Vinh" or "Huế" after a capitalised word is someone's name.
+    return len(key) == 1 and prev[0].isupper() and not prev.isupper()
+
+
 def _bare_ok(text: str, start: int, end: int, key: tuple[str, ...]) -> bool:
     """May the unprefixed name at text[start:end] stand for a place at all?"""
-    if key in _NEVER_BARE or key[0].isdigit() or len(key[0]) < 2 and len(key) == 1:
+    if key in _NEVER_BARE or key[0].isdigit() or len(key[0]) < 2 and len(key) == 1 or _common_word(text, end, key):
         return False
-    if key in _COMMON_AFTER:
-        nxt = _NEXT_WORD.match(text, end)
-        if nxt and _SPACE.fullmatch(nxt.group(1)) and _lower(nxt.group(2)) in _COMMON_AFTER[key]:
-            return False
     before, prev = _previous_words(text, start)
-    if prev is not None:
-        word = _lower(prev)
-        if word in _BLOCK_BEFORE or before and f"{_lower(before)} {word}" in _BLOCK_BEFORE:
-            return False
-        if word in _PERSON_BEFORE and prev[0].isupper():
-            return False
-    # A lone "Vinh" or "Huế" after a capitalised word is someone's name.
-    if len(key) == 1 and prev is not None and prev[0].isupper() and not prev.isupper():
-        return False
-    return True
+    return prev is None or not _after_person_word(before, prev, key)
 
 
 # Two items of a list right before a name: capitalised names of up to three words, each with
@@ -920,6 +924,16 @@ def _pick(cands: list[str], score, utypes: set[str], gaz: _Gazetteer) -> str | N
 _Slot = tuple[str, tuple[str, ...]]  # (level, name key): one reading shared by every mention of a name
 
 
+def _province_slot(m: _Mention, gaz: _Gazetteer) -> str | None:
+    """The province a mention names, if it names one: a bare name or one after "tỉnh",
+    or a city province after "TP" ("TP Hồ Chí Minh", "Thành ủy Đà Nẵng")."""
+    if m.level not in (None, P) and m.utype != "thành phố":
+        return None
+    provinces = [u for u in m.units if gaz.units[u].level == P
+                 and (m.level != D or gaz.units[u].type == "thành phố")]
+    return provinces[0] if provinces else None  # province names and aliases are unique
+
+
 def _slot(m: _Mention, gaz: _Gazetteer, prefixed_c: set[tuple[str, ...]]) -> tuple[_Slot, str | None] | None:
     """Which level a mention's name stands for, and its province when that level is P.
 
@@ -927,18 +941,15 @@ def _slot(m: _Mention, gaz: _Gazetteer, prefixed_c: set[tuple[str, ...]]) -> tup
     writes it with "xã", "thị trấn" or "phường" elsewhere, else a district, else a commune
     when listed after a prefixed name.
     """
-    units = gaz.units
-    provinces = [u for u in m.units if units[u].level == P]
-    if m.level == D and m.utype == "thành phố":  # "TP Hồ Chí Minh", "Thành ủy Đà Nẵng"
-        provinces = [u for u in provinces if units[u].type == "thành phố"]
-    if provinces and (m.level in (None, P) or m.utype == "thành phố"):
-        return (P, m.key), provinces[0]  # province names and aliases are unique
-    communes = any(units[u].level == C for u in m.units)
-    if m.level is None and m.key in prefixed_c and communes:
+    province = _province_slot(m, gaz)
+    if province is not None:
+        return (P, m.key), province
+    levels = {gaz.units[u].level for u in m.units}
+    if m.level is None and m.key in prefixed_c and C in levels:
         return (C, m.key), None  # "bãi tắm Thuận An" after "thị trấn Thuận An": the town's, not TP Thuận An
-    if m.level in (None, D) and any(units[u].level == D for u in m.units):
+    if m.level in (None, D) and D in levels:
         return (D, m.key), None
-    if (m.level == C or m.level is None and m.listed) and communes:
+    if (m.level == C or m.level is None and m.listed) and C in levels:
         return (C, m.key), None
     return None
 
