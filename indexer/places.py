@@ -1021,16 +1021,19 @@ class _Resolver:
 
         for slot in self.of_level(C):
             ms, cands = self.groups[slot], self.candidates(slot)
-            pick = _pick(cands, score, {m.utype for m in ms if m.utype}, self.gaz)
-            if pick is None and len(cands) == 1 and any(m.level == C for m in ms):
-                # A commune name no other commune has, written with its prefix, stands alone
-                # unless the text places itself elsewhere ("xã Tiền Tiến, huyện Phù Cừ, tỉnh
-                # Hưng Yên" is a typo for Tiên Tiến, not the Tiền Tiến of Hải Dương).
-                if not named_here or units[units[cands[0]].parent].parent in named_here:
-                    pick = cands[0]
+            pick = (_pick(cands, score, {m.utype for m in ms if m.utype}, self.gaz)
+                    or self._only_commune(ms, cands, named_here))
             if pick is not None:
                 self.resolved[slot] = pick
                 self._district_of(pick)
+
+    def _only_commune(self, ms: list[_Mention], cands: list[str], named_here: set[str]) -> str | None:
+        """A commune name no other commune has, written with its prefix, stands alone unless
+        the text places itself elsewhere ("xã Tiền Tiến, huyện Phù Cừ, tỉnh Hưng Yên" is a
+        typo for Tiên Tiến, not the Tiền Tiến of Hải Dương)."""
+        if len(cands) != 1 or not any(m.level == C for m in ms):
+            return None
+        return cands[0] if not named_here or self.gaz.province_of(cands[0]) in named_here else None
 
     def _district_of(self, commune: str) -> None:
         """"xã Tân Thành, huyện Châu Thành": the commune decides the district name too."""
@@ -1271,8 +1274,8 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     several provinces share, breaks near-ties towards its province, makes an unnamed
     "tỉnh" its province, and is the place of a text that names none (unless it names a
     place abroad). Names weigh by where they stand (title and dateline 3, lead 2, the rest
-    1, and the rest's repeats less and less); a place the story is compared with or
-    measured from, a venue, club, team, company or product named after a place, a
+    1, and the rest's repeats less and less); a place the story is compared with,
+    measured from or cites as a past case, a venue, club, team, company or product named after a place, a
     province listed among many, beside a region or marking a stretch or road, a town
     named alone without its province, and a caption count only as mentions; where a
     person lives, comes from or sits as a deputy for as half a body mention (and alone
@@ -1293,11 +1296,20 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     evidence.read(mentions, uids)
     if src is not None:
         evidence.read_own(text, layout, [u for u in (src, src_district) if u])
-    regional = _REGION.search(title) is not None and not any(m.start < layout.title_end for m in mentions)
+    about = _about(evidence, text, layout, mentions, src, src_district)
+    return Places([_locality(gaz, u) for u in about], [_locality(gaz, u) for u in evidence.others(about)])
+
+
+def _about(evidence: _Evidence, text: str, layout: _Layout, mentions: list[_Mention], src: str | None,
+           src_district: str | None) -> list[str]:
+    """The end units of the about chains: none under a title that names a region and no
+    place, the paper's own where the text places nothing."""
+    regional = (_REGION.search(text, 0, layout.title_end) is not None
+                and not any(m.start < layout.title_end for m in mentions))
     about = [] if regional else evidence.about(src)
     if not about and src is not None and _placed_nowhere(text, mentions):
         about = [src_district or src]
-    return Places([_locality(gaz, u) for u in about], [_locality(gaz, u) for u in evidence.others(about)])
+    return about
 
 
 def _locality(gaz: _Gazetteer, uid: str) -> Locality:
