@@ -727,7 +727,7 @@ def _role(text: str, start: int, last: _Mention | None, chained: bool) -> str:
 
 # Oceans whose names hold a province's: "Nam Thái Bình Dương" (the South Pacific) is read
 # from "Nam Thái" (a commune's name) on, and what follows it would be Bình Dương.
-_OCEANS = re.compile(r"Thái Bình Dương|Đại Tây Dương|Ấn Độ Dương|Bắc Băng Dương")
+_OCEANS = re.compile(r"Thái Bình Dương|Đại Tây Dương|Ấn Độ Dương|Bắc Băng Dương")  # each ends in "Dương"
 
 
 def _unit_prefix(text: str, start: int, word: str) -> tuple[str | None, str | None, re.Match | None] | None:
@@ -758,7 +758,7 @@ def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
     found: list[_Mention] = []
     last: _Mention | None = None
     pos = 0
-    oceans = [(o.start(), o.end()) for o in _OCEANS.finditer(text)]
+    oceans = [(o.start(), o.end()) for o in _OCEANS.finditer(text)] if "Dương" in text else []
     for m in _CAP_WORD.finditer(text):
         start = m.start()
         if start < pos or not _may_start(gaz, text, start, m.group()) or oceans and any(
