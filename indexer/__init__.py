@@ -4,6 +4,11 @@
 analysis chain both sides share, the article reader, and the schema.
 """
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what a user's type checker sees; at run time each name loads on first use
+    from .build import BuildError, BuildSummary, NothingToIndex, build_index, ensure_default_index
+
 __all__ = ["BuildError", "BuildSummary", "NothingToIndex", "build_index", "ensure_default_index"]
 
 

@@ -1,5 +1,12 @@
 """Searching an index built by :mod:`indexer`: queries, ranking, highlighting, suggestions."""
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what a user's type checker sees; at run time each name loads on first use
+    from .arguments import BadArgument, SearcherClosed
+    from .query import QueryError
+    from .searcher import ArticleView, Hit, SearchResult, Searcher
+
 __all__ = ["ArticleView", "BadArgument", "Hit", "QueryError", "SearchResult", "Searcher", "SearcherClosed"]
 
 #: Where each public name lives.
