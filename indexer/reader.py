@@ -240,35 +240,10 @@ def read_record(record: dict) -> Article:
     record has no title, the URL's slug (headline without diacritics) picks the
     headline from the text, or is given its diacritics back from the body.
     """
-    if not isinstance(record, dict):
-        raise ReadError(f"not a JSON object but {type(record).__name__}")
-    text = record.get("body") or record.get("text") or ""
-    if not isinstance(text, str):
-        raise ReadError("'body' is not a string")
-    record_title = record.get("title") if isinstance(record.get("title"), str) else ""
-    record_title = " ".join(normalize(visible(record_title[:2000])).split())
-    if not text.strip() and not record_title:
-        raise ReadError("no text: the record has neither 'body' nor 'text' nor 'title'")
-    str_or_none = lambda key: visible(record[key]).strip() or None if isinstance(record.get(key), str) else None  # noqa: E731
-    source, url = str_or_none("source"), str_or_none("url")
-    rid = record.get("id")
-    rid = visible(str(rid)).strip() or None if rid is not None else None
-
+    text, record_title = _record_text(record)
+    source, url, rid = _stated(record, "source"), _stated(record, "url"), _record_id(record)
     guessed_title, body, published, author = _read(text, lenient=True)
-    slug = _slug(url)
-    if record_title:
-        title = record_title
-    elif slug and guessed_title and _matches_slug(guessed_title, slug):
-        title = guessed_title
-    else:
-        title = ""
-        lines = body.split("\n\n")
-        if slug and lines and _matches_slug(lines[0], slug):  # the first paragraph is the headline
-            title, body = lines[0], "\n\n".join(lines[1:])
-        elif slug:
-            title = _title_from_slug(slug, body)
-        elif guessed_title:
-            title = guessed_title
+    title, body = _headline(record_title, guessed_title, body, _slug(url))
     if not body and text.strip():
         # A record that is only a lead or a headline: keep its lines (no prose to tell chrome by).
         kept = [line for line in _clean_lines(text) if line and not boilerplate.is_junk(line) and line != title]
@@ -277,6 +252,47 @@ def read_record(record: dict) -> Article:
         body = body[len(title) + 2:]
     published = _published(record.get("published")) or published
     return _article(title, body, published, author, source, url, rid)
+
+
+def _record_text(record: object) -> tuple[str, str]:
+    """The record's text and its own title (cleaned); ReadError when it has neither."""
+    if not isinstance(record, dict):
+        raise ReadError(f"not a JSON object but {type(record).__name__}")
+    text = record.get("body") or record.get("text") or ""
+    if not isinstance(text, str):
+        raise ReadError("'body' is not a string")
+    title = record.get("title") if isinstance(record.get("title"), str) else ""
+    title = " ".join(normalize(visible(title[:2000])).split())
+    if not text.strip() and not title:
+        raise ReadError("no text: the record has neither 'body' nor 'text' nor 'title'")
+    return text, title
+
+
+def _stated(record: dict, key: str) -> str | None:
+    """A string field of the record, cleaned; None when absent, empty or not a string."""
+    value = record.get(key)
+    return visible(value).strip() or None if isinstance(value, str) else None
+
+
+def _record_id(record: dict) -> str | None:
+    rid = record.get("id")
+    return visible(str(rid)).strip() or None if rid is not None else None
+
+
+def _headline(record_title: str, guessed: str, body: str, slug: str | None) -> tuple[str, str]:
+    """The title and body: the record's title, else the reader's guess when the URL's slug
+    confirms it, else the first paragraph the slug names, else the slug given its
+    diacritics back from the body, else the guess."""
+    if record_title:
+        return record_title, body
+    if slug and guessed and _matches_slug(guessed, slug):
+        return guessed, body
+    lines = body.split("\n\n")
+    if slug and lines and _matches_slug(lines[0], slug):  # the first paragraph is the headline
+        return lines[0], "\n\n".join(lines[1:])
+    if slug:
+        return _title_from_slug(slug, body), body
+    return guessed or "", body
 
 
 def read_item(item: Item) -> Article:
