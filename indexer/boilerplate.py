@@ -256,36 +256,51 @@ def layout(lines: list[str], lenient: bool = False) -> Layout:
     where on a whole page lines of that shape at the edges are more often chrome.
     """
     order = [i for i, line in enumerate(lines) if line and not is_junk(line)]
-    prose = {i for i in order if is_prose(lines[i])}
-    dates = {}
-    for i in order:
-        value = parse_date_line(lines[i])
-        if value is not None:
-            dates[i] = value
-    prose -= set(dates)
+    dates = {i: value for i in order if (value := parse_date_line(lines[i])) is not None}
+    found = _article_run(lines, order, dates, lenient)
+    if found is None:
+        return Layout()
+    run, stop = found
+    header = [i for i in order if i < run[0]]
+    date = max((i for i in header if i in dates), default=None)
+    title = _title(lines, header, date)
+    if lenient:
+        run = _lead_lines(lines, header, title, date) + run
+    return _signed(lines, order, run, dates, title, stop, date)
+
+
+def _article_run(lines: list[str], order: list[int], dates: dict, lenient: bool) -> tuple[list[int], int] | None:
+    """The article's run of prose lines and where the page's listing of other stories
+    starts; None when the page holds no prose."""
+    prose = {i for i in order if is_prose(lines[i])} - set(dates)
     if not prose:
-        return Layout()
-    first_prose = min(prose)
-    stop = _listing_start(lines, order, first_prose, dates)
-    runs = _runs([i for i in order if i < stop], {i for i in prose if i < stop})
+        return None
+    stop = _listing_start(lines, order, min(prose), dates)
+    before = [i for i in order if i < stop]
+    runs = _runs(before, {i for i in prose if i < stop})
     if not runs:
-        return Layout()
-    run = _choose_run(lines, runs, [i for i in order if i < stop], lenient)
+        return None
+    run = _choose_run(lines, runs, before, lenient)
     if lenient:
         run = sorted(run + _captions_after(lines, order, run, stop))
-    header = [i for i in order if i < run[0]]
-    header_dates = [i for i in header if i in dates]
-    date = header_dates[-1] if header_dates else None
-    title = _title(lines, header, date)
-    if lenient:  # header lines after the headline and date are the record's lead and captions
-        after = max(title if title is not None else -1, date if date is not None else -1)
-        run = [i for i in header if i > after and syllable_count(lines[i]) >= CAPTION] + run
+    return run, stop
+
+
+def _lead_lines(lines: list[str], header: list[int], title: int | None, date: int | None) -> list[int]:
+    """In a record's text, the header lines after the headline and date long enough to be its
+    lead or captions."""
+    after = max(title if title is not None else -1, date if date is not None else -1)
+    return [i for i in header if i > after and syllable_count(lines[i]) >= CAPTION]
+
+
+def _signed(lines: list[str], order: list[int], run: list[int], dates: dict, title: int | None, stop: int,
+            date: int | None) -> Layout:
+    """The layout once the article's lines are known: nothing after the signature is the
+    article, except footnotes below a rule."""
     byline, author, last = _byline(lines, order, run)
-    # Nothing after the signature is the article, except footnotes below a rule.
     body = [i for i in run if i not in dates and i != title and (byline is None or i <= last)]
     if byline is not None:
-        body.extend(_footnotes(lines, order, byline, stop, set(body)))
-        body = sorted(set(body))
+        body = sorted(set(body) | set(_footnotes(lines, order, byline, stop, set(body))))
     return Layout(title=title, date=date, author=author, body=body)
 
 
