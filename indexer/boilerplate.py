@@ -207,11 +207,18 @@ def _title(lines: list[str], header: list[int], date: int | None) -> int | None:
     return max(candidates, key=lambda i: syllable_count(lines[i]))
 
 
-def _byline(lines: list[str], order: list[int], run: list[int]) -> tuple[int | None, str | None, int]:
+_Byline = tuple[int | None, str | None, int]  # the byline's index, its author, the article's last line before it
+
+
+def _byline(lines: list[str], order: list[int], run: list[int]) -> _Byline:
     """The byline's index and author, and the index of the article's last line before it."""
+    return (_above_separator(lines, order, run) or _signature_before_end(lines, run)
+            or _after_run(lines, order, run))
+
+
+def _above_separator(lines: list[str], order: list[int], run: list[int]) -> _Byline | None:
+    """A name right above a footnote separator, inside the run."""
     in_run = set(run)
-    position = {i: pos for pos, i in enumerate(order)}
-    # A name right above a footnote separator, inside the run.
     for i in range(run[0], run[-1] + 1):
         if not _SEPARATOR.fullmatch(lines[i]):
             continue
@@ -220,14 +227,25 @@ def _byline(lines: list[str], order: list[int], run: list[int]) -> tuple[int | N
             author, ok = parse_byline(lines[before[-1]])
             if ok:
                 return before[-1], author, before[0]
-    # A signature one line before the run's end: what follows it is a notice, not the article.
+    return None
+
+
+def _signature_before_end(lines: list[str], run: list[int]) -> _Byline | None:
+    """A signature one line before the run's end: what follows it is a notice, not the article."""
     tail = run[-2:]
-    if len(tail) == 2 and not is_credit_line(lines[tail[0]]):
-        author, ok = parse_byline(lines[tail[0]])
-        if ok:
-            before = [j for j in run if j < tail[0]]
-            return tail[0], author, before[-1] if before else tail[0]
-    # Otherwise one of the few lines after the run's last sentence.
+    if len(tail) < 2 or is_credit_line(lines[tail[0]]):
+        return None
+    author, ok = parse_byline(lines[tail[0]])
+    if not ok:
+        return None
+    before = [j for j in run if j < tail[0]]
+    return tail[0], author, before[-1] if before else tail[0]
+
+
+def _after_run(lines: list[str], order: list[int], run: list[int]) -> _Byline:
+    """One of the few lines after the run's last sentence, or no byline."""
+    in_run = set(run)
+    position = {i: pos for pos, i in enumerate(order)}
     last = run[-1]
     while last in in_run and not is_prose(lines[last]) and position[last] > position[run[0]]:
         last = order[position[last] - 1]
