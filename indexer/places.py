@@ -754,6 +754,10 @@ def _mention(gaz: _Gazetteer, text: str, layout: _Layout, key: tuple[str, ...], 
     return _Mention(key, gaz.names[key].units, level, utype, listed, start, end, layout.weight(start), role, chained)
 
 
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    return any(a <= at < b for a, b in spans)
+
+
 def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
     found: list[_Mention] = []
     last: _Mention | None = None
@@ -761,8 +765,7 @@ def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
     oceans = [(o.start(), o.end()) for o in _OCEANS.finditer(text)] if "Dương" in text else []
     for m in _CAP_WORD.finditer(text):
         start = m.start()
-        if start < pos or not _may_start(gaz, text, start, m.group()) or oceans and any(
-                a <= start < b for a, b in oceans):
+        if start < pos or not _may_start(gaz, text, start, m.group()) or _inside(oceans, start):
             continue  # inside the name just read or an ocean's, or no name starts so
         hit = _name_at(gaz, text, start, m.group())
         if hit is None:
