@@ -78,19 +78,24 @@ def parse_byline(line: str) -> tuple[str | None, bool]:
         return name_case(_NAME_NOTE.sub("", glued.group("name")).strip()), True
     theo = _THEO.match(line)
     if theo:
-        credit = theo.group("credit").strip()
-        cut = _glued_split(credit)
-        if cut > 0 and looks_like_name(credit[:cut]):  # "Vân DuNgười lao động"
-            credit = credit[:cut]
-        if credit and len(credit.split()) <= 6 and not credit[-1] in ".!?:;,":
-            return name_case(credit), True
-        return None, False
+        return _credited(theo.group("credit").strip())
     if looks_like_name(line):
         return name_case(_NAME_NOTE.sub("", line).strip()), True
     # Several names: "Minh Nhật - Trường Thịnh", "Quân Đỗ - An Nhiên".
     parts = re.split(r"\s+[-–]\s+|\s*,\s+|\s+và\s+", _NAME_NOTE.sub("", line))
     if 2 <= len(parts) <= 4 and all(looks_like_name(part) for part in parts):
         return name_case(_NAME_NOTE.sub("", line).strip()), True
+    return None, False
+
+
+def _credited(credit: str) -> tuple[str | None, bool]:
+    """A "Theo ..." line's person or outlet: the name glued before an outlet ("Vân DuNgười
+    lao động") or the whole credit when it is short and no sentence."""
+    cut = _glued_split(credit)
+    if cut > 0 and looks_like_name(credit[:cut]):
+        credit = credit[:cut]
+    if credit and len(credit.split()) <= 6 and not credit[-1] in ".!?:;,":
+        return name_case(credit), True
     return None, False
 
 
