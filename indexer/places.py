@@ -149,8 +149,19 @@ class _Gazetteer:
         # Unit names are stored normalised (derive_gazetteer.py); aliases are typed by hand.
         named = [(u.id, u.name) for u in self.units.values()] + [(u, normalize(a)) for u, a in aliases]
         self._index_for_reading(named)
-        # place_key side: folded key of every province name and alias -> canonical key.
-        # An alias that is also another unit's name ("Huế", the city) stays that name.
+        self._index_keys(named, aliases)
+        # display side: place_key of every province (pre-2025 and 2025) -> its written name.
+        self.province_names = {}
+        for u in self.units.values():
+            if u.level == P:
+                self.province_names[_squash(fold(u.name))] = u.name
+                if u.province_2025:
+                    self.province_names.setdefault(_squash(fold(u.province_2025)), u.province_2025)
+
+    def _index_keys(self, named: list[tuple[str, str]], aliases: list[tuple[str, str]]) -> None:
+        """place_key side: the folded key of every name, and of every province alias its
+        canonical key (an alias that is also another unit's name, "Huế" the city, stays that
+        name); source side: compact folded province names ("binhduong") for host names."""
         units_by_fold: dict[str, set[str]] = {}
         for key, name in _name_index(named).items():
             units_by_fold.setdefault(" ".join(fold(s) for s in key), set()).update(name.units)
@@ -160,18 +171,9 @@ class _Gazetteer:
             akey = _squash(fold(normalize(alias)))
             if units_by_fold.get(akey, {uid}) == {uid}:
                 self.alias_keys[akey] = _squash(fold(self.units[uid].name))
-        # source side: compact folded province names ("binhduong") for host names.
         self.compact = {_squash(fold(u.name)).replace(" ", ""): u.id for u in self.units.values() if u.level == P}
         for uid, alias in aliases:
             self.compact.setdefault(_squash(fold(alias)).replace(" ", ""), uid)
-
-        # display side: place_key of every province (pre-2025 and 2025) -> its written name.
-        self.province_names = {}
-        for u in self.units.values():
-            if u.level == P:
-                self.province_names[_squash(fold(u.name))] = u.name
-                if u.province_2025:
-                    self.province_names.setdefault(_squash(fold(u.province_2025)), u.province_2025)
 
     def _index_for_reading(self, named: list[tuple[str, str]]) -> None:
         # Text is read with the nicknames too; they are no name to index or filter by.
