@@ -109,27 +109,33 @@ def parse(text: str, filters: dict[str, str | None] | None = None) -> ParsedQuer
     budget = MAX_SYLLABLES
     for m in _PIECE.finditer(scan):
         content = "quoted" if m.group("quoted") is not None else "bare"
-        value = m.group(content)
         name = (m.group("field") or "").lower()
         if name in FILTER_NAMES:
-            parsed.filters.setdefault(name, value)
+            parsed.filters.setdefault(name, m.group(content))
             continue
-        if not name and content == "bare" and value == "OR":
-            pending_or = bool(parsed.clauses)
+        operator = m.group(content) if not name and content == "bare" else None
+        if operator in ("OR", "AND"):
+            pending_or = bool(parsed.clauses) if operator == "OR" else pending_or
             continue
-        if not name and content == "bare" and value == "AND":
+        clause = _clause(scan, m, content, name, budget, pending_or)
+        if clause is None:
             continue
-        # "http:" or "giờ:" is text, not a field: its syllables are searched too.
-        tokens = _tokens_at(scan, m.start("field") if name else m.start(content), m.end(content))[:budget]
-        if not tokens:
-            continue
-        budget -= len(tokens)
-        parsed.clauses.append(Clause(tokens, phrase=content == "quoted" and len(tokens) > 1,
-                                     negated=bool(m.group("neg")), alternative=pending_or))
+        parsed.clauses.append(clause)
         pending_or = False
+        budget -= len(clause.tokens)
         if budget <= 0:
             break
     return parsed
+
+
+def _clause(scan: str, m: re.Match, content: str, name: str, budget: int, alternative: bool) -> Clause | None:
+    """The clause a piece of the query makes, of at most ``budget`` syllables; None without any.
+    "http:" or "giờ:" is text, not a field: its syllables are searched too."""
+    tokens = _tokens_at(scan, m.start("field") if name else m.start(content), m.end(content))[:budget]
+    if not tokens:
+        return None
+    return Clause(tokens, phrase=content == "quoted" and len(tokens) > 1, negated=bool(m.group("neg")),
+                  alternative=alternative)
 
 
 def _tokens_at(text: str, start: int, end: int) -> list[Token]:
@@ -168,21 +174,7 @@ def _free_text(tokens: list[Token], frequency: Frequency | None) -> list[Q.Query
     whoosh's union matchers cost grows with each term and its postings, while the
     rare ones already find the articles the second phase (``search.rank``) reorders.
     """
-    # One unit per pair and per syllable: its body term and its headline term, kept or left together.
-    # Pairs first: at equal rarity, the sort below keeps the one that knows adjacency.
-    units = [_either(("body_pair", "title_pair"), pair, PAIR_WEIGHT) for pair in pairs(tokens)]
-    units += [[q for q in _syllable_terms(t)
-               if not (frequency and len(tokens) > 1 and q.fieldname in BODY_FIELDS
-                       and frequency.common(q.fieldname, q.text))]
-              for t in tokens]
-    units = [unit for unit in units if unit]
-    if frequency and len(units) > MAX_UNITS:
-        # Rarest first by both its terms' counts, which the body's dominate (choosing
-        # headline terms alone left out every article without a headline); a unit
-        # no article holds would take a place and find nothing.
-        held = [(sum(frequency.documents(q.fieldname, q.text) for q in unit), unit) for unit in units]
-        found = sorted((pair for pair in held if pair[0]), key=lambda pair: pair[0])
-        units = [unit for _, unit in found[:MAX_UNITS]] or units
+    units = _rarest(_units(tokens, frequency), frequency)
     subs: list[Q.Query] = [q for unit in units for q in unit]
     # An article holding every driven pair is most likely the one a passage was copied
     # from: among 100,000 articles BM25 alone left it below longer articles repeating a
@@ -192,11 +184,38 @@ def _free_text(tokens: list[Token], frequency: Frequency | None) -> list[Q.Query
     if len(pair_units) >= 2:
         subs.append(Q.And(pair_units, boost=ALL_PAIRS_WEIGHT))
     if len(tokens) >= 3:
-        if all(typed_exact(t) for t in tokens):
-            subs.append(Q.Phrase("title", [t.token for t in tokens], slop=1, boost=HEADLINE_WEIGHT))
-        else:
-            subs.append(Q.Phrase("title_fold", [t.folded for t in tokens], slop=1, boost=HEADLINE_WEIGHT))
+        subs.append(_headline_phrase(tokens))
     return subs
+
+
+def _units(tokens: list[Token], frequency: Frequency | None) -> list[list[Q.Query]]:
+    """One unit per pair and per syllable: its body term and its headline term, kept or left
+    together. Pairs first: at equal rarity, the sort in ``_rarest`` keeps the one that knows
+    adjacency. A syllable common in the body is left out when there are pairs to stand for it."""
+    def common(q: Q.Query) -> bool:
+        return bool(frequency) and len(tokens) > 1 and q.fieldname in BODY_FIELDS and frequency.common(q.fieldname, q.text)
+
+    units = [_either(("body_pair", "title_pair"), pair, PAIR_WEIGHT) for pair in pairs(tokens)]
+    units += [[q for q in _syllable_terms(t) if not common(q)] for t in tokens]
+    return [unit for unit in units if unit]
+
+
+def _rarest(units: list[list[Q.Query]], frequency: Frequency | None) -> list[list[Q.Query]]:
+    """At most MAX_UNITS units, the rarest by both their terms' counts, which the body's
+    dominate (choosing headline terms alone left out every article without a headline); a
+    unit no article holds would take a place and find nothing."""
+    if not frequency or len(units) <= MAX_UNITS:
+        return units
+    held = [(sum(frequency.documents(q.fieldname, q.text) for q in unit), unit) for unit in units]
+    found = sorted((pair for pair in held if pair[0]), key=lambda pair: pair[0])
+    return [unit for _, unit in found[:MAX_UNITS]] or units
+
+
+def _headline_phrase(tokens: list[Token]) -> Q.Query:
+    """The query's words as a headline, in order (one word may come between)."""
+    if all(typed_exact(t) for t in tokens):
+        return Q.Phrase("title", [t.token for t in tokens], slop=1, boost=HEADLINE_WEIGHT)
+    return Q.Phrase("title_fold", [t.folded for t in tokens], slop=1, boost=HEADLINE_WEIGHT)
 
 
 def scoring(parsed: ParsedQuery, frequency: Frequency | None = None) -> Q.Query | None:
