@@ -106,33 +106,37 @@ PARTIAL_HEADING = "Holding only some of the words:"
 def render_text(result: SearchResult, color: bool, offset: int = 0) -> str:
     """The result for a terminal; ``offset``: the number of hits before this page."""
     mark = (lambda s: click.style(s, fg="yellow", bold=True)) if color else (lambda s: f"[{s}]")
-    bold = lambda s: click.style(s, bold=True)  # noqa: E731
-    lines = []
-    if result.suggestion:
-        lines.append(f"Did you mean: {result.suggestion}")
+    lines = [f"Did you mean: {result.suggestion}"] if result.suggestion else []
     lines.append(how_many(result))
     partial = split(result, offset)[1]
     for i, hit in enumerate(result.hits, offset + 1):
         if partial and hit is partial[0]:
             lines += ["", PARTIAL_HEADING]
-        # Marked in colour only: brackets in a plain title would be copied with it.
-        title = _marked_text(hit.title, hit.title_highlights, lambda s: bold(mark(s)), bold) if color else hit.title
-        details = " · ".join(x for x in [(hit.published or "")[:10], where(hit.places),
-                                           ", ".join(hit.terms[:3]),
-                                           "" if hit.score is None else f"score {hit.score:.2f}"] if x)
-        lines += ["", f"{i}. {title}", f"   {hit.id}  {details}"]
-        if hit.missing:
-            lines.append(f"   Missing: {missing(hit)}")
-        lines += [f"   … {_marked(s, mark, str)} …" for s in hit.snippets]
+        lines += _hit_lines(i, hit, mark, color)
     if result.facets:
-        lines.append("")
-        for name, counts in result.facets.items():
-            if name in TIMELINE_FACETS:
-                continue
-            # Empty when nothing matched, or when the index predates the facet's field.
-            lines.append(f"{name}: " + (", ".join(f"{k} ({v})" for k, v in list(counts.items())[:10]) or "-"))
-        lines += text_timeline(timeline(result.facets.get("month") or {}))
+        lines += [""] + _facet_lines(result.facets)
     return "\n".join(lines)
+
+
+def _hit_lines(i: int, hit: Hit, mark: Callable[[str], str], color: bool) -> list[str]:
+    """One hit for a terminal: its number and title, id and details, missing words, snippets."""
+    bold = lambda s: click.style(s, bold=True)  # noqa: E731
+    # Marked in colour only: brackets in a plain title would be copied with it.
+    title = _marked_text(hit.title, hit.title_highlights, lambda s: bold(mark(s)), bold) if color else hit.title
+    details = " · ".join(x for x in [(hit.published or "")[:10], where(hit.places), ", ".join(hit.terms[:3]),
+                                       "" if hit.score is None else f"score {hit.score:.2f}"] if x)
+    lines = ["", f"{i}. {title}", f"   {hit.id}  {details}"]
+    if hit.missing:
+        lines.append(f"   Missing: {missing(hit)}")
+    return lines + [f"   … {_marked(s, mark, str)} …" for s in hit.snippets]
+
+
+def _facet_lines(facets: dict[str, dict[str, int]]) -> list[str]:
+    """A line of counts per facet (empty when nothing matched, or when the index predates the
+    facet's field), then the timeline."""
+    lines = [f"{name}: " + (", ".join(f"{k} ({v})" for k, v in list(counts.items())[:10]) or "-")
+             for name, counts in facets.items() if name not in TIMELINE_FACETS]
+    return lines + text_timeline(timeline(facets.get("month") or {}))
 
 
 def marked_html(text: str, spans: Iterable[tuple[int, int]]) -> str:
