@@ -83,6 +83,17 @@ def _window(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
+def _apart(candidates: list[tuple[int, int, int, int, int]], count: int) -> list[tuple[int, int]]:
+    """The first ``count`` windows, best first, that overlap no window taken before them."""
+    chosen: list[tuple[int, int]] = []
+    for *_, lo, hi in candidates:
+        if all(hi <= a or lo >= b for a, b in chosen):
+            chosen.append((lo, hi))
+        if len(chosen) == count:
+            break
+    return chosen
+
+
 def snippets(text: str, matcher: re.Pattern | None, count: int = 3) -> list[Snippet]:
     """Up to ``count`` passages with the most distinct query words, in text order.
 
@@ -104,13 +115,7 @@ def snippets(text: str, matcher: re.Pattern | None, count: int = 3) -> list[Snip
         inside_window = inside(lo, hi)
         distinct = {w for s in inside_window for w in s[2].split()}
         candidates.append((len(distinct), len(inside_window), -i, lo, hi))
-    candidates.sort(reverse=True)
-    chosen: list[tuple[int, int]] = []
-    for *_, lo, hi in candidates:
-        if all(hi <= a or lo >= b for a, b in chosen):
-            chosen.append((lo, hi))
-        if len(chosen) == count:
-            break
+    chosen = _apart(sorted(candidates, reverse=True), count)
     result = []
     for lo, hi in sorted(chosen):
         marks = [(s - lo, e - lo) for s, e, _ in inside(lo, hi)]
