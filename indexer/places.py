@@ -1305,11 +1305,17 @@ def find_places(title: str, body: str, source: str | None = None) -> Places:
     return Places([_locality(gaz, u) for u in about], [_locality(gaz, u) for u in evidence.others(about)])
 
 
+# A title that announces a round-up of several places: "Nhân sự mới 5 địa phương", "nhiều
+# tỉnh thành đạt trên 99%" (not "các tỉnh Bắc Lào", "15 tỉnh của nước bạn Lào": a meeting
+# of Laos's provinces is held in one of ours).
+_MANY_PLACES = re.compile(r"(?<![^\W_])(?:\d+|[Nn]hiều|[Cc]ác|[Hh]àng loạt) (?:địa phương|tỉnh,? thành)(?![^\W_])")
+
+
 def _about(evidence: _Evidence, text: str, layout: _Layout, mentions: list[_Mention], src: str | None,
            src_district: str | None) -> list[str]:
     """The end units of the about chains: none under a title that names a region and no
     place, the paper's own where the text places nothing."""
-    regional = (_REGION.search(text, 0, layout.title_end) is not None
+    regional = ((_REGION.search(text, 0, layout.title_end) or _MANY_PLACES.search(text, 0, layout.title_end))
                 and not any(m.start < layout.title_end for m in mentions))
     about = [] if regional else evidence.about(src)
     if not about and src is not None and _placed_nowhere(text, mentions):

@@ -713,3 +713,20 @@ def test_the_pacific_holds_no_binh_duong() -> None:
     assert nauru.about == [] and nauru.mentions == []
     both = find_places("", "Sáng 5/7, tại Bình Dương, hội thảo về kinh tế biển Thái Bình Dương khai mạc.")
     assert _provinces(both.about) == {"Bình Dương"}
+
+
+def test_a_round_up_of_several_places_is_the_story_of_none() -> None:
+    """baomoi-22728824 and baomoi-22723594 (July 2017): "Nhân sự mới 5 địa phương" and "nhiều
+    tỉnh thành đạt trên 99%" gather news from several provinces; a meeting of Laos's
+    provinces is still held in Sơn La (baomoi-22684594)."""
+    staff = find_places("Nhân sự mới 5 địa phương",
+                        "Lãnh đạo Bộ Quốc phòng, UBND tỉnh Quảng Trị, Khánh Hòa, Tỉnh ủy Kon Tum vừa điều động, bổ nhiệm "
+                        "một số cán bộ. Tuyên Quang: Hôm nay, Phó viện trưởng VKSNDTC trao quyết định.")
+    assert staff.about == [] and {"Kon Tum", "Tuyên Quang"} <= _provinces(staff.mentions)
+    exams = find_places("Tỷ lệ đỗ tốt nghiệp THPT cao, nhiều tỉnh thành đạt trên 99%",
+                        "Nhiều tỉnh thành có tỷ lệ đỗ cao như Bình Dương, Nam Định. Theo Sở GD-ĐT Bình Dương, "
+                        "năm nay toàn tỉnh có 10.143 thí sinh.")
+    assert exams.about == [] and "Bình Dương" in _provinces(exams.mentions)
+    laos = find_places("Trao Huân chương tặng lãnh đạo 15 tỉnh của nước bạn Lào",
+                       "Chiều 5/7, tại thành phố Sơn La (tỉnh Sơn La) diễn ra Lễ trao Huân chương.")
+    assert _provinces(laos.about) == {"Sơn La"}
