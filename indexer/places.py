@@ -616,6 +616,11 @@ def _sentence_end(text: str, pos: int) -> int:
     return min(i for i in (text.find(". ", pos), text.find("\n", pos), len(text)) if i >= 0)
 
 
+# A sentence that describes a picture ("Hình ảnh vụ tai nạn giao thông vừa xảy ra tại Kon Tum."
+# under a national meeting's lead) is a caption, credited or not.
+_PICTURE_SENTENCE = re.compile(r"(?:(?<=\n)|(?<=[.!?] ))Hình ảnh[^.!?\n]{0,80}[.!?\n]")
+
+
 def _layout(text: str, title_end: int) -> _Layout:
     body_start = title_end + 2
     dateline = _DATELINE.match(text, body_start)
@@ -624,6 +629,7 @@ def _layout(text: str, title_end: int) -> _Layout:
     # Châu, Sơn La hướng dẫn học sinh. (Ảnh: Hữu Quyết/TTXVN)"): it shows a place, often not the story's.
     captions = [(_sentence_start(text, len(text[:m.start()].rstrip().rstrip("."))), m.start())
                 for m in _CREDITS.finditer(text) if m.group().startswith("(Ảnh")]
+    captions += [m.span() for m in _PICTURE_SENTENCE.finditer(text, body_start)]
     return _Layout(title_end, dateline.end() if dateline else 0, body_start + LEAD_CHARS, _publisher_spans(text),
                    captions, outlet)
 

@@ -730,3 +730,15 @@ def test_a_round_up_of_several_places_is_the_story_of_none() -> None:
     laos = find_places("Trao Huân chương tặng lãnh đạo 15 tỉnh của nước bạn Lào",
                        "Chiều 5/7, tại thành phố Sơn La (tỉnh Sơn La) diễn ra Lễ trao Huân chương.")
     assert _provinces(laos.about) == {"Sơn La"}
+
+
+def test_a_sentence_describing_a_picture_is_a_caption() -> None:
+    """baomoi-22678661 (July 2017): under a national meeting in Hà Nội, "Hình ảnh vụ tai nạn giao
+    thông vừa xảy ra tại Kon Tum." captions a photo; the story is the meeting's."""
+    meeting = find_places("Đảm bảo trật tự an toàn giao thông: Cán bộ thực thi nhiệm vụ còn tiêu cực",
+                          "Phó Thủ tướng Trương Hòa Bình nhận định như vậy tại Hội nghị trực tuyến diễn ra hôm qua (4/7) "
+                          "tại Hà Nội.\nHình ảnh vụ tai nạn giao thông vừa xảy ra tại Kon Tum. Hơn 20 người thiệt mạng "
+                          "mỗi ngày do tai nạn giao thông.")
+    assert "Kon Tum" not in _provinces(meeting.about) and "Kon Tum" in _provinces(meeting.mentions)
+    told = find_places("", "Hình ảnh này do người dân ghi lại. Sáng 5/7, xe khách lật tại huyện Đăk Hà, tỉnh Kon Tum.")
+    assert _provinces(told.about) == {"Kon Tum"}
