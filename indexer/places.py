@@ -650,7 +650,7 @@ _ROLE_BEFORE = {
     ("quê",): HOME, ("quê", "quán"): HOME, ("nguyên", "quán"): HOME, ("ngụ",): HOME, ("trú",): HOME, ("hktt",): HOME,
     # Where someone was born or comes from: "sinh năm 1982 tại Nghệ An", "sinh ngày 1.6.1960
     # tại", "sinh ra ở", "mỹ nhân gốc Quảng Bình", "cô gái Hải Phòng" (a number is "#").
-    ("gốc",): HOME, ("người",): HOME, ("đến", "từ"): HOME, ("cô", "gái"): HOME, ("chàng", "trai"): HOME, ("sinh", "ra"): HOME, ("sinh", "năm", "#"): HOME, ("sinh", "ngày", "#"): HOME,
+    ("gốc",): HOME, ("người",): HOME, ("đến", "từ"): HOME, ("#", "tuổi,"): HOME, ("cô", "gái"): HOME, ("chàng", "trai"): HOME, ("sinh", "ra"): HOME, ("sinh", "năm", "#"): HOME, ("sinh", "ngày", "#"): HOME,
     ("nhà", "hát"): NAMED, ("rạp",): NAMED, ("khách", "sạn"): NAMED, ("sân",): NAMED, ("sân", "vận", "động"): NAMED,
     # A product sold under its place's name: "cà phê Buôn Ma Thuột", "nước mắm Phú Quốc",
     # "kẹo dừa Bến Tre", "vải thiều Lục Ngạn", "thương hiệu Phú Quốc".
@@ -803,7 +803,7 @@ _FROM_BEFORE = re.compile(r"(?<![^\W_])[Tt]ừ\s+(?:(?:các\s+)?(?:tỉnh|thành
 # A road or line named by its ends, whatever they are: "cao tốc Nội Bài - Lào Cai", "tuyến
 # Hải Phòng - Lào Cai", "quốc lộ 1A", "đường sắt Bắc - Nam".
 _END = rf"[{UPPER}][^\s,.;:()\-–—]*(?:\s+[{UPPER}][^\s,.;:()\-–—]*){{0,3}}"
-_ROUTE_BEFORE = re.compile(rf"(?<![^\W_])(?:[Cc]ao tốc|[Tt]uyến|[Đđ]ường(?: sắt)?|[Qq]uốc lộ \w+)\s+(?P<first>{_END}\s*[-–—]\s*)?$")
+_ROUTE_BEFORE = re.compile(rf"(?<![^\W_])(?:[Cc]ao tốc|[Tt]uyến|[Đđ]ường(?: sắt)?|[Qq]uốc lộ \w+|[Hh]ướng)\s+(?P<first>{_END}\s*[-–—]\s*)?$")
 _ROUTE_AFTER = re.compile(rf"\s*[-–—]\s*[{UPPER}]")
 #: A sentence that names this many provinces (or more) is the country's story, or a region's,
 #: passing through them: "13 tỉnh, thành phố ... gồm: Sơn La, Lai Châu, Lào Cai, ...", a

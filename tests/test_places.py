@@ -742,3 +742,25 @@ def test_a_sentence_describing_a_picture_is_a_caption() -> None:
     assert "Kon Tum" not in _provinces(meeting.about) and "Kon Tum" in _provinces(meeting.mentions)
     told = find_places("", "Hình ảnh này do người dân ghi lại. Sáng 5/7, xe khách lật tại huyện Đăk Hà, tỉnh Kon Tum.")
     assert _provinces(told.about) == {"Kon Tum"}
+
+
+def test_a_persons_age_and_place_say_where_they_live() -> None:
+    """baomoi-22756718 and baomoi-21486846: "Bà Nguyễn Thị M (65 tuổi, Hoằng Hóa, Thanh Hóa)"
+    and "Nguyễn Văn Ch. (72 tuổi, ở Nghệ An)" are patients of hospitals in Hà Nội;
+    baomoi-22669912: "Bùi Văn Vị (29 tuổi, ở Hòa Bình)" is charged by the Hà Nội police."""
+    patient = find_places("Hóc xương gà trôi xuống đâm vào vùng tim, cụ ông nguy kịch",
+                          "Đó là trường hợp bệnh nhân Nguyễn Văn Ch. (72 tuổi, ở Nghệ An) được chuyển lên Bệnh viện "
+                          "Việt Đức trong tình trạng bị hóc dị vật rất nặng.")
+    assert patient.about == [] and _provinces(patient.mentions) == {"Nghệ An"}
+    charged = find_places("Bé gái 13 tuổi bị tài xế xâm hại khi bắt taxi đi chơi",
+                          "Ngày 3/7, Cơ quan cảnh sát điều tra Công an Hà Nội đã đề nghị truy tố Bùi Văn Vị (29 tuổi, "
+                          "ở Hòa Bình) về tội Hiếp dâm trẻ em.")
+    assert _provinces(charged.about) == {"Hà Nội"} and "Hòa Bình" in _provinces(charged.mentions)
+
+
+def test_a_direction_of_travel_is_a_stretch() -> None:
+    """baomoi-22275065 (May 2017): a crash in Tuyên Quang "theo hướng Hà Giang - Tuyên Quang"."""
+    crash = find_places("Va chạm với xe tải, nam thanh niên tử nạn trên đường phượt",
+                        "Vụ tai nạn xảy ra trên quốc lộ 2, đoạn qua địa phận xã Yên Lâm, huyện Hàm Yên (Tuyên Quang). "
+                        "Nam thanh niên điều khiển xe máy lưu thông trên quốc lộ 2 theo hướng Hà Giang - Tuyên Quang.")
+    assert _provinces(crash.about) == {"Tuyên Quang"}
