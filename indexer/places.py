@@ -803,7 +803,7 @@ _FROM_BEFORE = re.compile(r"(?<![^\W_])[Tt]ừ\s+(?:(?:các\s+)?(?:tỉnh|thành
 # A road or line named by its ends, whatever they are: "cao tốc Nội Bài - Lào Cai", "tuyến
 # Hải Phòng - Lào Cai", "quốc lộ 1A", "đường sắt Bắc - Nam".
 _END = rf"[{UPPER}][^\s,.;:()\-–—]*(?:\s+[{UPPER}][^\s,.;:()\-–—]*){{0,3}}"
-_ROUTE_BEFORE = re.compile(rf"(?<![^\W_])(?:[Cc]ao tốc|[Tt]uyến|[Đđ]ường(?: sắt)?|[Qq]uốc lộ \w+|[Hh]ướng)\s+(?P<first>{_END}\s*[-–—]\s*)?$")
+_ROUTE_BEFORE = re.compile(rf"(?<![^\W_])(?:[Cc]ao tốc|[Tt]uyến|[Đđ]ường(?: sắt)?|[Qq]uốc lộ \w+)\s+(?P<first>{_END}\s*[-–—]\s*)?$")
 _ROUTE_AFTER = re.compile(rf"\s*[-–—]\s*[{UPPER}]")
 #: A sentence that names this many provinces (or more) is the country's story, or a region's,
 #: passing through them: "13 tỉnh, thành phố ... gồm: Sơn La, Lai Châu, Lào Cai, ...", a

@@ -757,10 +757,3 @@ def test_a_persons_age_and_place_say_where_they_live() -> None:
                           "ở Hòa Bình) về tội Hiếp dâm trẻ em.")
     assert _provinces(charged.about) == {"Hà Nội"} and "Hòa Bình" in _provinces(charged.mentions)
 
-
-def test_a_direction_of_travel_is_a_stretch() -> None:
-    """baomoi-22275065 (May 2017): a crash in Tuyên Quang "theo hướng Hà Giang - Tuyên Quang"."""
-    crash = find_places("Va chạm với xe tải, nam thanh niên tử nạn trên đường phượt",
-                        "Vụ tai nạn xảy ra trên quốc lộ 2, đoạn qua địa phận xã Yên Lâm, huyện Hàm Yên (Tuyên Quang). "
-                        "Nam thanh niên điều khiển xe máy lưu thông trên quốc lộ 2 theo hướng Hà Giang - Tuyên Quang.")
-    assert _provinces(crash.about) == {"Tuyên Quang"}
