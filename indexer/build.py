@@ -48,6 +48,12 @@ from .store import (build_folder, bundled_corpus, check_buildable, denied, index
 from .whoosh_internals import abandon, commit_toc, finish_segments, finish_worker_segment, release
 
 BATCH = 8  # articles per task: enough to amortise queueing, small enough to balance
+#: Articles given to one worker in turn: the n-th article a build indexes (from 0) goes into the
+#: segment of worker ``(n // ROUND) % workers``, and the segments are named in that order. An
+#: index's document order, which breaks ties between equal scores, then depends on the sources
+#: and the number of workers only, not on which worker was quicker: the same build, local or on
+#: a cluster, makes an index that answers every query the same.
+ROUND = 32
 POLL_SECONDS = 1.0
 
 
@@ -75,7 +81,7 @@ class BuildSummary:
         return asdict(self)
 
 
-def _prepare(item: Item) -> dict | str:
+def prepare(item: Item) -> dict | str:
     """One article's whoosh fields, or a one-line reason it cannot be indexed."""
     try:
         return document(read_item(item), item.digest, item.id)
@@ -97,20 +103,20 @@ def _exit_with(parent: int) -> None:
             os._exit(1)  # skips flushing queues a dead parent will never read
 
 
-def index_batch(writer: SegmentWriter, batch: list[Item]) -> list[str | None]:
-    """Add the batch's articles to a worker's segment: for each, None, or the one line saying why it could not be."""
-    problems = []
-    for item in batch:
-        prepared = _prepare(item)
-        if isinstance(prepared, dict):
-            writer.add_document(**prepared)
-            problems.append(None)
-        else:
-            problems.append(prepared)
-    return problems
+def add_documents(writer: SegmentWriter, prepared: list[dict | str]) -> list[str | None]:
+    """Add a batch's prepared articles to a worker's segment: for each, None, or the line saying why it could not be."""
+    for document in prepared:
+        if isinstance(document, dict):
+            writer.add_document(**document)
+    return [None if isinstance(document, dict) else document for document in prepared]
 
 
-def _worker(index_dir: str, tasks, results, limitmb: int) -> None:
+def turn(article: int, workers: int) -> int:
+    """Which of ``workers`` indexes the build's ``article``-th article (see ``ROUND``)."""
+    return (article // ROUND) % workers
+
+
+def _worker(index_dir: str, tasks, results, limitmb: int, slot: int) -> None:
     """A worker process: index batches into a segment of its own until told to stop."""
     # Ctrl-C and SIGTERM reach the whole process group; stopping is the parent's
     # decision (it kills us, then removes what we wrote), so a worker neither
@@ -127,8 +133,8 @@ def _worker(index_dir: str, tasks, results, limitmb: int) -> None:
         # Made at the first batch, which comes once the parent holds the index lock:
         # every file a build writes is then written under the lock (see ``store.sweep``).
         writer = writer or segment_writer(ix, limitmb=limitmb, lock=False)
-        results.put(("done", list(zip(batch, index_batch(writer, batch)))))
-    results.put(("segment", finish_worker_segment(writer) if writer else None))
+        results.put(("done", list(zip(batch, add_documents(writer, [prepare(item) for item in batch])))))
+    results.put(("segment", (slot, finish_worker_segment(writer) if writer else None)))
 
 
 Outcome = list[tuple[Item, "str | None"]]  # each article of a batch, with why it could not be indexed (or None)
@@ -164,7 +170,7 @@ class Workers(Protocol):
 
 
 class _Workers:
-    """The worker processes on this machine, and the two queues that link them to the parent.
+    """The worker processes on this machine, a queue of batches to each, and a queue of outcomes.
 
     Started before the parent takes the index lock, so no worker ever holds it;
     stopped (terminated if need be) however the build ends, so none outlives it.
@@ -174,14 +180,17 @@ class _Workers:
 
     def __init__(self, index_dir: str, jobs: int, limitmb: int) -> None:
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
-        self.tasks = ctx.Queue(jobs * 4)  # bounded: raw input in flight stays small
+        # Bounded (raw input in flight stays small) to two turns each: a worker still has work
+        # while the feeder waits for room in the other's queue.
+        self.tasks = [ctx.Queue(2 * ROUND // BATCH) for _ in range(jobs)]
         self.results = ctx.Queue()
         # A build that stops early must not wait for queue feeder threads to
         # flush into pipes that no worker will read again.
-        self.tasks.cancel_join_thread()
-        self.results.cancel_join_thread()
-        self.processes = [ctx.Process(target=_worker, args=(index_dir, self.tasks, self.results, limitmb),
-                                      daemon=True) for _ in range(jobs)]
+        for q in (*self.tasks, self.results):
+            q.cancel_join_thread()
+        self.processes = [ctx.Process(target=_worker, args=(index_dir, tasks, self.results, limitmb, slot),
+                                      daemon=True) for slot, tasks in enumerate(self.tasks)]
+        self.sent = 0
 
     def __enter__(self) -> "_Workers":
         for p in self.processes:
@@ -200,7 +209,8 @@ class _Workers:
             p.join()
 
     def submit(self, batch: list[Item]) -> None:
-        self.tasks.put(batch)
+        self.tasks[turn(self.sent, len(self.tasks))].put(batch)
+        self.sent += len(batch)
 
     def outcome(self, timeout: float) -> Outcome | None:
         try:
@@ -215,16 +225,17 @@ class _Workers:
             raise BuildError("a worker process died; the index was left as it was")
 
     def segments(self) -> list:
-        """Tell every worker to finish; the segments they wrote."""
-        for _ in self.processes:
-            self.tasks.put(None)
-        found = []
+        """Tell every worker to finish; the segments they wrote, in the workers' order."""
+        for tasks in self.tasks:
+            tasks.put(None)
+        found: dict[int, object] = {}
         while len(found) < len(self.processes):
             try:
-                found.append(self.results.get(timeout=POLL_SECONDS)[1])
+                slot, segment = self.results.get(timeout=POLL_SECONDS)[1]
+                found[slot] = segment
             except queue.Empty:
                 self.check()
-        return [s for s in found if s is not None]
+        return [found[slot] for slot in sorted(found) if found[slot] is not None]
 
 
 def _existing(ix) -> dict[str, str]:

@@ -9,22 +9,22 @@ folder. That folder must therefore be on storage every worker reads and writes
 at the same path (a shared file system); the build checks it at start.
 
 One segment per worker, as a local worker process keeps, rather than one per
-task: tasks are small (so the work balances and little raw input is in flight),
-and a segment per task would leave hundreds of small segments for searches to
-walk and for the next build to merge on one core. A worker's segment lives in
-the worker process between tasks (``_SHARES``); at the end the client asks each
-worker that indexed a batch for its finished segment.
+task: tasks are small (so little raw input is in flight), and a segment per task
+would leave hundreds of small segments for searches to walk and for the next
+build to merge on one core. A worker's segment lives in the worker process
+between tasks (``_SHARES``); at the end the client asks each worker for it.
+Batches go to the workers in turn, as in a local build (``build.turn``), and each
+worker adds its batches in the order given, whatever order Dask runs them in: the
+index's document order, which breaks ties between equal scores, is then the
+local build's with as many workers, and so is every answer.
 
 A batch's outcome names the segment it went into (a token made with the
 segment), and a segment is taken only if it holds exactly the batches the client
-was told went into it, so a batch Dask ran twice cannot put an article in twice.
-A worker lost mid-build takes its unfinished segment with it, and the client has
-let the input of its finished batches go (keeping it would keep the whole
-build's input), so the build then stops in one line, old index intact, and what
-it wrote is swept as after any failed build; a batch that was running on the
-lost worker alone is simply run again by Dask. Every worker must run the
-client's exact vnsearch code: checked at start, and by each task (a worker may
-join mid-build).
+was told went into it. A worker lost mid-build takes its unfinished segment with
+it, and the client has let the input of its finished batches go (keeping it
+would keep the whole build's input), so the build then stops in one line, old
+index intact, and what it wrote is swept as after any failed build. Every worker
+must run the client's exact vnsearch code: checked at start, and by each task.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from whoosh.writing import SegmentWriter
 
-from .build import POLL_SECONDS, BuildError, Outcome, index_batch
+from .build import POLL_SECONDS, ROUND, BuildError, Outcome, add_documents, prepare, turn
 from .schema import PIPELINE_VERSION
 from .segment import segment_writer
 from .sources import Item
@@ -59,9 +59,11 @@ from .whoosh_internals import discard_worker_segment, finish_worker_segment
 if TYPE_CHECKING:
     import distributed
 
-#: Articles per task: about a second of a worker's time, so a task's round trip through
-#: the scheduler is a small part of it and the last tasks balance across the workers.
-CHUNK = 32
+#: Articles per task: one worker's turn (``build.ROUND``), about a second of its time, so
+#: a task's round trip through the scheduler is a small part of it.
+CHUNK = ROUND
+#: Tasks given to a worker ahead: one running, the next ones ready while the feeder serves the others.
+AHEAD = 3
 #: Seconds to wait for the scheduler to answer, and for a first worker to join it.
 CONNECT_SECONDS = 20.0
 INSTALL = "pip install 'vnsearch[cluster]'"
@@ -104,13 +106,28 @@ class _OtherCode(Exception):
 
 @dataclass
 class _Share:
-    """A worker's segment of one build: the batches it was given go into it, one at a time."""
+    """A worker's segment of one build: the batches given to this worker go into it in the order the
+    client gave them, whatever order Dask runs them in (the index's document order is the local
+    build's).
+    """
 
     writer: SegmentWriter | None
     token: str = field(default_factory=lambda: secrets.token_hex(8))
+    #: The batches added, in order.
     batches: list[int] = field(default_factory=list)
+    #: Batches prepared before the one given ahead of them was added: that one's number → (number, documents).
+    waiting: dict[int | None, tuple[int, list]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     dropped: bool = False
+
+    def add(self, previous: int | None, number: int, prepared: list[dict | str]) -> None:
+        """Add batch ``number`` after batch ``previous`` (None: the first), now or once that one is in
+        (hold ``lock``)."""
+        self.waiting[previous] = (number, prepared)
+        while (self.batches[-1] if self.batches else None) in self.waiting:
+            number, prepared = self.waiting.pop(self.batches[-1] if self.batches else None)
+            add_documents(self.writer, prepared)
+            self.batches.append(number)
 
     def discard(self) -> None:
         """Give the unfinished segment up (hold ``lock``); its files are the build's sweep's."""
@@ -134,9 +151,10 @@ def _share(build: str, index_dir: str, limitmb: int) -> _Share:
         return share
 
 
-def _index(build: str, index_dir: str, limitmb: int, version: str, number: int,
+def _index(build: str, index_dir: str, limitmb: int, version: str, previous: int | None, number: int,
            batch: list[Item]) -> tuple[str, str, list[str | None]]:
-    """A task: the batch indexed into this worker's segment of the build.
+    """A task: batch ``number`` read and segmented, and added to this worker's segment of the build
+    after batch ``previous``, the one the client gave this worker before it.
 
     Returns (this worker's address, the segment's token, each article's problem or None).
     """
@@ -145,14 +163,14 @@ def _index(build: str, index_dir: str, limitmb: int, version: str, number: int,
     if code_version() != version:
         raise _OtherCode(code_version())
     share = _share(build, index_dir, limitmb)
+    prepared = [prepare(item) for item in batch]
     with share.lock:
         if share.writer is None:
             raise _Stopped(build)
-        problems = index_batch(share.writer, batch)
-        share.batches.append(number)
+        share.add(previous, number, prepared)
         if share.dropped:
             share.discard()
-    return get_worker().address, share.token, problems
+    return get_worker().address, share.token, [None if isinstance(p, dict) else p for p in prepared]
 
 
 def _finish(build: str, token: str) -> tuple[list[int], Any] | None:
@@ -166,6 +184,9 @@ def _finish(build: str, token: str) -> tuple[list[int], Any] | None:
         _ENDED.add(build)
     with share.lock:
         if share.writer is None:
+            return None
+        if share.waiting:  # a batch before them never came: the client has heard of them, and must fail
+            share.discard()
             return None
         writer, share.writer = share.writer, None
         return share.batches, finish_worker_segment(writer)
@@ -317,10 +338,13 @@ class ClusterWorkers:
         self.index_dir, self.limitmb = index_dir, limitmb
         self.build = secrets.token_hex(8)
         self.version = code_version()
-        # Two tasks per worker thread in flight: one running, one ready; the raw input held stays small.
-        self._room = threading.Semaphore(2 * sum(self.client.nthreads().values()) + 2)
+        #: The workers at the start, in a fixed order: the n-th batch goes to ``build.turn``'s, so that
+        #: the index's document order is the local build's with as many workers.
+        self.slots = sorted(self.client.nthreads())
+        self._room = [threading.Semaphore(AHEAD) for _ in self.slots]
+        self._last: list[int | None] = [None for _ in self.slots]  # each worker's latest batch
         self._numbers = itertools.count()
-        self._running: dict[str, tuple[Any, int, list[Item]]] = {}  # task key → (future, batch number, batch)
+        self._running: dict[str, tuple[Any, int, int, list[Item]]] = {}  # task key → (future, slot, number, batch)
         self._done: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
         self._held: dict[str, tuple[str, list[int]]] = {}  # segment token → (its worker, its batches)
         self._stopped = threading.Event()
@@ -347,15 +371,18 @@ class ClusterWorkers:
                 raise ClusterError(f"{self.index_dir}: worker {worker} {answer}; {SHARED}")
 
     def submit(self, batch: list[Item]) -> None:
-        while not self._room.acquire(timeout=POLL_SECONDS):
+        number = next(self._numbers)
+        slot = turn(number * CHUNK, len(self.slots))
+        while not self._room[slot].acquire(timeout=POLL_SECONDS):
             if self._stopped.is_set():
                 return
         if self._stopped.is_set():
             return
-        number = next(self._numbers)
-        future = self.client.submit(_index, self.build, self.index_dir, self.limitmb, self.version, number, batch,
-                                    key=f"vnsearch-index-{self.build}-{number}")
-        self._running[future.key] = (future, number, batch)
+        future = self.client.submit(_index, self.build, self.index_dir, self.limitmb, self.version, self._last[slot],
+                                    number, batch, key=f"vnsearch-index-{self.build}-{number}",
+                                    workers=[self.slots[slot]], allow_other_workers=False)
+        self._last[slot] = number
+        self._running[future.key] = (future, slot, number, batch)
         future.add_done_callback(self._done.put)
 
     def outcome(self, timeout: float) -> Outcome | None:
@@ -364,8 +391,8 @@ class ClusterWorkers:
         except queue.Empty:
             self._check_workers()
             return None
-        _, number, batch = self._running.pop(future.key)
-        self._room.release()
+        _, slot, number, batch = self._running.pop(future.key)
+        self._room[slot].release()
         worker, token, problems = self._result(future)
         self._held.setdefault(token, (worker, []))[1].append(number)
         return list(zip(batch, problems))
@@ -392,7 +419,7 @@ class ClusterWorkers:
         self._stopped.set()
         if self._running:
             with contextlib.suppress(Exception):
-                self.client.cancel([future for future, _, _ in list(self._running.values())])
+                self.client.cancel([future for future, *_ in list(self._running.values())])
         self._end()
 
     def _end(self) -> None:
@@ -428,8 +455,8 @@ class ClusterWorkers:
                                "the index was left as it was") from None
 
     def _check_workers(self) -> None:
-        """Raise ClusterError once a worker holding a segment of this build has left the cluster
-        (at most once a poll: it asks the scheduler)."""
+        """Raise ClusterError once a worker of this build has left the cluster (at most once a poll:
+        it asks the scheduler)."""
         now = time.monotonic()
         if now - self._checked < POLL_SECONDS:
             return
@@ -439,7 +466,7 @@ class ClusterWorkers:
         except Exception:
             raise ClusterError(f"{self.address}: the connection to the Dask scheduler was lost; "
                                "the index was left as it was") from None
-        for worker, _ in self._held.values():
+        for worker in self.slots:
             if worker not in live:
                 raise self._lost(worker)
 
