@@ -18,6 +18,12 @@ segmentation itself. (We use whoosh's MpWriter steps — a lock-free
 ``SegmentWriter`` per worker, then the parent's merge and TOC commit — rather than
 MpWriter itself because its workers are forked after the lock is taken, so a
 killed build would leave orphans holding the lock.)
+
+Who the workers are is the one thing a build's steps leave open (``Workers``):
+processes forked here (``_Workers``), or a Dask cluster's (``cluster``). Either
+way articles go to the workers in turns (``ROUND``) and their segments are named
+in the workers' order, so the same sources built with as many workers give the
+same document order, and the index answers every query the same.
 """
 
 from __future__ import annotations

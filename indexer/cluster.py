@@ -290,7 +290,7 @@ def _client(distributed, address: str) -> tuple["distributed.Client", Any]:
         try:
             with _children_ignore_stops():
                 local = distributed.LocalCluster(n_workers=int(n), threads_per_worker=1, processes=True,
-                                                 dashboard_address=None, silence_logs=logging.CRITICAL)
+                                                 dashboard_address=":0", silence_logs=logging.CRITICAL)
             return distributed.Client(local), local
         except Exception as e:
             raise ClusterError(f"{address}: could not start the local cluster ({_one_line(e)})") from None
@@ -341,6 +341,8 @@ class ClusterWorkers:
         #: The workers at the start, in a fixed order: the n-th batch goes to ``build.turn``'s, so that
         #: the index's document order is the local build's with as many workers.
         self.slots = sorted(self.client.nthreads())
+        if not self.slots:
+            raise ClusterError(f"{self.address}: the Dask cluster has no worker left")
         self._room = [threading.Semaphore(AHEAD) for _ in self.slots]
         self._last: list[int | None] = [None for _ in self.slots]  # each worker's latest batch
         self._numbers = itertools.count()
