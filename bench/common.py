@@ -190,18 +190,21 @@ def _proc_tree(root: int | None = None) -> set[int]:
     return tree
 
 
-def _proc_tree_rss(root: int | None = None) -> int | None:
+def _proc_tree_rss(root: int | None = None, each: dict[int, int] | None = None) -> int | None:
     """Resident bytes of a process (this one by default) and all its descendants,
-    read from /proc (Linux); None where there is no /proc."""
+    read from /proc (Linux); None where there is no /proc. ``each`` gets every process's own."""
     if not Path("/proc/self/statm").exists():
         return None
     page = os.sysconf("SC_PAGE_SIZE")
     total = 0
     for pid in _proc_tree(root):
         try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
+            rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
         except (OSError, ValueError, IndexError):
-            pass
+            continue
+        total += rss
+        if each is not None:
+            each[pid] = rss
     return total
 
 
@@ -234,6 +237,8 @@ class PeakMemory:
     when installed, else from /proc (Linux). Elsewhere the fallback is getrusage's
     maxrss of this process plus that of the largest finished child (an
     approximation, and monotonic over the life of the process).
+    ``peak_child_bytes`` is the largest peak of any one process below the root
+    (a build's worker), where the tree can be sampled.
     """
 
     def __init__(self, interval: float = 0.05, pss: bool = False, root: int | None = None):
@@ -242,6 +247,7 @@ class PeakMemory:
         self.pss = pss  # also sample PSS (peak_pss_bytes): dearer to read, so asked for
         self.peak_bytes = 0
         self.peak_pss_bytes: int | None = None
+        self.peak_child_bytes: int | None = None
         self.method = ""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -261,9 +267,12 @@ class PeakMemory:
                     return 0
                 for p in tree:
                     try:
-                        total += p.memory_info().rss
+                        rss = p.memory_info().rss
                     except psutil.Error:
-                        pass
+                        continue
+                    total += rss
+                    if p is not me:
+                        self.peak_child_bytes = max(self.peak_child_bytes or 0, rss)
                 return total
 
             self.method = f"process tree RSS sampled every {every} (psutil)"
@@ -273,7 +282,12 @@ class PeakMemory:
                 return self
 
             def tree_rss() -> int:
-                return _proc_tree_rss(self.root) or 0
+                each: dict[int, int] = {}
+                total = _proc_tree_rss(self.root, each) or 0
+                children = [rss for pid, rss in each.items() if pid != (self.root or os.getpid())]
+                if children:
+                    self.peak_child_bytes = max(self.peak_child_bytes or 0, *children)
+                return total
             self.method = f"process tree RSS sampled every {every} (/proc)"
 
         def run():

@@ -117,7 +117,7 @@ def kept_index(articles: int, root: Path | None = None, paths: list[Path] | None
     jobs = jobs or cores()
     say(f"kept index: building {n:,} articles at {index_dir} with {jobs} workers"
         + (f", {grown:,} of them already in the copy of {grow_from}" if grown else "") + " ...", flush=True)
-    summary = _build(source, index_dir, jobs)
+    summary = command_build(source, index_dir, "--jobs", str(jobs))
     size = sum(f.stat().st_size for f in index_dir.iterdir() if f.is_file())
     figures = {
         **want,
@@ -138,16 +138,16 @@ def kept_index(articles: int, root: Path | None = None, paths: list[Path] | None
     return {"index": index_dir, "source": source, "reused": False, **figures}
 
 
-def _build(source: Path, index_dir: Path, jobs: int) -> dict:
-    """``vnsearch index SOURCE`` run as a user runs it, in a process of its own: its
-    summary, time and peak memory.
+def command_build(source: Path, index_dir: Path, *options: str) -> dict:
+    """``vnsearch index SOURCE --index INDEX_DIR OPTIONS`` run as a user runs it, in a
+    process of its own: its summary, time, peak memory, and the peak of its largest worker.
 
     Run here instead, the build's forked workers would inherit this process's
     copy of every record, and the peak would count the benchmark's memory (at
     100,000 articles, most of it) as the build's.
     """
-    command = [sys.executable, "-m", "search", "index", str(source),
-               "--index", str(index_dir), "--jobs", str(jobs), "--quiet", "--json"]
+    command = [sys.executable, "-m", "search", "index", str(source), "--index", str(index_dir), *options,
+               "--quiet", "--json"]
     build = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parents[1])
     with PeakMemory(interval=0.5, pss=True, root=build.pid) as peak, Stopwatch() as sw:
         out, _ = build.communicate()
@@ -155,6 +155,7 @@ def _build(source: Path, index_dir: Path, jobs: int) -> dict:
         raise SystemExit(f"kept index: the build of {index_dir} failed (exit status {build.returncode})")
     return {**json.loads(out), "build_s": round(sw.seconds, 1), "peak_mb": round(peak.peak_bytes / 2**20),
             "peak_pss_mb": round(peak.peak_pss_bytes / 2**20) if peak.peak_pss_bytes else None,
+            "worker_peak_mb": round(peak.peak_child_bytes / 2**20) if peak.peak_child_bytes else None,
             "peak_method": f"{peak.method}, the build's process tree only"}
 
 

@@ -18,11 +18,18 @@ segmentation itself. (We use whoosh's MpWriter steps — a lock-free
 ``SegmentWriter`` per worker, then the parent's merge and TOC commit — rather than
 MpWriter itself because its workers are forked after the lock is taken, so a
 killed build would leave orphans holding the lock.)
+
+Who the workers are is the one thing a build's steps leave open (``Workers``):
+processes forked here (``_Workers``), or a Dask cluster's (``cluster``). Either
+way articles go to the workers in turns (``ROUND``) and their segments are named
+in the workers' order, so the same sources built with as many workers give the
+same document order, and the index answers every query the same.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 import queue
@@ -32,7 +39,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Protocol
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
@@ -47,6 +54,12 @@ from .store import (build_folder, bundled_corpus, check_buildable, denied, index
 from .whoosh_internals import abandon, commit_toc, finish_segments, finish_worker_segment, release
 
 BATCH = 8  # articles per task: enough to amortise queueing, small enough to balance
+#: Articles given to one worker in turn: the n-th article a build indexes (from 0) goes into the
+#: segment of worker ``(n // ROUND) % workers``, and the segments are named in that order. An
+#: index's document order, which breaks ties between equal scores, then depends on the sources
+#: and the number of workers only, not on which worker was quicker: the same build, local or on
+#: a cluster, makes an index that answers every query the same.
+ROUND = 32
 POLL_SECONDS = 1.0
 
 
@@ -74,7 +87,7 @@ class BuildSummary:
         return asdict(self)
 
 
-def _prepare(item: Item) -> dict | str:
+def prepare(item: Item) -> dict | str:
     """One article's whoosh fields, or a one-line reason it cannot be indexed."""
     try:
         return document(read_item(item), item.digest, item.id)
@@ -96,7 +109,20 @@ def _exit_with(parent: int) -> None:
             os._exit(1)  # skips flushing queues a dead parent will never read
 
 
-def _worker(index_dir: str, tasks, results, limitmb: int) -> None:
+def add_documents(writer: SegmentWriter, prepared: list[dict | str]) -> list[str | None]:
+    """Add a batch's prepared articles to a worker's segment: for each, None, or the line saying why it could not be."""
+    for document in prepared:
+        if isinstance(document, dict):
+            writer.add_document(**document)
+    return [None if isinstance(document, dict) else document for document in prepared]
+
+
+def turn(article: int, workers: int) -> int:
+    """Which of ``workers`` indexes the build's ``article``-th article (see ``ROUND``)."""
+    return (article // ROUND) % workers
+
+
+def _worker(index_dir: str, tasks, results, limitmb: int, slot: int) -> None:
     """A worker process: index batches into a segment of its own until told to stop."""
     # Ctrl-C and SIGTERM reach the whole process group; stopping is the parent's
     # decision (it kills us, then removes what we wrote), so a worker neither
@@ -113,35 +139,64 @@ def _worker(index_dir: str, tasks, results, limitmb: int) -> None:
         # Made at the first batch, which comes once the parent holds the index lock:
         # every file a build writes is then written under the lock (see ``store.sweep``).
         writer = writer or segment_writer(ix, limitmb=limitmb, lock=False)
-        outcome = []
-        for item in batch:
-            prepared = _prepare(item)
-            if isinstance(prepared, dict):
-                writer.add_document(**prepared)
-                outcome.append((item, None))
-            else:
-                outcome.append((item, prepared))
-        results.put(("done", outcome))
-    results.put(("segment", finish_worker_segment(writer) if writer else None))
+        results.put(("done", list(zip(batch, add_documents(writer, [prepare(item) for item in batch])))))
+    results.put(("segment", (slot, finish_worker_segment(writer) if writer else None)))
+
+
+Outcome = list[tuple[Item, "str | None"]]  # each article of a batch, with why it could not be indexed (or None)
+
+
+class Workers(Protocol):
+    """Who reads, segments and indexes the articles the build hands over, each worker into a segment
+    of its own written straight into the index folder, none of them holding the index lock.
+
+    ``_Workers`` are processes on this machine; ``cluster.ClusterWorkers`` the
+    workers of a Dask cluster. Everything else, from reading the sources to the
+    commit, is the same build.
+    """
+
+    #: Articles per batch handed over.
+    batch: int
+
+    def __enter__(self) -> "Workers": ...
+
+    def __exit__(self, *exc) -> None: ...
+
+    def submit(self, batch: list[Item]) -> None:
+        """Hand a batch over (from the feeder thread); blocks while enough are in flight."""
+
+    def outcome(self, timeout: float) -> Outcome | None:
+        """A finished batch's outcome; None if none came within ``timeout``. BuildError if a worker failed."""
+
+    def segments(self) -> list:
+        """Once every outcome is in: the segments the workers wrote, finished."""
+
+    def stop(self) -> None:
+        """End the work now, however far it got (what was written is the sweep's)."""
 
 
 class _Workers:
-    """The worker processes and the two queues that link them to the parent.
+    """The worker processes on this machine, a queue of batches to each, and a queue of outcomes.
 
     Started before the parent takes the index lock, so no worker ever holds it;
     stopped (terminated if need be) however the build ends, so none outlives it.
     """
 
+    batch = BATCH
+
     def __init__(self, index_dir: str, jobs: int, limitmb: int) -> None:
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
-        self.tasks = ctx.Queue(jobs * 4)  # bounded: raw input in flight stays small
+        # Bounded (raw input in flight stays small) to two turns each: a worker still has work
+        # while the feeder waits for room in the other's queue.
+        self.tasks = [ctx.Queue(2 * ROUND // BATCH) for _ in range(jobs)]
         self.results = ctx.Queue()
         # A build that stops early must not wait for queue feeder threads to
         # flush into pipes that no worker will read again.
-        self.tasks.cancel_join_thread()
-        self.results.cancel_join_thread()
-        self.processes = [ctx.Process(target=_worker, args=(index_dir, self.tasks, self.results, limitmb),
-                                      daemon=True) for _ in range(jobs)]
+        for q in (*self.tasks, self.results):
+            q.cancel_join_thread()
+        self.processes = [ctx.Process(target=_worker, args=(index_dir, tasks, self.results, limitmb, slot),
+                                      daemon=True) for slot, tasks in enumerate(self.tasks)]
+        self.sent = 0
 
     def __enter__(self) -> "_Workers":
         for p in self.processes:
@@ -159,22 +214,34 @@ class _Workers:
         for p in self.processes:
             p.join()
 
+    def submit(self, batch: list[Item]) -> None:
+        self.tasks[turn(self.sent, len(self.tasks))].put(batch)
+        self.sent += len(batch)
+
+    def outcome(self, timeout: float) -> Outcome | None:
+        try:
+            return self.results.get(timeout=timeout)[1]
+        except queue.Empty:
+            self.check()
+            return None
+
     def check(self) -> None:
         """Raise BuildError if a worker died before handing in its segment."""
         if not all(p.is_alive() or p.exitcode == 0 for p in self.processes):
             raise BuildError("a worker process died; the index was left as it was")
 
     def segments(self) -> list:
-        """Tell every worker to finish; the segments they wrote."""
-        for _ in self.processes:
-            self.tasks.put(None)
-        found = []
+        """Tell every worker to finish; the segments they wrote, in the workers' order."""
+        for tasks in self.tasks:
+            tasks.put(None)
+        found: dict[int, object] = {}
         while len(found) < len(self.processes):
             try:
-                found.append(self.results.get(timeout=POLL_SECONDS)[1])
+                slot, segment = self.results.get(timeout=POLL_SECONDS)[1]
+                found[slot] = segment
             except queue.Empty:
                 self.check()
-        return [s for s in found if s is not None]
+        return [found[slot] for slot in sorted(found) if found[slot] is not None]
 
 
 def _existing(ix) -> dict[str, str]:
@@ -202,13 +269,13 @@ class _Feed:
         self.finished = threading.Event()
         self.error: BaseException | None = None
 
-    def start(self, tasks) -> None:
-        threading.Thread(target=self._run, args=(tasks,), daemon=True).start()
+    def start(self, workers: Workers) -> None:
+        threading.Thread(target=self._run, args=(workers,), daemon=True).start()
 
-    def _run(self, tasks) -> None:
+    def _run(self, workers: Workers) -> None:
         try:
-            for batch in _batches(self._todo()):
-                tasks.put(batch)
+            for batch in _batches(self._todo(), workers.batch):
+                workers.submit(batch)
                 self.sent += len(batch)
         except BaseException as e:  # re-raised by the main thread
             self.error = e
@@ -231,11 +298,11 @@ class _Feed:
                     yield replace(entry, digest=digest, payload=entry.payload if entry.record is None else b"")
 
 
-def _batches(items: Iterator[Item]) -> Iterator[list[Item]]:
+def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
     batch: list[Item] = []
     for item in items:
         batch.append(item)
-        if len(batch) == BATCH:
+        if len(batch) == size:
             yield batch
             batch = []
     if batch:
@@ -278,15 +345,13 @@ class _Tally:
             self.report(line)
 
 
-def _collect(feed: _Feed, workers: _Workers, writer: SegmentWriter, tally: _Tally) -> None:
+def _collect(feed: _Feed, workers: Workers, writer: SegmentWriter, tally: _Tally) -> None:
     """Take in outcomes until every entry the feeder saw is accounted for."""
     received = 0
     while not (feed.finished.is_set() and received >= feed.sent and feed.events.empty()):
         _count_events(feed, tally)
-        try:
-            _, outcome = workers.results.get(timeout=0.1)
-        except queue.Empty:
-            workers.check()
+        outcome = workers.outcome(timeout=0.1)
+        if outcome is None:
             continue
         _apply(outcome, feed.existing, writer, tally)
         received += len(outcome)
@@ -305,7 +370,7 @@ def _count_events(feed: _Feed, tally: _Tally) -> None:
             tally.problem(event)
 
 
-def _apply(outcome: list, existing: dict[str, str], writer: SegmentWriter, tally: _Tally) -> None:
+def _apply(outcome: Outcome, existing: dict[str, str], writer: SegmentWriter, tally: _Tally) -> None:
     """One worker batch's outcome: a replaced article's old version is deleted, problems reported."""
     for item, problem in outcome:
         if problem:
@@ -392,8 +457,8 @@ class _Commit:
             self._held.close()
 
 
-def _update(ix, index_dir: Path, *, sources, jobs: int, prune: bool, tally: _Tally, limitmb: int,
-            commit: _Commit | None) -> None:
+def _update(ix, index_dir: Path, *, sources, workers: Callable[..., Workers], prune: bool, tally: _Tally,
+            limitmb: int, commit: _Commit | None) -> None:
     """Start workers, feed them the inputs, collect their outcomes, commit one new table of contents.
 
     However it ends, the workers are stopped and what they wrote that no table of
@@ -402,10 +467,10 @@ def _update(ix, index_dir: Path, *, sources, jobs: int, prune: bool, tally: _Tal
     yet the user's, as in a rebuild's own folder).
     """
     feed = _Feed(sources, _existing(ix))
-    with _Workers(str(index_dir), jobs, limitmb) as workers:
+    with workers(str(index_dir), limitmb=limitmb) as workers:
         writer = _parent_writer(ix, index_dir, limitmb)
         try:
-            feed.start(workers.tasks)
+            feed.start(workers)
             _collect(feed, workers, writer, tally)
             segments = workers.segments()
             if prune:
@@ -436,10 +501,14 @@ def build_index(
     progress: Callable[[int], None] | None = None,
     report: Callable[[str], None] | None = None,
     limitmb: int = 128,
+    cluster: str | None = None,
 ) -> BuildSummary:
     """Add, replace and (with ``prune``) remove articles so the index matches the sources.
 
-    ``jobs`` worker processes read, segment and index (default: every core).
+    ``jobs`` worker processes read, segment and index (default: every core);
+    or, given ``cluster`` (a Dask scheduler's address, or ``local:N``), the
+    workers of that cluster do, writing into the index folder, which they must
+    all be able to write (see ``indexer.cluster``).
     ``rebuild`` builds a fresh index from the sources and puts it in place of
     the old one once complete, whatever state the old one is in (a damaged index
     is rebuilt this way). An index made by earlier code with other fields is
@@ -454,13 +523,14 @@ def build_index(
     read (``rebuild`` not set), or the folder holds files of its own and no
     index (``store.ForeignFolder``).
     """
+    if jobs and cluster:
+        raise ValueError("jobs and cluster exclude each other: a cluster's workers are its own")
     started = time.monotonic()
     target = Path(index_dir)
     tally = _Tally(progress, report)
     try:
-        with _Commit() as commit, contextlib.closing(tally):
-            work = dict(sources=sources, jobs=jobs or os.cpu_count() or 1, prune=prune, tally=tally,
-                        limitmb=limitmb, commit=commit)
+        with _Commit() as commit, contextlib.closing(tally), _pool(jobs, cluster) as workers:
+            work = dict(sources=sources, workers=workers, prune=prune, tally=tally, limitmb=limitmb, commit=commit)
             if not rebuild and index_exists(target):
                 ix = open_index(target)
                 changes = schema_changes(ix.schema, make_schema())
@@ -474,6 +544,18 @@ def build_index(
         raise denied(target, e) from None
     tally.summary.seconds = round(time.monotonic() - started, 3)
     return tally.summary
+
+
+@contextmanager
+def _pool(jobs: int | None, cluster: str | None) -> Iterator[Callable[..., Workers]]:
+    """What starts the workers of each step of the build: ``jobs`` processes on this machine, or the
+    workers of a Dask cluster, connected (and checked) before the build touches the index."""
+    if cluster is None:
+        yield functools.partial(_Workers, jobs=jobs or os.cpu_count() or 1)
+        return
+    from .cluster import connect
+    with connect(cluster) as pool:
+        yield pool.workers
 
 
 @contextmanager

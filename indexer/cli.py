@@ -57,17 +57,22 @@ def index_option(f):
 @click.argument("sources", nargs=-1, required=True)
 @index_option
 @click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes (default: all cores).")
+@click.option("--cluster", metavar="ADDRESS", default=None,
+              help="Build on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local:N for N worker "
+                   "processes here. The index folder must be on storage every worker can write.")
 @click.option("--prune", is_flag=True, help="Remove articles whose source is gone.")
 @click.option("--rebuild", is_flag=True,
               help="Build the index afresh from SOURCES (a damaged one too); the old one stays until the new is done.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def index_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | None, prune: bool, rebuild: bool,
-                  quiet: bool, as_json: bool) -> None:
+def index_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | None, cluster: str | None,
+                  prune: bool, rebuild: bool, quiet: bool, as_json: bool) -> None:
     """Build or update an index from SOURCES: folders of .txt, .jsonl files, or '-' (JSON lines on stdin)."""
     from .build import BuildError, build_index  # the build's machinery: only what indexing needs
+    if jobs and cluster:
+        raise click.UsageError("--jobs and --cluster exclude each other: the cluster's workers do the work")
     target = index_dir or default_index_dir()
-    options = dict(jobs=jobs, prune=prune, rebuild=rebuild)
+    options = dict(jobs=jobs, cluster=cluster, prune=prune, rebuild=rebuild)
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     total = None
     try:

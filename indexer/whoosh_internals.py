@@ -375,6 +375,15 @@ def finish_worker_segment(writer: SegmentWriter):
     return segment
 
 
+def discard_worker_segment(writer: SegmentWriter) -> None:
+    """Give up a worker's unfinished segment: its files closed (the sweep removes them), its
+    temporary folder removed. For a worker that outlives the build, as a cluster's does."""
+    try:
+        writer._close_segment()
+    finally:
+        writer._tempstorage.destroy()
+
+
 def finish_segments(writer: SegmentWriter, new_segments: list) -> list:
     """The segments the parent's commit will name: its index's, small ones merged, the workers'
     new ones, and its own (deletions, merges) finished; ``commit_toc`` then writes them."""
