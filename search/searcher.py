@@ -21,7 +21,6 @@ from typing import Callable, TypeVar
 from collections import Counter
 from datetime import date
 
-from whoosh import collectors
 from whoosh import query as W
 from whoosh.util.times import datetime_to_long
 
@@ -33,7 +32,7 @@ from indexer.store import default_index_dir, open_index, read_errors
 
 from . import arguments as check
 from . import query as Q
-from . import rank
+from . import rank, union
 from .answer import CommonTerms, Postings, Vocabulary, Words, answer, holding_some, lacking, read_words
 from .collect import SplitCollector
 from .highlight import Snippet, matcher, spans, snippets
@@ -339,13 +338,8 @@ class Searcher:
         # answer set may leave out one too many, never show one it should not).
         excluded = set().union(*(postings.holders(e, None) for e in words.excluded))
         scoring = Q.scoring(parsed, frequency)
-        if scoring is not None and allowed != set():  # whoosh reads an empty allow-set as no filter at all
-            if keys is not None:
-                # Intersected inside the query, so the matcher skips straight to the few
-                # allowed articles instead of scoring every match and dropping most.
-                scoring = W.And([scoring, W.ConstantScoreQuery(keys, 0.0)])
-            s.search_with_collector(scoring, collectors.FilterCollector(collector, allowed, excluded or None)
-                                    if allowed is not None or excluded else collector)
+        if scoring is not None and allowed != set():
+            collector.collect(self._union(s, scoring, keys is not None, allowed, excluded))
         # Answers the union missed hold every word only through the terms it left out (the commonest).
         answers = collector.ranked() + [(0.0, n) for n in sorted(found - collector.seen)]
         hits = [page.hit(n, score) for score, n in self._ranked(page.stored, answers, order, reordered)[page.offset:wanted]]
@@ -371,6 +365,21 @@ class Searcher:
                 if len(partial_hits) == wanted - len(found):
                     break
         return hits + partial_hits[max(0, page.offset - len(found)):], partial_total
+
+    @staticmethod
+    def _union(s, scoring: W.Query, filtered: bool, allowed: set[int] | None, excluded: set[int]) -> dict[int, float]:
+        """The first phase's scores of the articles the filters let through, none excluded."""
+        scores = union.scores(s, scoring)
+        if allowed is not None:
+            scores = {n: scores[n] for n in scores.keys() & allowed}
+        for n in scores.keys() & excluded:
+            del scores[n]
+        if filtered:
+            # Filters were a clause of the scored query, ``ConstantScoreQuery(keys, 0.0)``; whoosh scores
+            # its matches 1.0 (a ``ListMatcher`` takes an all-weights 0.0 for none, then 1.0), which every
+            # allowed article's score carries, and the second phase's scale with it.
+            scores = {n: score + 1.0 for n, score in scores.items()}
+        return scores
 
     @staticmethod
     def _ranked(stored: Callable[[int], dict], scored: list[tuple[float, int]], order: rank.Ranked,
