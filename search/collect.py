@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from heapq import nlargest
 from operator import neg
+from typing import AbstractSet
 
 
 class SplitCollector:
@@ -32,10 +33,11 @@ class SplitCollector:
         self._best: list[tuple[float, int]] = []
         self._partial: list[tuple[float, int]] = []
 
-    def collect(self, scores: dict[int, float]) -> None:
-        """Take the union's matches: document number -> score, each article once."""
+    def collect(self, scores: dict[int, float], matched: AbstractSet[int] | None = None) -> None:
+        """Take the union's matches: document number -> score, each article once (those of the answer
+        set at least, with every article matched, when no partial matches are kept)."""
         self.seen = self.answer & scores.keys()
-        self.partial_total = len(scores) - len(self.seen)
+        self.partial_total = len(scores if matched is None else matched) - len(self.seen)
         self._best = nlargest(self.limit, ((scores[n], -n) for n in self.seen))
         if self.partial_limit and self.partial_total:
             # The best of all, as many more as there are answers among them, then the answers left out.

@@ -16,7 +16,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Callable, TypeVar
+from typing import AbstractSet, Callable, TypeVar
 
 from collections import Counter
 from datetime import date
@@ -339,7 +339,8 @@ class Searcher:
         excluded = set().union(*(postings.holders(e, None) for e in words.excluded))
         scoring = Q.scoring(parsed, frequency)
         if scoring is not None and allowed != set():
-            collector.collect(self._union(s, scoring, keys is not None, allowed, excluded))
+            # Without partial matches to rank, only the answer set's scores are wanted.
+            collector.collect(*self._union(s, scoring, keys is not None, allowed, excluded, None if short else found))
         # Answers the union missed hold every word only through the terms it left out (the commonest).
         answers = collector.ranked() + [(0.0, n) for n in sorted(found - collector.seen)]
         hits = [page.hit(n, score) for score, n in self._ranked(page.stored, answers, order, reordered)[page.offset:wanted]]
@@ -367,19 +368,24 @@ class Searcher:
         return hits + partial_hits[max(0, page.offset - len(found)):], partial_total
 
     @staticmethod
-    def _union(s, scoring: W.Query, filtered: bool, allowed: set[int] | None, excluded: set[int]) -> dict[int, float]:
-        """The first phase's scores of the articles the filters let through, none excluded."""
-        scores = union.scores(s, scoring)
+    def _union(s, scoring: W.Query, filtered: bool, allowed: set[int] | None, excluded: set[int],
+               within: set[int] | None) -> tuple[dict[int, float], AbstractSet[int]]:
+        """The first phase's scores of the articles the filters let through, none excluded (of those
+        ``within`` only, when given), and every article it matched there."""
+        matches = union.scores(s, scoring, within)
+        scores, matched = matches.scores, matches.matched
         if allowed is not None:
             scores = {n: scores[n] for n in scores.keys() & allowed}
-        for n in scores.keys() & excluded:
-            del scores[n]
+            matched = matched & allowed
+        if excluded:
+            scores = {n: scores[n] for n in scores.keys() - excluded}
+            matched = matched - excluded
         if filtered:
             # Filters were a clause of the scored query, ``ConstantScoreQuery(keys, 0.0)``; whoosh scores
             # its matches 1.0 (a ``ListMatcher`` takes an all-weights 0.0 for none, then 1.0), which every
             # allowed article's score carries, and the second phase's scale with it.
             scores = {n: score + 1.0 for n, score in scores.items()}
-        return scores
+        return scores, matched
 
     @staticmethod
     def _ranked(stored: Callable[[int], dict], scored: list[tuple[float, int]], order: rank.Ranked,

@@ -18,8 +18,11 @@ ranking is whoosh's. A query of any other shape goes through whoosh's matchers.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from dataclasses import dataclass
 from functools import lru_cache
 from operator import add
+from typing import AbstractSet
 
 from whoosh import query as W
 from whoosh.scoring import BM25FScorer
@@ -28,22 +31,48 @@ from whoosh.util import make_binary_tree, make_weighted_tree
 from indexer.whoosh_internals import byte_to_length, holding, holds_phrase, per_document_reader, posting_blocks
 
 
-def scores(searcher, query: W.Query) -> dict[int, float]:
-    """Document number (in ``searcher``) -> score of every article ``query`` matches, as whoosh's
-    collector would see them (``searcher.search_with_collector``)."""
+@dataclass
+class Matches:
+    """What the union matched: ``scores``, document number -> score, of every match (of the matches among
+    the articles asked for, when the caller asked for some only), and ``matched``, every match."""
+
+    scores: dict[int, float]
+    matched: AbstractSet[int]
+
+
+def scores(searcher, query: W.Query, within: AbstractSet[int] | None = None) -> Matches:
+    """Every article ``query`` matches (document numbers in ``searcher``), scored as whoosh's collector
+    would see them (``searcher.search_with_collector``); only those ``within`` are scored when it is given.
+
+    Scoring a posting costs more than reading it: a caller that needs the scores of the
+    answer set alone (a page of answers, no partial matches after it) has the rest of a
+    union of common words counted, not scored. An article a clause matches scores above
+    zero then (BM25F with positive boosts always does), as whoosh's union requires.
+    """
     clauses = query.subqueries if isinstance(query, W.PreloadedOr) and len(query.subqueries) > 1 else [query]
     boost = query.boost if len(clauses) > 1 else 1.0  # ``ArrayUnionMatcher`` multiplies by it, a lone clause is not
+    if within is not None and not _boosts_positive(query):
+        within = None
+    wanted = None if within is None else sorted(within)
     context = searcher.context()
     found: dict[int, float] = {}
+    matched: set[int] = set()
     for leaf_searcher, offset in searcher.leaf_searchers():
-        segment = _Segment(leaf_searcher, context)
+        local = None
+        if wanted is not None:
+            end = offset + leaf_searcher.doc_count_all()
+            local = set(map((-offset).__add__, wanted[bisect_left(wanted, offset):bisect_left(wanted, end)]))
+        segment = _Segment(leaf_searcher, context, local)
         summed: dict[int, float] = {}
         for clause in clauses:
-            part = segment.clause(clause)
-            if part is None:
-                _add_matches(clause.matcher(leaf_searcher, context), boost, summed)
-            else:
-                _add(part if boost == 1.0 else {n: score * boost for n, score in part.items()}, summed)
+            part, docs = segment.clause(clause)
+            if part is None:  # a clause of another shape: whoosh's matcher
+                part, docs = _matches(clause.matcher(leaf_searcher, context)), None
+            if local is not None:
+                matched.update(map(offset.__add__, part if docs is None else docs))
+            _add(part if boost == 1.0 else {n: score * boost for n, score in part.items()}, summed)
+        if local is not None:
+            summed = {n: summed[n] for n in summed.keys() & local}
         # ``ArrayUnionMatcher`` passes over an article whose sum is not above zero.
         if summed and min(summed.values()) <= 0:
             summed = {n: score for n, score in summed.items() if score > 0}
@@ -51,6 +80,19 @@ def scores(searcher, query: W.Query) -> dict[int, float]:
             found = summed
         else:
             found.update(zip(map(offset.__add__, summed), summed.values()))
+    return Matches(found, found.keys() if within is None else matched)
+
+
+def _boosts_positive(query: W.Query) -> bool:
+    return query.boost > 0 and all(map(_boosts_positive, query.children()))
+
+
+def _matches(matcher) -> dict[int, float]:
+    """Every match of a whoosh matcher, with its score."""
+    found: dict[int, float] = {}
+    while matcher.is_active():
+        found[matcher.id()] = matcher.score()
+        matcher.next()
     return found
 
 
@@ -64,92 +106,101 @@ def _add(part: dict[int, float], summed: dict[int, float]) -> None:
     summed.update(added)
 
 
-def _add_matches(matcher, boost: float, summed: dict[int, float]) -> None:
-    """Every match of a whoosh matcher added to its article's sum (as ``ArrayUnionMatcher`` adds it)."""
-    while matcher.is_active():
-        n = matcher.id()
-        summed[n] = summed.get(n, 0.0) + matcher.score() * boost
-        matcher.next()
+#: A clause's scores in a segment and, when they are of some articles only, every article it matches.
+_Part = tuple[dict[int, float] | None, AbstractSet[int] | None]
 
 
 class _Segment:
-    """One segment's scores of the union's clauses, each term's read once."""
+    """One segment's scores of the union's clauses, each term's read once; of the articles ``within``
+    only (numbers in the segment), when given."""
 
-    def __init__(self, leaf_searcher, context) -> None:
-        self.searcher, self.context = leaf_searcher, context
+    def __init__(self, leaf_searcher, context, within: set[int] | None = None) -> None:
+        self.searcher, self.context, self.within = leaf_searcher, context, within
         self.reader = leaf_searcher.reader()
-        self._terms: dict[tuple, dict[int, float] | None] = {}
+        self._terms: dict[tuple, _Part] = {}
 
-    def clause(self, clause: W.Query) -> dict[int, float] | None:
-        """Document number (in the segment) -> the clause's score, of every article it matches; None for a
-        clause of a shape this module does not score (whoosh's matcher scores it)."""
+    def clause(self, clause: W.Query) -> _Part:
+        """(document number in the segment -> the clause's score, every article it matches if not all
+        of those); None scores for a clause of a shape this module does not score."""
         if isinstance(clause, W.Term):
             return self.term(clause)
         if isinstance(clause, W.And):
             return self._intersection(clause)
         if isinstance(clause, W.Phrase):
-            return self._phrase(clause)
-        return None
+            return self._phrase(clause), None
+        return None, None
 
-    def term(self, term: W.Term) -> dict[int, float] | None:
+    def term(self, term: W.Term) -> _Part:
         key = (term.fieldname, term.text, term.boost, term.minquality)
         if key not in self._terms:
             self._terms[key] = self._read_term(term)
         return self._terms[key]
 
-    def _read_term(self, term: W.Term) -> dict[int, float] | None:
+    def _read_term(self, term: W.Term) -> _Part:
         """As whoosh's ``Term.matcher`` scores it: BM25F (``WrappingMatcher`` multiplying by the boost)."""
         fieldname = term.fieldname
         if fieldname not in self.searcher.schema:
-            return {}  # no field, no match
+            return {}, None  # no field, no match
         try:
             text = self.searcher.schema[fieldname].to_bytes(term.text)
         except ValueError:
-            return {}
+            return {}, None
         if (fieldname, text) not in self.reader:
-            return {}
+            return {}, None
         scorer = self.searcher.weighting.scorer(self.searcher, fieldname, text, qf=1)
         lengths_of = getattr(per_document_reader(self.reader), "lengths", None)
         if type(scorer) is not BM25FScorer or lengths_of is None or term.minquality:
-            return None
+            return None, None
         lengths = lengths_of(fieldname)
         # bm25() is idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))): its last term depends on the
         # length alone. Without a length column every length reads as 1 (the scorer's default).
         norm = _length_norms(scorer.K1, scorer.B, scorer.avgfl)
         idf, k1_plus_1, boost = scorer.idf, scorer.K1 + 1, term.boost
+        within = self.within
         found: dict[int, float] = {}
+        docs: set[int] | None = None if within is None else set()
         for ids, weights in posting_blocks(self.reader, fieldname, text):
+            if within is not None:
+                docs.update(ids)
+                if within.isdisjoint(ids):
+                    continue
+                weight_of = dict(zip(ids, weights))
+                ids = list(within.intersection(ids))
+                weights = [weight_of[n] for n in ids]
             held = zip(ids, weights, [norm[lengths[n]] for n in ids] if lengths is not None else [norm[256]] * len(ids))
             if boost == 1.0:
                 found.update((n, idf * ((tf * k1_plus_1) / (tf + nm))) for n, tf, nm in held)
             else:
                 found.update((n, idf * ((tf * k1_plus_1) / (tf + nm)) * boost) for n, tf, nm in held)
-        return found
+        return found, docs
 
-    def _intersection(self, query: W.And) -> dict[int, float] | None:
+    def _intersection(self, query: W.And) -> _Part:
         """An ``And`` of terms and two-term ``Or``s (``query``'s all-pairs clause), scored as whoosh's
         ``IntersectionMatcher`` tree over ``UnionMatcher``s scores it, from the terms' own scores."""
         subs = query.subqueries
         if len(subs) < 2:
-            return None
-        units = []
+            return None, None
+        units, reads = [], []
         for sub in subs:
             # Each a ``UnionMatcher`` in whoosh, so they compare alike in its tree builder.
             if not (type(sub) is W.Or and len(sub.subqueries) == 2 and sub.boost == 1.0 and not sub.scale
                     and not sub.minmatch and all(type(t) is W.Term for t in sub.subqueries)):
-                return None
-            parts = [self.term(t) for t in sub.subqueries]
-            if any(part is None for part in parts):
-                return None
-            units.append(parts)
+                return None, None
+            read = [self.term(t) for t in sub.subqueries]
+            if any(part is None for part, _ in read):
+                return None, None
+            units.append([part for part, _ in read])
+            reads.append(read)
         held = set.intersection(*(set().union(*parts) for parts in units))
+        docs = None if self.within is None else set.intersection(
+            *(set().union(*(part if every is None else every for part, every in read)) for read in reads))
         if not held:
-            return {}
+            return {}, docs
         # The tree whoosh builds (``And._matcher``): ordered by the units' estimated sizes, ties by matcher class.
         tree = make_weighted_tree(_Both, [(0 - sub.estimate_size(self.reader), _Unit(parts))
                                           for sub, parts in zip(subs, units)])
         boost = query.boost
-        return {n: tree.score(n) * boost if boost != 1.0 else tree.score(n) for n in held}
+        return {n: tree.score(n) * boost if boost != 1.0 else tree.score(n) for n in held}, docs
 
     def _phrase(self, phrase: W.Phrase) -> dict[int, float] | None:
         """A phrase looked for in the articles that hold all its words, with whoosh's span test, and scored
