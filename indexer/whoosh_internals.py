@@ -25,7 +25,7 @@ import pickle
 import re
 import types
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 
@@ -276,21 +276,24 @@ def _block_ids(matcher) -> Sequence[int]:
     return ids if matcher._byteids else tuple(accumulate(ids))
 
 
-def posting_blocks(leaf, fieldname: str, text: str) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+def posting_blocks(leaf, fieldname: str, text: str,
+                   among: Sequence[int] | None = None) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
     """The term's live postings in one segment (``leaf``: a segment's reader), as (document numbers, weights)
-    a block at a time, each weight what the segment's matcher gives for that posting (``weight()``)."""
+    a block at a time, each weight what the segment's matcher gives for that posting (``weight()``);
+    with ``among`` (document numbers in the segment, ascending), only the blocks whose range of numbers
+    holds one of them, the others passed over by their headers (as ``holding`` does)."""
     matcher = _leaf_postings(leaf, fieldname, text)
     if matcher is None:
         return
     deleted = leaf.deleted_docs_set
-    for ids, weights in _weighted_blocks(matcher):
+    for ids, weights in _weighted_blocks(matcher, among):
         if deleted:
             kept = [i for i, n in enumerate(ids) if n not in deleted]
             ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
         yield ids, weights
 
 
-def _weighted_blocks(matcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+def _weighted_blocks(matcher, among: Sequence[int] | None) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
     if isinstance(matcher, ListMatcher):  # inlined postings: ``ListMatcher.weight`` reads them so
         ids = matcher._ids
         if matcher._all_weights:
@@ -298,7 +301,14 @@ def _weighted_blocks(matcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]
         else:
             yield ids, matcher._weights or [1.0] * len(ids)
         return
-    while matcher.is_active():
+    i = 0
+    while matcher.is_active() and (among is None or i < len(among)):
+        if among is not None:
+            last = matcher.block_max_id()
+            if among[i] > last:
+                matcher._next_block()
+                continue
+            i = bisect_right(among, last, i)
         ids = _block_ids(matcher)
         matcher._read_weights()
         yield ids, matcher._weights

@@ -29,15 +29,16 @@ class SplitCollector:
         #: The answer's articles the union matched: the others hold every word only through
         #: terms it left out (the commonest), and are ranked after these.
         self.seen: set[int] = set()
-        self.partial_total = 0
+        self.partial_total: int | None = 0
         self._best: list[tuple[float, int]] = []
         self._partial: list[tuple[float, int]] = []
 
-    def collect(self, scores: dict[int, float], matched: AbstractSet[int] | None = None) -> None:
-        """Take the union's matches: document number -> score, each article once (those of the answer
-        set at least, with every article matched, when no partial matches are kept)."""
+    def collect(self, scores: dict[int, float], matched: AbstractSet[int] | None) -> None:
+        """Take the union's matches: document number -> score, each article once (of every match, or,
+        when no partial matches are kept, of the answer set's at least), and every article matched
+        (None: not counted, and ``partial_total`` is None too)."""
         self.seen = self.answer & scores.keys()
-        self.partial_total = len(scores if matched is None else matched) - len(self.seen)
+        self.partial_total = None if matched is None else len(matched) - len(self.seen)
         self._best = nlargest(self.limit, ((scores[n], -n) for n in self.seen))
         if self.partial_limit and self.partial_total:
             # The best of all, as many more as there are answers among them, then the answers left out.

@@ -338,18 +338,21 @@ class Searcher:
         # answer set may leave out one too many, never show one it should not).
         excluded = set().union(*(postings.holders(e, None) for e in words.excluded))
         scoring = Q.scoring(parsed, frequency)
+        counted = page.partial and len(words.groups) >= 2  # with one word, an article holding it is an answer
+        # The union the ranking reads also matches articles holding none of the words as typed ("trận đấu"
+        # for "tràn dầu", through its folded pair): a short query's partial matches are the articles
+        # holding one of its words by its terms; a longer one's (a pasted headline), the union's.
+        some = holding_some(words, postings, allowed) if counted and len(words.groups) <= COUNTED_GROUPS else None
         if scoring is not None and allowed != set():
-            # Without partial matches to rank, only the answer set's scores are wanted.
-            collector.collect(*self._union(s, scoring, keys is not None, allowed, excluded, None if short else found))
+            # Without partial matches to rank, only the answer set's scores are wanted (and the union's
+            # size, when that counts the partial matches).
+            collector.collect(*self._union(s, scoring, keys is not None, allowed, excluded, None if short else found,
+                                           counted and some is None))
         # Answers the union missed hold every word only through the terms it left out (the commonest).
         answers = collector.ranked() + [(0.0, n) for n in sorted(found - collector.seen)]
         hits = [page.hit(n, score) for score, n in self._ranked(page.stored, answers, order, reordered)[page.offset:wanted]]
-        if not page.partial or len(words.groups) < 2:
-            return hits, 0  # with one word, an article holding it is an answer
-        # The union the ranking read also matches articles holding none of the words as typed ("trận đấu"
-        # for "tràn dầu", through its folded pair): a short query's partial matches are the articles
-        # holding one of its words by its terms; a longer one's (a pasted headline), the union's.
-        some = holding_some(words, postings, allowed) if len(words.groups) <= COUNTED_GROUPS else None
+        if not counted:
+            return hits, 0
         partial_total = collector.partial_total if some is None else len(some - found - excluded)
         if not short:
             return hits, partial_total
@@ -369,17 +372,17 @@ class Searcher:
 
     @staticmethod
     def _union(s, scoring: W.Query, filtered: bool, allowed: set[int] | None, excluded: set[int],
-               within: set[int] | None) -> tuple[dict[int, float], AbstractSet[int]]:
+               within: set[int] | None, count: bool) -> tuple[dict[int, float], AbstractSet[int] | None]:
         """The first phase's scores of the articles the filters let through, none excluded (of those
-        ``within`` only, when given), and every article it matched there."""
-        matches = union.scores(s, scoring, within)
+        ``within`` only, when given), and every article it matched there (None: not counted, ``union.scores``)."""
+        matches = union.scores(s, scoring, within, count)
         scores, matched = matches.scores, matches.matched
         if allowed is not None:
             scores = {n: scores[n] for n in scores.keys() & allowed}
-            matched = matched & allowed
+            matched = None if matched is None else matched & allowed
         if excluded:
             scores = {n: scores[n] for n in scores.keys() - excluded}
-            matched = matched - excluded
+            matched = None if matched is None else matched - excluded
         if filtered:
             # Filters were a clause of the scored query, ``ConstantScoreQuery(keys, 0.0)``; whoosh scores
             # its matches 1.0 (a ``ListMatcher`` takes an all-weights 0.0 for none, then 1.0), which every

@@ -34,20 +34,23 @@ from indexer.whoosh_internals import byte_to_length, holding, holds_phrase, per_
 @dataclass
 class Matches:
     """What the union matched: ``scores``, document number -> score, of every match (of the matches among
-    the articles asked for, when the caller asked for some only), and ``matched``, every match."""
+    the articles asked for, when the caller asked for some only), and ``matched``, every match (None when
+    the caller asked for some articles only and not for the count)."""
 
     scores: dict[int, float]
-    matched: AbstractSet[int]
+    matched: AbstractSet[int] | None
 
 
-def scores(searcher, query: W.Query, within: AbstractSet[int] | None = None) -> Matches:
+def scores(searcher, query: W.Query, within: AbstractSet[int] | None = None, count: bool = True) -> Matches:
     """Every article ``query`` matches (document numbers in ``searcher``), scored as whoosh's collector
-    would see them (``searcher.search_with_collector``); only those ``within`` are scored when it is given.
+    would see them (``searcher.search_with_collector``); only those ``within`` are scored when it is given,
+    and without ``count`` only they are looked for.
 
-    Scoring a posting costs more than reading it: a caller that needs the scores of the
-    answer set alone (a page of answers, no partial matches after it) has the rest of a
-    union of common words counted, not scored. An article a clause matches scores above
-    zero then (BM25F with positive boosts always does), as whoosh's union requires.
+    Scoring a posting costs more than reading it, and reading a block of postings more
+    than passing over it by its header: a caller that needs the scores of the answer
+    set alone (a page of answers, no partial matches after it) has the rest of a union
+    of common words counted, not scored, or not read at all. An article a clause matches
+    scores above zero then (BM25F with positive boosts always does), as whoosh's union requires.
     """
     clauses = query.subqueries if isinstance(query, W.PreloadedOr) and len(query.subqueries) > 1 else [query]
     boost = query.boost if len(clauses) > 1 else 1.0  # ``ArrayUnionMatcher`` multiplies by it, a lone clause is not
@@ -62,14 +65,15 @@ def scores(searcher, query: W.Query, within: AbstractSet[int] | None = None) -> 
         if wanted is not None:
             end = offset + leaf_searcher.doc_count_all()
             local = set(map((-offset).__add__, wanted[bisect_left(wanted, offset):bisect_left(wanted, end)]))
-        segment = _Segment(leaf_searcher, context, local)
+        segment = _Segment(leaf_searcher, context, local, count)
         summed: dict[int, float] = {}
         for clause in clauses:
             part, docs = segment.clause(clause)
             if part is None:  # a clause of another shape: whoosh's matcher
                 part, docs = _matches(clause.matcher(leaf_searcher, context)), None
-            if local is not None:
-                matched.update(map(offset.__add__, part if docs is None else docs))
+            if local is not None and count:
+                every = part if docs is None else docs
+                matched.update(map(offset.__add__, every) if offset else every)
             _add(part if boost == 1.0 else {n: score * boost for n, score in part.items()}, summed)
         if local is not None:
             summed = {n: summed[n] for n in summed.keys() & local}
@@ -80,7 +84,7 @@ def scores(searcher, query: W.Query, within: AbstractSet[int] | None = None) -> 
             found = summed
         else:
             found.update(zip(map(offset.__add__, summed), summed.values()))
-    return Matches(found, found.keys() if within is None else matched)
+    return Matches(found, found.keys() if within is None else matched if count else None)
 
 
 def _boosts_positive(query: W.Query) -> bool:
@@ -112,10 +116,11 @@ _Part = tuple[dict[int, float] | None, AbstractSet[int] | None]
 
 class _Segment:
     """One segment's scores of the union's clauses, each term's read once; of the articles ``within``
-    only (numbers in the segment), when given."""
+    only (numbers in the segment), when given, the others counted or (without ``count``) not read."""
 
-    def __init__(self, leaf_searcher, context, within: set[int] | None = None) -> None:
-        self.searcher, self.context, self.within = leaf_searcher, context, within
+    def __init__(self, leaf_searcher, context, within: set[int] | None = None, count: bool = True) -> None:
+        self.searcher, self.context, self.within, self.count = leaf_searcher, context, within, count
+        self._among = None if within is None or count else sorted(within)
         self.reader = leaf_searcher.reader()
         self._terms: dict[tuple, _Part] = {}
 
@@ -158,10 +163,11 @@ class _Segment:
         idf, k1_plus_1, boost = scorer.idf, scorer.K1 + 1, term.boost
         within = self.within
         found: dict[int, float] = {}
-        docs: set[int] | None = None if within is None else set()
-        for ids, weights in posting_blocks(self.reader, fieldname, text):
+        docs: set[int] | None = None if within is None or not self.count else set()
+        for ids, weights in posting_blocks(self.reader, fieldname, text, self._among):
             if within is not None:
-                docs.update(ids)
+                if docs is not None:
+                    docs.update(ids)
                 if within.isdisjoint(ids):
                     continue
                 weight_of = dict(zip(ids, weights))
@@ -192,7 +198,7 @@ class _Segment:
             units.append([part for part, _ in read])
             reads.append(read)
         held = set.intersection(*(set().union(*parts) for parts in units))
-        docs = None if self.within is None else set.intersection(
+        docs = None if self.within is None or not self.count else set.intersection(
             *(set().union(*(part if every is None else every for part, every in read)) for read in reads))
         if not held:
             return {}, docs

@@ -72,6 +72,8 @@ def test_every_score_is_whooshs_own(searcher) -> None:
         some = set(list(theirs)[::3]) | {0, s.doc_count_all() - 1}
         part = scores(s, query, some)
         assert part.scores == {n: theirs[n] for n in some if n in theirs} and part.matched == theirs.keys(), text
+        uncounted = scores(s, query, some, count=False)
+        assert uncounted.scores == part.scores and uncounted.matched is None, text
         for clause in query.subqueries:
             if type(clause) in kinds and _whoosh(s, clause):
                 kinds[type(clause)] += 1
@@ -91,7 +93,7 @@ def test_the_collector_ranks_answers_and_partial_matches_apart() -> None:
     # Ties go to the lower document number, as whoosh's TopCollector gives them.
     union = {1: 2.0, 2: 5.0, 3: 2.0, 4: 9.0, 5: 2.0, 6: 1.0, 7: 7.0}
     collector = SplitCollector(answer={2, 3, 5, 8}, limit=2, partial_limit=3)
-    collector.collect(union)
+    collector.collect(union, union.keys())
     assert collector.ranked() == [(5.0, 2), (2.0, 3)]
     assert collector.seen == {2, 3, 5}
     assert collector.partial_total == 4
