@@ -40,7 +40,7 @@ class SplitCollector:
         self.seen = self.answer & scores.keys()
         self.partial_total = None if matched is None else len(matched) - len(self.seen)
         self._best = nlargest(self.limit, ((scores[n], -n) for n in self.seen))
-        if self.partial_limit and self.partial_total:
+        if self.partial_limit and len(scores) > len(self.seen):
             # The best of all, as many more as there are answers among them, then the answers left out.
             best = nlargest(self.partial_limit + len(self.seen), zip(scores.values(), map(neg, scores)))
             self._partial = [item for item in best if -item[1] not in self.answer][:self.partial_limit]

@@ -345,9 +345,9 @@ class Searcher:
         some = holding_some(words, postings, allowed) if counted and len(words.groups) <= COUNTED_GROUPS else None
         if scoring is not None and allowed != set():
             # Without partial matches to rank, only the answer set's scores are wanted (and the union's
-            # size, when that counts the partial matches).
-            collector.collect(*self._union(s, scoring, keys is not None, allowed, excluded, None if short else found,
-                                           counted and some is None))
+            # size, when that counts the partial matches); with them, the filtered articles' only.
+            collector.collect(*self._union(s, scoring, keys is not None, allowed, excluded,
+                                           allowed if short else found, counted and some is None))
         # Answers the union missed hold every word only through the terms it left out (the commonest).
         answers = collector.ranked() + [(0.0, n) for n in sorted(found - collector.seen)]
         hits = [page.hit(n, score) for score, n in self._ranked(page.stored, answers, order, reordered)[page.offset:wanted]]

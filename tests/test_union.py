@@ -98,3 +98,11 @@ def test_the_collector_ranks_answers_and_partial_matches_apart() -> None:
     assert collector.seen == {2, 3, 5}
     assert collector.partial_total == 4
     assert collector.ranked_partial() == [(9.0, 4), (7.0, 7), (2.0, 1)]
+
+
+def test_partial_matches_are_ranked_when_the_union_is_not_counted() -> None:
+    union = {1: 2.0, 2: 5.0, 4: 9.0}
+    collector = SplitCollector(answer={2}, limit=1, partial_limit=2)
+    collector.collect(union, None)
+    assert collector.partial_total is None
+    assert collector.ranked() == [(5.0, 2)] and collector.ranked_partial() == [(9.0, 4), (2.0, 1)]
