@@ -92,7 +92,8 @@ class _WholeColumnLengths(wi.W3PerDocReader):
         super().__init__(storage, segment)
         self._length_bytes: dict[str, bytes | None] = {}
 
-    def _lengths(self, fieldname: str) -> bytes | None:
+    def lengths(self, fieldname: str) -> bytes | None:
+        """The field's length column, one byte per document (whoosh's ``length_to_byte``), or None."""
         try:
             return self._length_bytes[fieldname]
         except KeyError:
@@ -103,7 +104,7 @@ class _WholeColumnLengths(wi.W3PerDocReader):
     def doc_field_length(self, docnum, fieldname, default=0):
         if docnum > wi.segment_doc_count(self):
             raise IndexError(f"Asked for docnum {docnum!r} of {wi.segment_doc_count(self)}")
-        column = self._lengths(fieldname)
+        column = self.lengths(fieldname)
         if column is None:
             return default
         lbyte = column[docnum]

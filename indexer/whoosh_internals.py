@@ -25,7 +25,8 @@ import pickle
 import re
 import types
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 
 import whoosh
@@ -37,6 +38,7 @@ from whoosh.filedb.filestore import Storage
 from whoosh.filedb.filetables import HashWriter, OrderedHashWriter
 from whoosh.index import TOC, Index
 from whoosh.matching import ListMatcher
+from whoosh.query import SpanNear2
 from whoosh.system import pack_ushort
 from whoosh.writing import PostingPool, SegmentWriter
 
@@ -261,9 +263,68 @@ def _blocks(matcher) -> Iterator[Sequence[int]]:
         yield matcher._ids
         return
     while matcher.is_active():
-        matcher._read_ids()
-        yield matcher._ids
+        yield _block_ids(matcher)
         matcher._next_block()
+
+
+def _block_ids(matcher) -> Sequence[int]:
+    """The current block's document numbers, as ``W3LeafMatcher._read_ids`` reads them but summing
+    the gaps with ``itertools.accumulate`` (C) where whoosh runs a Python generator over them."""
+    if matcher._data is None:
+        matcher._read_data()
+    ids = matcher._data[0]
+    return ids if matcher._byteids else tuple(accumulate(ids))
+
+
+def posting_blocks(leaf, fieldname: str, text: str,
+                   among: Sequence[int] | None = None) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    """The term's live postings in one segment (``leaf``: a segment's reader), as (document numbers, weights)
+    a block at a time, each weight what the segment's matcher gives for that posting (``weight()``);
+    with ``among`` (document numbers in the segment, ascending), only the blocks whose range of numbers
+    holds one of them, the others passed over by their headers (as ``holding`` does)."""
+    matcher = _leaf_postings(leaf, fieldname, text)
+    if matcher is None:
+        return
+    deleted = leaf.deleted_docs_set
+    for ids, weights in _weighted_blocks(matcher, among):
+        if deleted:
+            kept = [i for i, n in enumerate(ids) if n not in deleted]
+            ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
+        yield ids, weights
+
+
+def _weighted_blocks(matcher, among: Sequence[int] | None) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    if isinstance(matcher, ListMatcher):  # inlined postings: ``ListMatcher.weight`` reads them so
+        ids = matcher._ids
+        if matcher._all_weights:
+            yield ids, [matcher._all_weights] * len(ids)
+        else:
+            yield ids, matcher._weights or [1.0] * len(ids)
+        return
+    i = 0
+    while matcher.is_active() and (among is None or i < len(among)):
+        if among is not None:
+            last = matcher.block_max_id()
+            if among[i] > last:
+                matcher._next_block()
+                continue
+            i = bisect_right(among, last, i)
+        ids = _block_ids(matcher)
+        matcher._read_weights()
+        yield ids, matcher._weights
+        matcher._next_block()
+
+
+def holds_phrase(matchers: Sequence, slop: int, ordered: bool = True, mindist: int = 1) -> bool:
+    """Whether the term matchers of a phrase's words (``Term.matcher``, in order), all positioned on one
+    document, hold the phrase there: whoosh's own test (``SpanNear2``, which ``Phrase`` matches through)."""
+    near = types.SimpleNamespace(ms=matchers, slop=slop, ordered=ordered, mindist=mindist)
+    return bool(SpanNear2.SpanNear2Matcher._get_spans(near))
+
+
+def per_document_reader(leaf):
+    """A segment reader's per-document reader (its codec's: lengths, stored fields, columns)."""
+    return leaf._perdoc
 
 
 def posting_ids(reader, fieldname: str, text: str) -> list[int]:

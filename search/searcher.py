@@ -16,12 +16,11 @@ import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Callable, TypeVar
+from typing import AbstractSet, Callable, TypeVar
 
 from collections import Counter
 from datetime import date
 
-from whoosh import collectors
 from whoosh import query as W
 from whoosh.util.times import datetime_to_long
 
@@ -33,7 +32,7 @@ from indexer.store import default_index_dir, open_index, read_errors
 
 from . import arguments as check
 from . import query as Q
-from . import rank
+from . import rank, union
 from .answer import CommonTerms, Postings, Vocabulary, Words, answer, holding_some, lacking, read_words
 from .collect import SplitCollector
 from .highlight import Snippet, matcher, spans, snippets
@@ -339,22 +338,21 @@ class Searcher:
         # answer set may leave out one too many, never show one it should not).
         excluded = set().union(*(postings.holders(e, None) for e in words.excluded))
         scoring = Q.scoring(parsed, frequency)
-        if scoring is not None and allowed != set():  # whoosh reads an empty allow-set as no filter at all
-            if keys is not None:
-                # Intersected inside the query, so the matcher skips straight to the few
-                # allowed articles instead of scoring every match and dropping most.
-                scoring = W.And([scoring, W.ConstantScoreQuery(keys, 0.0)])
-            s.search_with_collector(scoring, collectors.FilterCollector(collector, allowed, excluded or None)
-                                    if allowed is not None or excluded else collector)
+        counted = page.partial and len(words.groups) >= 2  # with one word, an article holding it is an answer
+        # The union the ranking reads also matches articles holding none of the words as typed ("trận đấu"
+        # for "tràn dầu", through its folded pair): a short query's partial matches are the articles
+        # holding one of its words by its terms; a longer one's (a pasted headline), the union's.
+        some = holding_some(words, postings, allowed) if counted and len(words.groups) <= COUNTED_GROUPS else None
+        if scoring is not None and allowed != set():
+            # Without partial matches to rank, only the answer set's scores are wanted (and the union's
+            # size, when that counts the partial matches); with them, the filtered articles' only.
+            collector.collect(*self._union(s, scoring, keys is not None, allowed, excluded,
+                                           allowed if short else found, counted and some is None))
         # Answers the union missed hold every word only through the terms it left out (the commonest).
         answers = collector.ranked() + [(0.0, n) for n in sorted(found - collector.seen)]
         hits = [page.hit(n, score) for score, n in self._ranked(page.stored, answers, order, reordered)[page.offset:wanted]]
-        if not page.partial or len(words.groups) < 2:
-            return hits, 0  # with one word, an article holding it is an answer
-        # The union the ranking read also matches articles holding none of the words as typed ("trận đấu"
-        # for "tràn dầu", through its folded pair): a short query's partial matches are the articles
-        # holding one of its words by its terms; a longer one's (a pasted headline), the union's.
-        some = holding_some(words, postings, allowed) if len(words.groups) <= COUNTED_GROUPS else None
+        if not counted:
+            return hits, 0
         partial_total = collector.partial_total if some is None else len(some - found - excluded)
         if not short:
             return hits, partial_total
@@ -371,6 +369,26 @@ class Searcher:
                 if len(partial_hits) == wanted - len(found):
                     break
         return hits + partial_hits[max(0, page.offset - len(found)):], partial_total
+
+    @staticmethod
+    def _union(s, scoring: W.Query, filtered: bool, allowed: set[int] | None, excluded: set[int],
+               within: set[int] | None, count: bool) -> tuple[dict[int, float], AbstractSet[int] | None]:
+        """The first phase's scores of the articles the filters let through, none excluded (of those
+        ``within`` only, when given), and every article it matched there (None: not counted, ``union.scores``)."""
+        matches = union.scores(s, scoring, within, count)
+        scores, matched = matches.scores, matches.matched
+        if allowed is not None:
+            scores = {n: scores[n] for n in scores.keys() & allowed}
+            matched = None if matched is None else matched & allowed
+        if excluded:
+            scores = {n: scores[n] for n in scores.keys() - excluded}
+            matched = None if matched is None else matched - excluded
+        if filtered:
+            # Filters were a clause of the scored query, ``ConstantScoreQuery(keys, 0.0)``; whoosh scores
+            # its matches 1.0 (a ``ListMatcher`` takes an all-weights 0.0 for none, then 1.0), which every
+            # allowed article's score carries, and the second phase's scale with it.
+            scores = {n: score + 1.0 for n, score in scores.items()}
+        return scores, matched
 
     @staticmethod
     def _ranked(stored: Callable[[int], dict], scored: list[tuple[float, int]], order: rank.Ranked,

@@ -152,3 +152,12 @@ def test_typed_diacritics_hold_in_the_ranking_and_the_marks(scattered) -> None:
     assert all(h.missing for h in result.hits[1:])
     marked = {s.text[a:b] for h in result.hits for s in h.snippets for a, b in s.highlights}
     assert "Bão lũ" in marked and not any("bào" in m for m in marked)  # marks are the words as typed
+
+
+def test_a_common_terms_bitmap_has_the_bits_of_its_articles_dense_or_sparse() -> None:
+    from search.answer import _bitmap
+
+    for docs in ([0, 3, 8, 9, 15, 16, 99], list(range(1, 100, 2)), [99], []):
+        bits = _bitmap(docs, 100)
+        assert len(bits) == 13
+        assert [n for n in range(100) if bits[n >> 3] >> (n & 7) & 1] == docs
