@@ -23,14 +23,15 @@ import math
 import os
 import re
 import threading
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, AsyncIterator, Iterator, Literal
 from urllib.parse import quote, urlencode
 
 import anyio
+import uvicorn
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParameter
 from fastapi.exceptions import RequestValidationError
@@ -64,6 +65,10 @@ PAGE_SIZE = 10
 PAGE_FACET_VALUES = 10
 #: How long a request may wait for a search slot, by default, before it is refused with 503.
 BUSY_SECONDS = 2.0
+#: Connections a worker holds at once; past them uvicorn answers 503 at once rather than queueing.
+CONNECTIONS = 128
+#: The environment variable through which `serve` hands the app's arguments to its worker processes.
+SETTINGS = "VNSEARCH_SERVE"
 #: No script, no frames, no foreign anything: every page, /docs included, is HTML and one stylesheet.
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
@@ -94,18 +99,46 @@ class _Refused(Exception):
         self.status, self.detail, self.headers = status, detail, headers
 
 
+def _busy() -> _Refused:
+    return _Refused(503, "the server is busy; try again in a moment", {"Retry-After": "1"})
+
+
 class _Shared:
     """The one Searcher of an app, opened at the first request that needs it.
 
     Opening late lets ``uvicorn search.web:app`` start before an index exists and
     serve it once built; until then requests get 503 with the way to build one.
+
+    Two bounds keep the latency of what is answered bounded: ``gate`` lets
+    ``max_concurrent`` searches run at once, and ``admitted`` counts the requests
+    in the process, running or waiting for a turn; past ``2 * max_concurrent`` of
+    them a request is refused at once (`admit`), before it takes a thread, so that
+    under any load a refusal comes back in milliseconds and a request let in waits
+    for at most one search per slot.
     """
 
     def __init__(self, index_dir: Path, max_concurrent: int, wait: float) -> None:
         self.index_dir, self.wait, self.max_concurrent = index_dir, wait, max_concurrent
         self.gate = threading.BoundedSemaphore(max_concurrent)
+        self.admitted = 0  # touched on the event loop's thread only
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
+
+    @property
+    def admits(self) -> int:
+        """Requests let in at once: one running and one waiting per slot."""
+        return 2 * self.max_concurrent
+
+    @asynccontextmanager
+    async def admit(self) -> AsyncIterator[None]:
+        """A place in the process for one request, or 503 at once when every place is taken."""
+        if self.admitted >= self.admits:
+            raise _busy()
+        self.admitted += 1
+        try:
+            yield
+        finally:
+            self.admitted -= 1
 
     def _open(self) -> Searcher:
         with self._lock:
@@ -117,7 +150,7 @@ class _Shared:
     def turn(self) -> Iterator[Searcher]:
         """The searcher, for one bounded piece of work; 503 when busy or when the index cannot be read."""
         if not self.gate.acquire(timeout=self.wait):
-            raise _Refused(503, "the server is busy; try again in a moment", {"Retry-After": "1"})
+            raise _busy()
         try:
             yield self._searcher or self._open()
         except (FileNotFoundError, IndexUnusable) as e:  # each message says what to do
@@ -355,8 +388,9 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
     def few_threads() -> None:
         # The Searcher keeps a whoosh searcher per thread, and opening one on a large index
         # costs far more than a search: so handlers run on a few threads that stay warm,
-        # not on the 40 that anyio's pool would otherwise spread them over.
-        anyio.to_thread.current_default_thread_limiter().total_tokens = 2 * shared.max_concurrent
+        # not on the 40 that anyio's pool would otherwise spread them over; one for each
+        # request admitted, so that none of them queues for a thread.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = shared.admits
 
     app.router.add_event_handler("startup", few_threads)
     app.router.add_event_handler("shutdown", shared.close)
@@ -370,6 +404,17 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
 
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/openapi.json")
+
+    @app.middleware("http")
+    async def admission(request: Request, call_next):
+        # Taken on the event loop, before the handler gets a thread: a refusal costs no thread and no wait.
+        if request.url.path.startswith("/static/"):
+            return await call_next(request)
+        try:
+            async with shared.admit():
+                return await call_next(request)  # a streamed CSV leaves its place once its rows start
+        except _Refused as e:
+            return await refused(request, e)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):
@@ -608,6 +653,40 @@ def _messages(detail: Any) -> list[str]:
     if isinstance(detail, list):
         return [f"{e['loc'][-1]}: {e['msg']}" for e in detail]
     return [str(detail)]
+
+
+def cores() -> int:
+    """The cores this process may run on (fewer than the machine's under a container's or taskset's limit)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def serve(index_dir: str | os.PathLike, *, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
+          cors_origins: tuple[str, ...] | list[str] = ()) -> None:
+    """Serve the app over ``index_dir`` until interrupted, in ``workers`` processes (default: one per core).
+
+    One process runs one search at a time, whatever its threads (the search is
+    Python, and holds the GIL): a process per core is what uses the machine. The
+    workers share the listening socket, and each opens its own Searcher, over the
+    same memory-mapped files (so the OS caches them once) and refreshed at each
+    request (so a build committed while serving is seen by every worker at its
+    next request). The server's bounds are shared out: two searches per core run
+    at once in all, each worker running its part of them.
+    """
+    workers = workers or cores()
+    # uvicorn starts its workers anew (spawned), and builds each one's app from an import string:
+    # the app's arguments reach them through the environment, which they inherit.
+    os.environ[SETTINGS] = json.dumps({"index_dir": str(index_dir), "cors_origins": list(cors_origins),
+                                       "max_concurrent": math.ceil(2 * cores() / workers)})
+    uvicorn.run(f"{__name__}:{app_from_settings.__name__}", factory=True, workers=workers, host=host, port=port,
+                limit_concurrency=CONNECTIONS, log_level="info")
+
+
+def app_from_settings() -> FastAPI:
+    """The app of one of `serve`'s workers, from the arguments `serve` left in the environment."""
+    return create_app(**json.loads(os.environ[SETTINGS]))
 
 
 #: For ``uvicorn search.web:app``: the index in ``$VNSEARCH_INDEX``, or the user's own.
