@@ -27,7 +27,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator, Literal
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, Literal
 from urllib.parse import quote, urlencode
 
 import anyio
@@ -40,7 +40,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from indexer.analysis import fold
 from indexer.stats import index_stats
@@ -165,6 +167,47 @@ class _Shared:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+
+
+class _Admission:
+    """Each request but a static file's takes a place of ``shared``'s, or is refused at once.
+
+    The place is taken on the event loop, before the handler gets a thread, so a
+    refusal costs no thread and waits for nothing; it is held until the answer is
+    sent, a streamed CSV's rows included (they are written on the same threads).
+    """
+
+    def __init__(self, app: ASGIApp, shared: _Shared, refuse: Callable[[Request, _Refused], Awaitable[Response]]):
+        self.app, self.shared, self.refuse = app, shared, refuse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        try:
+            async with self.shared.admit():
+                await self.app(scope, receive, send)
+        except _Refused as e:
+            response = await self.refuse(Request(scope), e)
+            await response(scope, receive, send)
+
+
+class _SecurityHeaders:
+    """Headers every answer carries: no sniffing, no referrer to other sites, and the CSP."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "same-origin")
+                headers.setdefault("Content-Security-Policy", CSP)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)
 
 
 @dataclass
@@ -405,30 +448,13 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/openapi.json")
 
-    @app.middleware("http")
-    async def admission(request: Request, call_next):
-        # Taken on the event loop, before the handler gets a thread: a refusal costs no thread and no wait.
-        if request.url.path.startswith("/static/"):
-            return await call_next(request)
-        try:
-            async with shared.admit():
-                return await call_next(request)  # a streamed CSV leaves its place once its rows start
-        except _Refused as e:
-            return await refused(request, e)
-
-    @app.middleware("http")
-    async def headers(request: Request, call_next):
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        return response
-
     @app.exception_handler(_Refused)
     async def refused(request: Request, error: _Refused) -> Response:
         if wants_json(request):
             return JSONResponse({"detail": error.detail}, status_code=error.status, headers=error.headers)
-        return html("error.html", error.status, status=error.status, messages=_messages(error.detail))
+        page = html("error.html", error.status, status=error.status, messages=_messages(error.detail))
+        page.headers.update(error.headers or {})
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:
@@ -438,6 +464,11 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         return await refused(request, _Refused(error.status_code, error.detail, error.headers))
+
+    # Plain ASGI rather than ``@app.middleware``, whose every layer costs a request a task and a stream:
+    # the refusal of a busy server is the one answer that must stay cheap under any load.
+    app.add_middleware(_Admission, shared=shared, refuse=refused)
+    app.add_middleware(_SecurityHeaders)
 
     errors = {422: {"description": "A parameter past its cap or with a value that means nothing: "
                                    "`detail` lists each, with `loc` naming it and `msg` saying why"},
