@@ -22,6 +22,7 @@ import json
 import math
 import os
 import re
+import sys
 import threading
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -71,6 +72,8 @@ BUSY_SECONDS = 2.0
 CONNECTIONS = 128
 #: The environment variable through which `serve` hands the app's arguments to its worker processes.
 SETTINGS = "VNSEARCH_SERVE"
+#: How long a worker's search holds the GIL before the event loop may take it (Python's default: 5 ms).
+SWITCH_SECONDS = 0.001
 #: No script, no frames, no foreign anything: every page, /docs included, is HTML and one stylesheet.
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
@@ -102,7 +105,9 @@ class _Refused(Exception):
 
 
 def _busy() -> _Refused:
-    return _Refused(503, "the server is busy; try again in a moment", {"Retry-After": "1"})
+    # The connection is closed too: a client asking again connects anew, and with several workers
+    # the one that accepts first is likely the one with time for it (a keep-alive one stays put).
+    return _Refused(503, "the server is busy; try again in a moment", {"Retry-After": "1", "Connection": "close"})
 
 
 class _Shared:
@@ -716,7 +721,15 @@ def serve(index_dir: str | os.PathLike, *, host: str = "127.0.0.1", port: int = 
 
 
 def app_from_settings() -> FastAPI:
-    """The app of one of `serve`'s workers, from the arguments `serve` left in the environment."""
+    """The app of one of `serve`'s workers, from the arguments `serve` left in the environment.
+
+    The worker's event loop shares the GIL with its searches, and waits for a
+    search to hand it over at each step of a request (up to the interpreter's
+    switch interval, 5 ms, each time, a dozen times for a refusal): a shorter
+    interval keeps a refusal fast while searches run, for a cost the searches
+    cannot measure.
+    """
+    sys.setswitchinterval(SWITCH_SECONDS)
     return create_app(**json.loads(os.environ[SETTINGS]))
 
 
