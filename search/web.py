@@ -11,8 +11,10 @@ Scraped text and queries are hostile input. Templates escape everything; snippet
 are marked by ``format.snippet_html`` around text it escaped itself; a page gets a
 Content-Security-Policy that allows no script at all; an article's link is shown
 only when it is http(s). Work per request is bounded: every parameter has a cap
-(422 past it), and at most ``max_concurrent`` searches run at once; a request that
-cannot get a turn within ``wait`` seconds is refused with 503 instead of queueing.
+(422 past it), and at most ``max_concurrent`` searches run at once, as many more
+requests waiting for a turn; past those, or after ``wait`` seconds without a
+turn, a request is refused with 503 instead of queueing. `serve` runs the app in
+a process per core (a process searches on one core, whatever its threads).
 Ids are looked up in the index, never joined to a path. Nothing here writes.
 """
 
