@@ -90,8 +90,6 @@ def _first_use(target) -> None:
 #: The most hits ``vnsearch search`` shows, and the most rows it writes as CSV (the library's cap).
 PAGE_LIMIT = 1000
 CSV_ROWS = 10_000
-#: Connections uvicorn holds at once; past them it answers 503 at once rather than queueing.
-SERVE_CONNECTIONS = 128
 
 
 class QueryCommand(click.Command):
@@ -232,19 +230,18 @@ def show(doc_id: str, index_dir: str | None, as_json: bool) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
 @click.option("--cors", "cors_origins", multiple=True, metavar="ORIGIN",
               help="Let pages from ORIGIN (https://paper.example) call the API from a browser; repeatable.")
-def serve(index_dir: str | None, host: str, port: int, cors_origins: tuple[str, ...]) -> None:
+@click.option("--workers", type=click.IntRange(1, 256), default=None, show_default="one per core",
+              help="Processes answering on the port, each searching on a core of its own.")
+def serve(index_dir: str | None, host: str, port: int, cors_origins: tuple[str, ...], workers: int | None) -> None:
     """Serve the search page and the JSON API over HTTP (read-only; docs at /docs)."""
     try:
-        import uvicorn
-
-        from .web import create_app
+        from . import web
     except ImportError as e:
         raise click.ClickException(f"vnsearch serve needs the server's packages ({e.name} is missing): "
                                    "pip install 'vnsearch[serve]'") from None
     with _open(index_dir) as searcher:  # builds the default index on first use, and fails early on a bad one
         target = searcher.index_dir
-    uvicorn.run(create_app(target, cors_origins=cors_origins), host=host, port=port,
-                limit_concurrency=SERVE_CONNECTIONS, log_level="info")
+    web.serve(target, host=host, port=port, workers=workers, cors_origins=cors_origins)
 
 
 if __name__ == "__main__":

@@ -7,11 +7,17 @@ import functools
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 import unicodedata
+import urllib.request
+from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -85,3 +91,40 @@ def unprivileged_commands(commands: list[list[str]], env: dict | None = None) ->
                          capture_output=True, text=True, timeout=180, env=env)
     assert run.returncode == 0, run.stderr
     return [tuple(r) for r in json.loads(run.stdout)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(index_dir: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`vnsearch serve` over ``index_dir`` on a free loopback port, as a user starts it from a terminal
+    (a process group of its own), once it answers: its address, and the process; stopped at the end."""
+    port = free_port()
+    process = subprocess.Popen([*CLI, "serve", "--index", str(index_dir), "--port", str(port), *options],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"vnsearch serve did not start: {process.stderr.read().decode()[-2000:]}")
+                time.sleep(0.1)
+        yield base, process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, 9)
+                process.wait()
+        process.stderr.close()

@@ -244,6 +244,24 @@ def test_a_busy_server_refuses_rather_than_queues(web_index) -> None:
         assert c.get("/api/search", params={"q": "đảng"}).status_code == 200
 
 
+def test_past_its_places_a_request_is_refused_without_waiting_for_a_turn(web_index) -> None:
+    app = create_app(web_index, max_concurrent=1, wait=3600)  # a request that waited for a turn would hang the test
+    with TestClient(app) as c:
+        shared = app.state.shared
+        shared.admitted = shared.admits  # as many requests in the process as it lets in
+        try:
+            api, page = c.get("/api/search", params={"q": "đảng"}), c.get("/", params={"q": "đảng"})
+            static = c.get("/static/style.css")
+        finally:
+            shared.admitted = 0
+        for response in (api, page):
+            assert response.status_code == 503 and response.headers["retry-after"] == "1"
+            assert response.headers["connection"] == "close" and response.headers["content-security-policy"] == CSP
+        assert "busy" in api.json()["detail"] and "busy" in page.text
+        assert static.status_code == 200  # a file, no search: never refused
+        assert c.get("/api/search", params={"q": "đảng"}).status_code == 200
+
+
 def test_a_build_committed_while_serving_is_served_at_the_next_request(web_index, tmp_path) -> None:
     live = tmp_path / "index"
     shutil.copytree(web_index, live)

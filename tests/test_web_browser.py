@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from urllib.parse import quote
 
 import pytest
 
-from conftest import HOSTILE_ID, ROOT
+from conftest import HOSTILE_ID
+from helpers import serving
 
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -25,33 +21,11 @@ pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
                                 reason="no chromium and chromedriver (apt-get install -y chromium chromium-driver)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(web_index):
     """`vnsearch serve` on a free loopback port, as a user starts it; stopped after the module."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "search.cli", "serve", "--index", str(web_index),
-                                "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"vnsearch serve did not start: {process.stderr.read().decode()[-2000:]}")
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(web_index) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="module")
