@@ -8,11 +8,16 @@ gives the build's seconds, worker processes and peak memory). For each, measured
 here: the index's size on disk; the curve's known-item queries (bench/curve.py's,
 ``--queries`` per kind) one at a time on one core, p50 and p95; and a fresh search
 process's memory after three queries (bench/memory.py: RSS, and the anonymous part
-that is the process's own). Then every figure is fitted as ``a * articles ** b``
-(least squares on the logarithms) and the fit read at 1 and 10 million. Build
-seconds are per article per core, so a build's wall time is that times the
-articles over the cores (a Dask cluster's, see the README). Prints figures,
-asserts nothing; the fits are only as good as three points on a shared machine.
+that is the process's own). Then each figure is carried to 1 and 10 million from
+the two largest indexes, where its trend at archive size shows: the index's size
+by what each article adds there (linear: postings and stored text grow with the
+articles, while the vocabulary's share, which made small indexes dearer per
+article, stops growing), the rest as the power law through those two points
+(``a * articles ** b``), and none below its value at the largest index (two noisy
+points can slope down). Build seconds
+are per article per core, so a build's wall time is that times the articles over
+the cores (a Dask cluster's, see the README). Prints figures, asserts nothing;
+the extrapolations are only as good as two points on a shared machine.
 """
 
 from __future__ import annotations
@@ -32,6 +37,13 @@ from bench.memory import searcher_memory
 from bench.quality import evaluate
 
 TARGETS = (1_000_000, 10_000_000)
+
+
+def marginal(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """(a, b) of ``y = a + b * x`` through the two largest points: what each more article adds."""
+    (x0, y0), (x1, y1) = sorted(points)[-2:]
+    b = (y1 - y0) / (x1 - x0)
+    return y1 - b * x1, b
 
 
 def fit(points: list[tuple[float, float]]) -> tuple[float, float]:
@@ -65,6 +77,9 @@ def measure(index: Path, known) -> dict:
     }
 
 
+#: How each figure is carried past the measured sizes (see the module's docstring).
+LINEAR = {"index_mb"}
+
 COLUMNS = {
     "index_mb": ("index MB", "{:,.0f}"),
     "build_core_s_per_article": ("build core-s/article", "{:.3f}"),
@@ -76,14 +91,25 @@ COLUMNS = {
 }
 
 
+def extrapolate(rows: list[dict], key: str, n: int) -> float:
+    """The figure ``key`` carried to ``n`` articles from the two largest measured."""
+    points = sorted((r["articles"], r[key]) for r in rows)[-2:]
+    if key in LINEAR:
+        a, b = marginal(points)
+        return max(points[-1][1], a + b * n)
+    a, b = fit(points)
+    return max(points[-1][1], a * n ** b)
+
+
 def table(rows: list[dict]) -> str:
-    fits = {key: fit([(r["articles"], r[key]) for r in rows]) for key in COLUMNS}
     body = [[f"{r['articles']:,}", "measured"] + [fmt.format(r[k]) for k, (_, fmt) in COLUMNS.items()] for r in rows]
     for n in TARGETS:
-        body.append([f"{n:,}", "fitted"] + [fmt.format(fits[k][0] * n ** fits[k][1]) for k, (_, fmt) in COLUMNS.items()])
+        body.append([f"{n:,}", "extrapolated"] + [fmt.format(extrapolate(rows, k, n)) for k, (_, fmt) in COLUMNS.items()])
     out = markdown_table(["articles", ""] + [label for label, _ in COLUMNS.values()], body)
-    out += "\n\nExponent b of each fit (y = a * articles ** b): " + ", ".join(
-        f"{label} {fits[k][1]:.2f}" for k, (label, _) in COLUMNS.items()) + "."
+    two = sorted((r["articles"], r) for r in rows)[-2:]
+    out += "\n\nFrom the two largest indexes: " + ", ".join(
+        f"{label} {'+' + format(marginal([(n, r[k]) for n, r in two])[1] * 1000, '.3g') + ' per 1,000 articles' if k in LINEAR else '~ articles ** ' + format(fit([(n, r[k]) for n, r in two])[1], '.2f')}"
+        for k, (label, _) in COLUMNS.items()) + "."
     return out
 
 

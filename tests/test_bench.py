@@ -456,3 +456,17 @@ def test_cost_fit_recovers_a_power_law_and_reads_it_further():
     # Noisy latencies still give an exponent between the pairwise slopes.
     a, b = fit([(2_000, 24.3), (19_100, 40.2), (99_100, 111.4)])
     assert math.log(40.2 / 24.3) / math.log(19_100 / 2_000) < b < math.log(111.4 / 40.2) / math.log(99_100 / 19_100)
+
+
+def test_cost_marginal_is_what_each_article_adds_at_the_largest_sizes():
+    from bench.cost import extrapolate, marginal
+
+    # 298 MB at 19,100 articles, 1,077 MB at 99,100: 9.74 KB more an article.
+    a, b = marginal([(2_000, 63.0), (19_100, 298.0), (99_100, 1077.0)])
+    assert b == pytest.approx(779 / 80_000)
+    rows = [{"articles": n, "index_mb": mb, "p95_ms": ms} for n, mb, ms in
+            [(2_000, 63.0, 48.0), (19_100, 298.0, 46.0), (99_100, 1077.0, 141.0)]]
+    assert extrapolate(rows, "index_mb", 1_000_000) == pytest.approx(1077 + 900_900 * 779 / 80_000)
+    # Latency as a power law through the two largest: 141 ms times (1,000,000 / 99,100) ** b.
+    b = math.log(141 / 46) / math.log(99_100 / 19_100)
+    assert extrapolate(rows, "p95_ms", 1_000_000) == pytest.approx(141 * (1_000_000 / 99_100) ** b)
