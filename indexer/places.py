@@ -618,7 +618,15 @@ def _sentence_end(text: str, pos: int) -> int:
 
 # A sentence that describes a picture ("Hình ảnh vụ tai nạn giao thông vừa xảy ra tại Kon Tum."
 # under a national meeting's lead) is a caption, credited or not.
-_PICTURE_SENTENCE = re.compile(r"(?:(?<=\n)|(?<=[.!?] ))Hình ảnh[^.!?\n]{0,80}[.!?\n]")
+# The pattern starts with its words, and where it stands is checked after (``_pictures``): a
+# pattern that starts with a look-behind is tried at every character of every article.
+_PICTURE_SENTENCE = re.compile(r"Hình ảnh[^.!?\n]{0,80}[.!?\n]")
+
+
+def _pictures(text: str, start: int) -> list[tuple[int, int]]:
+    """The sentences after ``start`` that describe a picture: a line's or a sentence's first words."""
+    return [m.span() for m in _PICTURE_SENTENCE.finditer(text, start)
+            if text[m.start() - 1:m.start()] == "\n" or text[m.start() - 2:m.start()] in (". ", "! ", "? ")]
 
 
 def _layout(text: str, title_end: int) -> _Layout:
@@ -629,7 +637,7 @@ def _layout(text: str, title_end: int) -> _Layout:
     # Châu, Sơn La hướng dẫn học sinh. (Ảnh: Hữu Quyết/TTXVN)"): it shows a place, often not the story's.
     captions = [(_sentence_start(text, len(text[:m.start()].rstrip().rstrip("."))), m.start())
                 for m in _CREDITS.finditer(text) if m.group().startswith("(Ảnh")]
-    captions += [m.span() for m in _PICTURE_SENTENCE.finditer(text, body_start)]
+    captions += _pictures(text, body_start)
     return _Layout(title_end, dateline.end() if dateline else 0, body_start + LEAD_CHARS, _publisher_spans(text),
                    captions, outlet)
 
