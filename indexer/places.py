@@ -781,7 +781,7 @@ def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
     oceans = [(o.start(), o.end()) for o in _OCEANS.finditer(text)] if "Dương" in text else []
     for m in _CAP_WORD.finditer(text):
         start = m.start()
-        if start < pos or not _may_start(gaz, text, start, m.group()) or _inside(oceans, start):
+        if start < pos or not _may_start(gaz, text, start, m.group()) or oceans and _inside(oceans, start):
             continue  # inside the name just read or an ocean's, or no name starts so
         hit = _name_at(gaz, text, start, m.group())
         if hit is None:
