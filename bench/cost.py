@@ -1,7 +1,7 @@
 """The cost curve (issue 27): what an index of 1 and 10 million articles would cost, from
 measurements at 2,000, 20,000 and 100,000.
 
-    python bench/cost.py /tmp/vnsearch-kept/2000 /tmp/vnsearch-kept/20000 /tmp/vnsearch-kept/100000
+    python bench/cost.py ~/bench/2000 ~/bench/20000 ~/bench/100000     # kept indexes (bench/kept.py --root ~/bench)
 
 Each INDEX is a kept index of bench/kept.py (read only: its ``<INDEX>.READY`` marker
 gives the build's seconds, worker processes and peak memory). For each, measured

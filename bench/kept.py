@@ -7,7 +7,7 @@ index kept between runs instead of rebuilding it. Each size is the first
 unique and urls withheld exactly as bench/quality.py indexes them, so the
 known-item queries of the quality run mean the same thing against a kept index.
 
-    python bench/kept.py --articles 20000 --root /work/ix    # build (or check) /work/ix/20000
+    python bench/kept.py --articles 20000 --root ~/bench    # build (or check) ~/bench/20000
 
 Writes ``<root>/<articles>.jsonl`` (the records indexed), ``<root>/<articles>``
 (the index, with bench-articles.json saying what it holds), and

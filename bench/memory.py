@@ -1,7 +1,7 @@
 """A search process's memory and a one-shot search's wall time (issue 10), on a kept index.
 
     python bench/memory.py --articles 20000
-    python bench/memory.py --articles 100000 --root /work/ix
+    python bench/memory.py --articles 100000 --root ~/bench
 
 Memory: a fresh process opens a Searcher, answers one query, and reads its own
 /proc/self/status and smaps_rollup. Two figures, because they mean different

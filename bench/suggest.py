@@ -1,7 +1,7 @@
 """What the correction path costs: a query's time must stay bounded whatever it holds (issue 11).
 
-Opens an existing index read-only (``--index``, default the kept 20,000-article
-index) and times ``Searcher.search`` (parsing, search and suggestion) on queries
+Opens an existing index read-only (``--index``: the kept 20,000-article index,
+say) and times ``Searcher.search`` (parsing, search and suggestion) on queries
 of 1 to 64 misspelt words, accented and not, made from devset headlines by
 changing one letter of each word; prints the time of each and the suggestion
 for one real misspelling and for "thu dau mot". Target: a 64-word query well
@@ -47,7 +47,7 @@ def timed(searcher: Searcher, query: str, repeat: int = 3) -> tuple[float, str |
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--index", default="/work/ix/20000")
+    parser.add_argument("--index", required=True, help="an index to search (the 20,000-article kept one of bench/kept.py, say)")
     args = parser.parse_args()
     words = misspelt_words(64)
     with Searcher(args.index) as searcher:
