@@ -552,6 +552,11 @@ _MASTHEAD_BEFORE = re.compile(r"(?<![^\W_])(?:[Cc]ơ quan|[Tt]iếng nói)(?: ng
 _DATELINE = re.compile(r"[ \t(]*([^\n()–—-]{2,40}?)(?:\)\s*[-–—]\s*|\s*[-–—]\s)")
 
 
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    """Does one of the spans hold ``at``?"""
+    return any(a <= at < b for a, b in spans)
+
+
 class _Layout(NamedTuple):
     """Where the parts of one text (title, blank line, body) begin and end."""
 
@@ -568,10 +573,10 @@ class _Layout(NamedTuple):
         return LEAD_WEIGHT if start < self.lead_end else BODY_WEIGHT
 
     def skipped(self, start: int) -> bool:
-        return any(a <= start < b for a, b in self.publisher)
+        return _inside(self.publisher, start)
 
     def in_caption(self, start: int) -> bool:
-        return bool(self.captions) and any(a <= start < b for a, b in self.captions)
+        return bool(self.captions) and _inside(self.captions, start)
 
 
 def _contact_span(text: str, at: int, end: int) -> tuple[int, int]:
@@ -768,10 +773,6 @@ def _mention(gaz: _Gazetteer, text: str, layout: _Layout, key: tuple[str, ...], 
     chained = last is not None and _CHAINED.fullmatch(text, last.end, lead_in) is not None
     role = CAPTION if layout.in_caption(start) else _role(text, lead_in, last, chained)
     return _Mention(key, gaz.names[key].units, level, utype, listed, start, end, layout.weight(start), role, chained)
-
-
-def _inside(spans: list[tuple[int, int]], at: int) -> bool:
-    return any(a <= at < b for a, b in spans)
 
 
 def _mentions(gaz: _Gazetteer, text: str, layout: _Layout) -> list[_Mention]:
