@@ -106,7 +106,7 @@ def run(articles: int = 2000, jobs: int | None = None, data: list[Path] | None =
             out["skipped"] = reason
             return out
         build_index, _ = available
-        from indexer.store import size_on_disk
+        from indexer.engine.store import size_on_disk
 
         for p in levels:
             say(f"  build_index jobs={p} ...", end="", flush=True)
@@ -142,10 +142,10 @@ def steps(articles: int = 300, data: list[Path] | None = None) -> dict[str, floa
     from underthesea import word_tokenize
 
     from indexer import analysis
-    from indexer.reader import read_record
-    from indexer.schema import content_hash, document
-    from indexer.segment import segment_writer
-    from indexer.store import new_index
+    from indexer.articles.reader import read_record
+    from indexer.engine.schema import content_hash, document
+    from indexer.engine.segment import segment_writer
+    from indexer.engine.store import new_index
 
     records = list(collection(data or devset_paths(), articles))
     word_tokenize("khởi động")  # model loading is not a step

@@ -92,7 +92,7 @@ def kept_index(articles: int, root: Path | None = None, paths: list[Path] | None
     available, reason = ours()
     if not available:
         raise SystemExit(reason)
-    from indexer.schema import PIPELINE_VERSION
+    from indexer.engine.schema import PIPELINE_VERSION
 
     # "urls": an index made before the urls were withheld must not be reused (slugs would leak);
     # "pipeline": nor one that other indexing code made (its figures would not be this code's).

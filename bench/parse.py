@@ -20,7 +20,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import CORPUS, DEVSET, read_jsonl  # noqa: E402
-from indexer.reader import decode, read_record, read_text  # noqa: E402
+from indexer.articles.reader import decode, read_record, read_text  # noqa: E402
 
 ARTICLES = DEVSET / "articles.jsonl"
 

@@ -35,7 +35,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import CORPUS, DEVSET, read_jsonl
-from indexer.places import find_places
+from indexer.articles.places import find_places
 
 
 def figures(rows: Iterable[tuple[str, str, str | None, str]]) -> dict[str, float]:

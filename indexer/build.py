@@ -45,13 +45,13 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
-from .reader import ReadError, read_item
-from .schema import content_hash, document, make_schema, schema_changes
-from .segment import segment_writer
-from .sources import Item, Problem, RepeatCap, iter_entries
-from .store import (build_folder, bundled_corpus, check_buildable, denied, index_exists, index_lock, install,
+from .articles.reader import ReadError, read_item
+from .engine.schema import content_hash, document, make_schema, schema_changes
+from .engine.segment import segment_writer
+from .articles.sources import Item, Problem, RepeatCap, iter_entries
+from .engine.store import (build_folder, bundled_corpus, check_buildable, denied, index_exists, index_lock, install,
                     new_index, open_index, sweep, undo_first_build)
-from .whoosh_internals import abandon, commit_toc, finish_segments, finish_worker_segment, release
+from .engine.whoosh_internals import abandon, commit_toc, finish_segments, finish_worker_segment, release
 
 BATCH = 8  # articles per task: enough to amortise queueing, small enough to balance
 #: Articles given to one worker in turn: the n-th article a build indexes (from 0) goes into the

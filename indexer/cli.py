@@ -11,12 +11,11 @@ import click
 
 from .analysis import words
 from .interrupts import stopped
-from .sources import Problem, RepeatCap, count_entries, iter_entries
-from .stats import index_stats
-from .store import IndexUnusable, default_index_dir
+from .articles.sources import Problem, RepeatCap, count_entries, iter_entries
+from .engine.store import IndexUnusable, default_index_dir
 
 if TYPE_CHECKING:
-    from .places import Locality
+    from .articles.places import Locality
 
 
 def _text_argument(text: str) -> str:
@@ -132,27 +131,6 @@ class _Rate:
 
 
 @click.command()
-@index_option
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def stats(index_dir: str | None, as_json: bool) -> None:
-    """What an index holds: articles, date span, provinces (pre-2025, and 2025), terms, size on disk."""
-    try:
-        data = index_stats(index_dir or default_index_dir())
-    except (FileNotFoundError, IndexUnusable) as e:
-        raise click.ClickException(str(e)) from None
-    if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
-        return
-    click.echo(f"index      {data['index']}")
-    click.echo(f"articles   {data['articles']} ({data['undated']} without a date)")
-    click.echo(f"published  {data['first_published'] or '-'} .. {data['last_published'] or '-'}")
-    click.echo(f"size       {data['bytes'] / 1e6:.1f} MB")
-    for key, label in (("provinces", "provinces"), ("provinces_2025", "  in 2025"), ("terms", "terms")):
-        top = ", ".join(f"{k} {v}" for k, v in list(data[key].items())[:15])
-        click.echo(f"{label:<10} {top or '-'}")
-
-
-@click.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per article (JSON lines).")
 @click.option("--lines", "body_lines", type=click.IntRange(0), default=3, show_default=True,
@@ -163,7 +141,7 @@ def parse(sources: tuple[str, ...], as_json: bool, body_lines: int) -> None:
     A file or record that cannot be read is reported on standard error and
     skipped; the exit status is then 1.
     """
-    from .reader import ReadError, read_item
+    from .articles.reader import ReadError, read_item
     skipped, cap = 0, RepeatCap()
     for entry in iter_entries(sources):
         problem = entry if isinstance(entry, Problem) else None
@@ -204,9 +182,9 @@ def parse(sources: tuple[str, ...], as_json: bool, body_lines: int) -> None:
 
 def _places(localities: list[Locality]) -> str:
     """Localities as one line: each as its chain, with the 2025 province where it differs."""
-    from .places import place_chain
+    from .articles.places import place_chain
     return "; ".join(place_chain(loc) + (f" (2025: {loc.province_2025})" if loc.province_2025 != loc.province else "")
                      for loc in localities) or "-"
 
 
-COMMANDS = [analyze, index_command, stats, parse]
+COMMANDS = [analyze, index_command, parse]

@@ -50,11 +50,11 @@ from typing import TYPE_CHECKING, Any, Iterator
 from whoosh.writing import SegmentWriter
 
 from .build import POLL_SECONDS, ROUND, BuildError, Outcome, add_documents, prepare, turn
-from .schema import PIPELINE_VERSION
-from .segment import segment_writer
-from .sources import Item
-from .store import BUILD_PREFIX, build_folder, open_index
-from .whoosh_internals import discard_worker_segment, finish_worker_segment
+from .engine.schema import PIPELINE_VERSION
+from .engine.segment import segment_writer
+from .articles.sources import Item
+from .engine.store import BUILD_PREFIX, build_folder, open_index
+from .engine.whoosh_internals import discard_worker_segment, finish_worker_segment
 
 if TYPE_CHECKING:
     import distributed
@@ -84,7 +84,7 @@ def code_version() -> str:
     """vnsearch's version and a digest of the indexer's code and data: a worker must run exactly
     the client's, or the segments it writes would not be the index this client builds."""
     digest = hashlib.blake2b(PIPELINE_VERSION.encode(), digest_size=8)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     try:
         version = metadata.version("vnsearch")

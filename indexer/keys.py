@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from .text import fold
-from .places import place_key
-from .terms import normalize_term, term_years
+from .articles.places import place_key
+from .articles.terms import normalize_term, term_years
 
 
 def province_key(name: str) -> str:

@@ -4,7 +4,7 @@ Loading the command loads whoosh, underthesea and click, a few tenths of a
 second and more on a busy machine; a Ctrl-C then would print a traceback of
 whichever module was loading. Past that point the commands answer it themselves.
 A broken install (a missing package, or a whoosh other than the pinned one,
-which ``indexer.whoosh_internals`` refuses), found when the command or the
+which ``indexer.engine.whoosh_internals`` refuses), found when the command or the
 modules it loads later are imported, is also a user's problem to fix, not a
 traceback to read: its line says what to install.
 """

@@ -35,7 +35,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from indexer.analysis import Token, pairs
 from indexer.text import accent_blind
-from indexer.whoosh_internals import holding, posting_ids
+from indexer.engine.whoosh_internals import holding, posting_ids
 
 from .query import ParsedQuery, typed_exact
 from .rank import folded_line, query_words

@@ -11,11 +11,12 @@ import click
 from indexer.cli import COMMANDS as INDEXER_COMMANDS
 from indexer.cli import index_option
 from indexer.interrupts import stopped
-from indexer.store import IndexUnusable, default_index_dir, index_exists
+from indexer.engine.store import IndexUnusable, default_index_dir, index_exists
 
 from .format import csv_chunks, render_article, render_html, render_text
 from .arguments import BadArgument
 from .searcher import Searcher
+from .stats import index_stats
 
 
 class _Commands(click.Group):
@@ -221,6 +222,27 @@ def show(doc_id: str, index_dir: str | None, as_json: bool) -> None:
     if article is None:
         raise click.ClickException(f"no article with id {doc_id!r}")
     click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=1) if as_json else render_article(article))
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats(index_dir: str | None, as_json: bool) -> None:
+    """What an index holds: articles, date span, provinces (pre-2025, and 2025), terms, size on disk."""
+    try:
+        data = index_stats(index_dir or default_index_dir())
+    except (FileNotFoundError, IndexUnusable) as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"index      {data['index']}")
+    click.echo(f"articles   {data['articles']} ({data['undated']} without a date)")
+    click.echo(f"published  {data['first_published'] or '-'} .. {data['last_published'] or '-'}")
+    click.echo(f"size       {data['bytes'] / 1e6:.1f} MB")
+    for key, label in (("provinces", "provinces"), ("provinces_2025", "  in 2025"), ("terms", "terms")):
+        top = ", ".join(f"{k} {v}" for k, v in list(data[key].items())[:15])
+        click.echo(f"{label:<10} {top or '-'}")
 
 
 @main.command()

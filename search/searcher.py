@@ -24,15 +24,15 @@ from datetime import date
 from whoosh import query as W
 from whoosh.util.times import datetime_to_long
 
-from indexer.columns import column_values
-from indexer.dates import VIETNAM
-from indexer.schema import UNDATED
-from indexer.stats import key_counts
-from indexer.store import default_index_dir, open_index, read_errors
+from indexer.engine.columns import column_values
+from indexer.articles.dates import VIETNAM
+from indexer.engine.schema import UNDATED
+from indexer.engine.store import default_index_dir, open_index, read_errors
 
 from . import arguments as check
 from . import query as Q
 from . import rank, union
+from .facets import key_counts
 from .answer import CommonTerms, Postings, Vocabulary, Words, answer, holding_some, lacking, read_words
 from .collect import SplitCollector
 from .highlight import Snippet, matcher, spans, snippets
@@ -150,7 +150,7 @@ def _common(stored: dict, meta: dict) -> dict:
     about = meta.get("about", meta.get("localities", []))
     places = meta.get("places")
     if places is None:  # an index made before the chains were stored with the article
-        from indexer.places import Locality, place_chain  # the gazetteer: a fifth of a second to load
+        from indexer.articles.places import Locality, place_chain  # the gazetteer: a fifth of a second to load
 
         places = [place_chain(Locality.from_dict(d)) for d in about]
     return {"id": stored["id"], "title": stored.get("title", ""), "published": _iso(stored.get("published")),

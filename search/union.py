@@ -28,7 +28,7 @@ from whoosh import query as W
 from whoosh.scoring import BM25FScorer
 from whoosh.util import make_binary_tree, make_weighted_tree
 
-from indexer.whoosh_internals import byte_to_length, holding, holds_phrase, per_document_reader, posting_blocks
+from indexer.engine.whoosh_internals import byte_to_length, holding, holds_phrase, per_document_reader, posting_blocks
 
 
 @dataclass

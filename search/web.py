@@ -48,8 +48,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from indexer.text import fold
-from indexer.stats import index_stats
-from indexer.store import IndexUnusable, default_index_dir
+from .stats import index_stats
+from indexer.engine.store import IndexUnusable, default_index_dir
 
 from . import query as Q
 from .arguments import MAX_LIMIT as CSV_ROWS

@@ -21,7 +21,7 @@ from typing import Iterator
 
 import pytest
 
-from indexer.dates import VIETNAM
+from indexer.articles.dates import VIETNAM
 
 TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook, dot below
 

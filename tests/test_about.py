@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import build_index
-from indexer.places import find_places, place_chain
+from indexer.articles.places import find_places, place_chain
 from search import Searcher
 from search.cli import main
 

@@ -436,7 +436,7 @@ def test_query_index_refuses_a_folder_that_is_not_an_index(tmp_path):
         query.ensure_index(3, folder, [data], lambda sources, folder: None)
     assert (folder / "notes.txt").read_text() == "keep me"
     # Nor someone's own index, which a benchmark must never empty.
-    from indexer.store import index_exists, new_index
+    from indexer.engine.store import index_exists, new_index
 
     theirs = tmp_path / "news-index"
     new_index(theirs)

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from helpers import CLI, unprivileged_commands, windows_1258
 from indexer import NothingToIndex, build_index
-from indexer.stats import index_stats
+from search.stats import index_stats
 from search import Searcher
 from search.cli import main
 
@@ -196,7 +196,7 @@ def test_a_build_stopped_mid_way_leaves_the_previous_index_searchable(tmp_path, 
 
 
 def test_a_second_build_is_refused_in_one_line_and_changes_nothing(tmp_path) -> None:
-    from indexer.store import open_index
+    from indexer.engine.store import open_index
 
     ix = tmp_path / "ix"
     build_index([CORPUS], ix, jobs=1)

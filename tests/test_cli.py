@@ -157,7 +157,7 @@ def test_indexing_standard_input_still_reports_each_line_that_is_not_utf8(tmp_pa
 
 def test_each_test_has_a_home_of_its_own(own_home) -> None:
     # conftest.own_home: the default index is the test's own, whoever runs the suite and whatever they have
-    from indexer.store import default_index_dir
+    from indexer.engine.store import default_index_dir
 
     assert "VNSEARCH_INDEX" not in os.environ
     assert default_index_dir() == own_home / ".local" / "share" / "vnsearch" / "index"

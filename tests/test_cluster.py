@@ -21,7 +21,7 @@ from helpers import CLI, unprivileged_cli  # noqa: E402
 from indexer import build_index  # noqa: E402
 from indexer import cluster as cluster_module  # noqa: E402
 from indexer.cluster import ClusterError  # noqa: E402
-from indexer.store import FILES, open_index  # noqa: E402
+from indexer.engine.store import FILES, open_index  # noqa: E402
 from search import Searcher  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from helpers import vn
-from indexer.dates import VIETNAM, find_dates, parse_date, parse_date_line, years_mentioned
+from indexer.articles.dates import VIETNAM, find_dates, parse_date, parse_date_line, years_mentioned
 
 
 @pytest.mark.parametrize("line, expected", [

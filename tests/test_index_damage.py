@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import build_index
-from indexer.stats import index_stats
-from indexer.store import IndexDamaged
+from search.stats import index_stats
+from indexer.engine.store import IndexDamaged
 from search import Searcher
 from search.cli import main
 

@@ -20,9 +20,9 @@ import pytest
 from click.testing import CliRunner
 import whoosh.index
 
-import indexer.whoosh_internals as wi
+import indexer.engine.whoosh_internals as wi
 from indexer import build_index
-from indexer.store import INDEX_NAME, UnsafeIndex, open_index
+from indexer.engine.store import INDEX_NAME, UnsafeIndex, open_index
 from search import Searcher
 from search.cli import main
 

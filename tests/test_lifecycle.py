@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from indexer import build_index
-from indexer.stats import index_stats
+from search.stats import index_stats
 from search import Searcher
 
 SAMPLE = Path(__file__).parent / "fixtures" / "devset-sample.jsonl"

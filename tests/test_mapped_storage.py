@@ -11,8 +11,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
 from indexer import build_index
-from indexer.mapped_storage import MappedFileStorage, _ViewReader
-from indexer.store import INDEX_NAME, open_index
+from indexer.engine.mapped_storage import MappedFileStorage, _ViewReader
+from indexer.engine.store import INDEX_NAME, open_index
 
 FIXTURE = Path(__file__).parent / "fixtures" / "devset-sample.jsonl"
 TEXT = "Đảng bộ xã Phú Thuận\nkhóa XII nhiệm kỳ 2015-2020\n\nThủ Dầu Một, Bình Dương".encode()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.places import Locality, Places, find_places, place_chain, place_key
-from indexer.reader import read_record
+from indexer.articles.places import Locality, Places, find_places, place_chain, place_key
+from indexer.articles.reader import read_record
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from helpers import vn, windows_1258
-from indexer.reader import Article, ReadError, decode, read_record, read_text
+from indexer.articles.reader import Article, ReadError, decode, read_record, read_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

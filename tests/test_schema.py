@@ -1,41 +1,41 @@
-"""What an article's content hash covers: the code and data that made its document."""
+"""The schema, and what an article's content hash covers: the version of the pipeline that made its document."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
+import pytest
 from whoosh.fields import ID, KEYWORD
 
-from indexer import schema
-
-PACKAGE = Path(schema.__file__).parent
-
-
-def test_every_module_that_makes_a_document_is_in_the_pipeline_version() -> None:
-    # In a fresh interpreter: which of our modules does making a document load?
-    code = ("import json, sys, indexer.reader, indexer.schema;"
-            "print(json.dumps(sorted(m.__file__ for n, m in sys.modules.items() if n.startswith('indexer.'))))")
-    loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                                       cwd=PACKAGE.parent).stdout)
-    names = {Path(f).relative_to(PACKAGE).as_posix() for f in loaded}
-    assert "reader.py" in names and "places.py" in names
-    assert names <= set(schema.PIPELINE_FILES)
-    assert "data/gazetteer.tsv.gz" in schema.PIPELINE_FILES  # the places' data, read lazily
+import pipeline_probe
+from indexer.engine import schema
 
 
-def test_the_pipeline_version_changes_with_any_of_its_files(tmp_path, monkeypatch) -> None:
-    copy = tmp_path / "indexer"
-    for name in schema.PIPELINE_FILES:
-        (copy / name).parent.mkdir(parents=True, exist_ok=True)
-        (copy / name).write_bytes((PACKAGE / name).read_bytes())
-    monkeypatch.setattr(schema, "__file__", str(copy / "schema.py"))
-    assert schema._pipeline_version() == schema.PIPELINE_VERSION
-    reader = copy / "reader.py"
-    reader.write_text(reader.read_text(encoding="utf-8") + "\n# a new reading rule\n", encoding="utf-8")
-    assert schema._pipeline_version() != schema.PIPELINE_VERSION
+def test_the_documents_of_the_bundled_probe_are_those_recorded_for_this_version() -> None:
+    recorded = pipeline_probe.recorded()
+    assert recorded["version"] == schema.PIPELINE_VERSION, \
+        "PIPELINE_VERSION was bumped: record the probe (python tests/pipeline_probe.py --record)"
+    assert pipeline_probe.digest(pipeline_probe.bundled_sources()) == recorded["bundled"], \
+        "documents changed: bump PIPELINE_VERSION (indexer/engine/schema.py) and record the probe"
+
+
+@pytest.mark.skipif(not pipeline_probe.DEVSET.is_dir(), reason="needs ../shared/devset")
+def test_the_documents_of_the_devset_probe_are_those_recorded_for_this_version(tmp_path) -> None:
+    recorded = pipeline_probe.recorded()
+    assert recorded["version"] == schema.PIPELINE_VERSION
+    assert pipeline_probe.digest(pipeline_probe.devset_sources(tmp_path)) == recorded["devset"], \
+        "documents changed: bump PIPELINE_VERSION (indexer/engine/schema.py) and record the probe"
+
+
+def test_the_probe_sees_a_change_in_place_reading_and_in_field_weights(monkeypatch) -> None:
+    """The probe is only worth its digest if a change to what goes in the index changes it."""
+    import indexer.articles.reader as reader
+
+    seeds = [pipeline_probe.ROOT / "corpus"]
+    before = pipeline_probe.digest(seeds)
+    monkeypatch.setattr(reader, "find_places", lambda *args, **kwargs: ([], []))
+    no_places = pipeline_probe.digest(seeds)
+    monkeypatch.undo()
+    monkeypatch.setattr(schema, "TITLE_BOOST", schema.TITLE_BOOST + 1)
+    assert len({before, no_places, pipeline_probe.digest(seeds)}) == 3
 
 
 def test_schema_changes_name_added_removed_and_retyped_fields() -> None:
@@ -60,7 +60,7 @@ def test_an_article_without_headline_is_searched_by_its_lead_as_one() -> None:
     from whoosh.filedb.filestore import RamStorage
     from whoosh.query import Term
 
-    from indexer.reader import read_record
+    from indexer.articles.reader import read_record
 
     ix = RamStorage().create_index(schema.make_schema())
     with ix.writer() as w:

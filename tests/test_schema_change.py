@@ -15,12 +15,12 @@ from click.testing import CliRunner
 from whoosh.index import LockError
 
 import indexer.build
-import indexer.store
+import indexer.engine.store
 from indexer import BuildError, build_index
 from indexer.keys import field_value
-from indexer.schema import document, make_schema
-from indexer.stats import index_stats
-from indexer.store import open_index
+from indexer.engine.schema import document, make_schema
+from search.stats import index_stats
+from indexer.engine.store import open_index
 from search import Searcher
 from search.cli import main
 
@@ -45,7 +45,7 @@ def _document_before_2025_field(article, digest: str, doc_id: str) -> dict:
 def built_old(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("old") / "index"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(indexer.store, "make_schema", _schema_before_2025_field)
+        patch.setattr(indexer.engine.store, "make_schema", _schema_before_2025_field)
         patch.setattr(indexer.build, "document", _document_before_2025_field)
         assert build_index([CORPUS], target, jobs=1).indexed == 5
     assert "province_2025" not in open_index(target).schema

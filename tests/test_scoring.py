@@ -6,7 +6,7 @@ import pytest
 from whoosh.filedb.filestore import RamStorage
 from whoosh.scoring import BM25F
 
-from indexer.schema import make_schema
+from indexer.engine.schema import make_schema
 from search import query as Q
 from search.scoring import BODY_TWIN, OneRarityBM25F
 

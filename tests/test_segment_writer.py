@@ -10,11 +10,11 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from indexer import build_index
-from indexer.codec import NewsCodec
-from indexer.segment import segment_writer
-from indexer.reader import read_record
-from indexer.schema import document
-from indexer.store import new_index, open_index
+from indexer.engine.codec import NewsCodec
+from indexer.engine.segment import segment_writer
+from indexer.articles.reader import read_record
+from indexer.engine.schema import document
+from indexer.engine.store import new_index, open_index
 from search import Searcher
 
 SAMPLE = Path(__file__).parent / "fixtures" / "devset-sample.jsonl"
@@ -104,7 +104,7 @@ def test_an_index_written_by_the_stock_codec_takes_new_articles(tmp_path, docume
 def test_counted_fields_give_the_postings_whoosh_would(documents):
     from whoosh.fields import TEXT
 
-    from indexer.schema import make_schema
+    from indexer.engine.schema import make_schema
 
     schema = make_schema()
     text = documents[0]["body"] + " Hoà hòa HÒA hoà"

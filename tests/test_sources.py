@@ -1,4 +1,4 @@
-"""Reading a build's inputs (indexer.sources): a source that cannot be read is one line naming it; the rest goes in."""
+"""Reading a build's inputs (indexer.articles.sources): a source that cannot be read is one line naming it; the rest goes in."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from helpers import unprivileged_commands
 from indexer import build_index
-from indexer.sources import Problem, RepeatCap
+from indexer.articles.sources import Problem, RepeatCap
 from search import Searcher
 from search.cli import main
 

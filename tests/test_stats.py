@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from indexer.stats import index_stats
+from search.stats import index_stats
 from search.cli import main
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"

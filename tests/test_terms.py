@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.terms import find_terms, normalize_term, roman_to_int, term_years
+from indexer.articles.terms import find_terms, normalize_term, roman_to_int, term_years
 
 
 @pytest.mark.parametrize("text, expected", [

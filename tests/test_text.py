@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 
 from indexer.analysis import syllables, words
-from indexer.reader import read_record
+from indexer.articles.reader import read_record
 from indexer.text import LETTERS, UPPER, accent_blind, fold, has_diacritics, normalize_tones, visible
 from search.query import parse
 

@@ -32,9 +32,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from whoosh.index import EmptyIndexError
 
 from indexer import BuildError, NothingToIndex, build_index
-from indexer.mapped_storage import MappedFileStorage
-from indexer.store import FILES, INDEX_NAME, OWN_FOLDER, ForeignFolder, IndexDamaged, open_index
-from indexer.whoosh_internals import read_toc, segment_id
+from indexer.engine.mapped_storage import MappedFileStorage
+from indexer.engine.store import FILES, INDEX_NAME, OWN_FOLDER, ForeignFolder, IndexDamaged, open_index
+from indexer.engine.whoosh_internals import read_toc, segment_id
 from search import Searcher
 from search.cli import main
 

@@ -11,7 +11,7 @@ import pytest
 from whoosh.filedb.filestore import RamStorage
 from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
 
-from indexer import whoosh_internals as wi
+from indexer.engine import whoosh_internals as wi
 
 SAMPLE = Path(__file__).parent / "fixtures" / "devset-sample.jsonl"
 
@@ -90,7 +90,7 @@ def test_only_a_fresh_hash_writer_is_packed(words) -> None:
 
 
 def test_an_inlined_entry_reads_back_as_whoosh_wrote_it_only_shorter() -> None:
-    from indexer.schema import make_schema
+    from indexer.engine.schema import make_schema
 
     # Real postings: a headline's exact syllables carry their positions as values (bytes).
     title = make_schema()["title"]
@@ -109,3 +109,56 @@ def test_an_inlined_entry_reads_back_as_whoosh_wrote_it_only_shorter() -> None:
     fraction = wi.W3TermInfo(1.5, 1, 12, 12, 1.5, 7, 7)
     fraction.set_inlined((7,), (1.5,), ())
     assert wi.W3TermInfo.from_bytes(wi.inlined_entry(fraction)).inlined_postings() == ((7,), (1.5,), ())
+
+
+#: Names with a leading underscore that are public API (namedtuple's, and os._exit).
+_PUBLIC_UNDERSCORED = {"_replace", "_asdict", "_fields", "_make", "_exit"}
+
+
+def _own_modules() -> list[Path]:
+    root = Path(wi.__file__).resolve().parents[2]
+    return sorted(p for package in ("indexer", "search") for p in (root / package).rglob("*.py"))
+
+
+def foreign_privates(sources: dict[str, str]) -> list[str]:
+    """Underscored names the modules ``sources`` (name → code) reach that none of them defines:
+    another library's private names (whoosh's, in this project)."""
+    import ast
+
+    trees = {name: ast.parse(code) for name, code in sources.items()}
+    defined = set(_PUBLIC_UNDERSCORED)
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                defined.add(node.id)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                defined.add(node.attr)
+            elif isinstance(node, ast.arg):
+                defined.add(node.arg)
+    reached = []
+    for name, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                reached += [f"{name}: {node.module}.{a.name}" for a in node.names
+                            if a.name.startswith("_") and not a.name.startswith("__")]
+            elif (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+                  and node.attr not in defined):
+                reached.append(f"{name}:{node.lineno}: .{node.attr}")
+    return reached
+
+
+def test_no_module_but_whoosh_internals_touches_a_private_name_of_whoosh() -> None:
+    """Every private name of whoosh's is used in ``whoosh_internals``, checked against the pinned
+    version; anywhere else, an underscored attribute must be one our own code defines."""
+    fence = Path(wi.__file__).resolve()
+    sources = {str(p.relative_to(fence.parents[2])): p.read_text(encoding="utf-8")
+               for p in _own_modules() if p != fence}
+    assert foreign_privates(sources) == []
+
+
+def test_the_fence_check_names_a_private_name_read_or_imported() -> None:
+    sources = {"a.py": "from whoosh.index import _DEF_INDEX_NAME\n\nclass Part:\n    def __init__(self):\n"
+                       "        self._own = 1\n\n    def name(self, f):\n        return f._name, self._own\n"}
+    assert foreign_privates(sources) == ["a.py: whoosh.index._DEF_INDEX_NAME", "a.py:8: ._name"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Union
 
-from .text import visible
+from ..text import visible
 
 TEXT_SUFFIXES = {".txt"}
 RECORD_SUFFIXES = {".jsonl", ".ndjson"}

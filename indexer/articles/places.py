@@ -50,7 +50,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from .text import UPPER, fold, has_diacritics, normalize, normalize_tones
+from ..text import UPPER, fold, has_diacritics, normalize, normalize_tones
 
 DATA = Path(__file__).with_name("data") / "gazetteer.tsv.gz"
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from .text import fold, normalize
+from ..text import fold, normalize
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 

@@ -23,7 +23,6 @@ import struct
 from itertools import chain, groupby
 from operator import itemgetter
 
-from whoosh.codec import whoosh3
 from whoosh.system import emptybytes
 
 from . import whoosh_internals as wi
@@ -111,7 +110,7 @@ class _WholeColumnLengths(wi.W3PerDocReader):
         return wi.byte_to_length(lbyte) if lbyte else None
 
 
-class NewsCodec(whoosh3.W3Codec):
+class NewsCodec(wi.W3Codec):
     """The W3 format with one-posting terms inlined and whole-column length reads."""
 
     def field_writer(self, storage, segment):

@@ -83,13 +83,14 @@ class _ViewFile(StructFile):
     def __init__(self, view: memoryview, name: str | None = None) -> None:
         super().__init__(_ViewReader(view), name=name)
         self._view = view
+        self.part_name = name
 
     def get(self, position: int, length: int) -> bytes:
         # The hot path of every term lookup and posting block read: one slice, no seek.
         return bytes(self._view[position:position + length])
 
     def subset(self, position: int, length: int, name: str | None = None) -> "_ViewFile":
-        return _ViewFile(self._view[position:position + length], name=name or self._name)
+        return _ViewFile(self._view[position:position + length], name=name or self.part_name)
 
 
 class _MappableFile(StructFile):
@@ -97,12 +98,13 @@ class _MappableFile(StructFile):
 
     def __init__(self, fileobj, name: str | None = None) -> None:
         super().__init__(fileobj, name=name)
+        self.part_name = name
         self._map: mmap.mmap | None = None
 
     def subset(self, position: int, length: int, name: str | None = None) -> StructFile:
         if self._map is None:
             self._map = mmap.mmap(self.file.fileno(), 0, access=mmap.ACCESS_READ)
-        return _ViewFile(memoryview(self._map)[position:position + length], name=name or self._name)
+        return _ViewFile(memoryview(self._map)[position:position + length], name=name or self.part_name)
 
     def close(self) -> None:
         super().close()

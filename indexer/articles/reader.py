@@ -25,7 +25,7 @@ from . import boilerplate
 from .dates import parse_date, parse_date_line, years_mentioned
 from .places import Locality, find_places
 from .terms import find_terms
-from .text import fold, normalize, visible
+from ..text import fold, normalize, visible
 
 if TYPE_CHECKING:
     from .sources import Item

@@ -12,6 +12,7 @@ index or the new one, never a folder without either.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import pickle
@@ -25,12 +26,12 @@ from pathlib import Path
 from typing import Iterator
 
 from platformdirs import user_data_dir
-from whoosh.index import EmptyIndexError, FileIndex, Index
+from whoosh.index import Index
 
 from .mapped_storage import TEMPORARY_PREFIX, MappedFileStorage
 from .schema import make_schema
-from .whoosh_internals import (ForbiddenPickle, IndexFiles, latest_generation, read_toc, segment_id,
-                               write_toc)
+from .whoosh_internals import (CheckedFileIndex, ForbiddenPickle, IndexFiles, latest_generation, read_toc,
+                               segment_id, write_toc)
 
 INDEX_NAME = "articles"
 FILES = IndexFiles(INDEX_NAME)
@@ -93,36 +94,6 @@ def _storage(index_dir) -> MappedFileStorage:
     return MappedFileStorage(str(index_dir), INDEX_NAME)
 
 
-class _CheckedIndex(FileIndex):
-    """A whoosh index whose table of contents and segments, when unreadable, raise IndexDamaged.
-
-    Every reader, searcher, refresh and writer reads through these two methods,
-    so damage found at any of them surfaces as the same one-line error.
-    """
-
-    def __init__(self, index_dir) -> None:
-        self._dir = index_dir
-        super().__init__(_storage(index_dir), indexname=INDEX_NAME)
-
-    def _read_toc(self):
-        return guarded(self._dir, self._toc)
-
-    def _toc(self):
-        try:
-            return super()._read_toc()
-        except EmptyIndexError as e:
-            # No table of contents at all in a folder that had one: someone is swapping
-            # whole index folders (vnsearch itself installs in place). whoosh's reader
-            # retries a missing file for half a second; a folder still without one then
-            # is reported as damaged.
-            raise FileNotFoundError(str(e)) from None
-
-    def reader(self, reuse=None):
-        # whoosh retries a file gone missing (a build committing meanwhile) before it gives up:
-        # a file still missing then is one the table of contents names but the folder lacks.
-        return guarded(self._dir, lambda: super(_CheckedIndex, self).reader(reuse=reuse), retried=True)
-
-
 def guarded(index_dir, read, retried: bool = False):
     """``read()``, with what can go wrong reading an index turned into one line naming the folder."""
     try:
@@ -167,7 +138,7 @@ def bundled_corpus() -> Path:
     spec = importlib.util.find_spec("vnsearch_corpus")
     if spec is not None and spec.submodule_search_locations:
         return Path(list(spec.submodule_search_locations)[0])
-    checkout = Path(__file__).resolve().parents[1] / "corpus"
+    checkout = Path(__file__).resolve().parents[2] / "corpus"
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError("the bundled corpus is not installed")
@@ -213,7 +184,10 @@ def open_index(index_dir: str | os.PathLike) -> Index:
             raise IndexDamaged(f"{index_dir}: the index is damaged: its table of contents is missing; "
                                f"{_rebuild_advice(index_dir)}")
         raise FileNotFoundError(f"no index in {index_dir} (build one with 'vnsearch index SOURCE --index {index_dir}')")
-    return guarded(index_dir, lambda: _CheckedIndex(index_dir))
+    # Every read of the index then goes through ``guarded``: damage found at any of them (the table
+    # of contents, a segment, at opening or at a later refresh) is the same one line.
+    check = functools.partial(guarded, index_dir)
+    return guarded(index_dir, lambda: CheckedFileIndex(_storage(index_dir), INDEX_NAME, check))
 
 
 def new_index(folder: str | os.PathLike) -> Index:

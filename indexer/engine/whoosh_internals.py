@@ -36,7 +36,7 @@ from whoosh.codec import whoosh3
 from whoosh.filedb import structfile
 from whoosh.filedb.filestore import Storage
 from whoosh.filedb.filetables import HashWriter, OrderedHashWriter
-from whoosh.index import TOC, Index
+from whoosh.index import TOC, EmptyIndexError, FileIndex, Index
 from whoosh.matching import ListMatcher
 from whoosh.query import SpanNear2
 from whoosh.system import pack_ushort
@@ -75,7 +75,7 @@ ALLOWED_GLOBALS = frozenset({
     ("collections", "defaultdict"), ("datetime", "datetime"), ("re", "_compile"),
     ("indexer.analysis", "SyllableTokenizer"), ("indexer.analysis", "FoldedSyllableTokenizer"),
     ("indexer.analysis", "PairTokenizer"), ("indexer.analysis", "WordTokenizer"),
-    ("indexer.schema", "CountedText"), ("indexer.codec", "NewsCodec"),
+    ("indexer.engine.schema", "CountedText"), ("indexer.engine.codec", "NewsCodec"),
     ("whoosh.analysis.analyzers", "CompositeAnalyzer"), ("whoosh.analysis.filters", "StripFilter"),
     ("whoosh.analysis.tokenizers", "IDTokenizer"), ("whoosh.analysis.tokenizers", "RegexTokenizer"),
     ("whoosh.codec.whoosh3", "W3Codec"), ("whoosh.codec.whoosh3", "W3Segment"),
@@ -84,6 +84,13 @@ ALLOWED_GLOBALS = frozenset({
     ("whoosh.fields", "STORED"), ("whoosh.fields", "DATETIME"),
     ("whoosh.formats", "Existence"), ("whoosh.formats", "Frequency"), ("whoosh.formats", "Positions"),
 })
+
+#: Where classes an index names by module path have moved (``indexer`` became packages on
+#: 2026-12-07): indexes written before keep opening, each name read as its new home.
+MOVED_GLOBALS = {
+    ("indexer.schema", "CountedText"): ("indexer.engine.schema", "CountedText"),
+    ("indexer.codec", "NewsCodec"): ("indexer.engine.codec", "NewsCodec"),
+}
 
 #: The packages whose classes a vnsearch index names: one of theirs missing from the
 #: list is a class that moved (another version wrote the index), not a foreign object.
@@ -105,6 +112,7 @@ class ForbiddenPickle(pickle.UnpicklingError):
 
 class _IndexUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
+        module, name = MOVED_GLOBALS.get((module, name), (module, name))
         if (module, name) not in ALLOWED_GLOBALS:
             raise ForbiddenPickle(module, name)
         return super().find_class(module, name)
@@ -524,6 +532,37 @@ class IndexFiles:
         """The segment a file belongs to ("articles_vh68bdsrzlkqz22j"), else None."""
         m = self.segment.fullmatch(filename)
         return m.group(1) if m else None
+
+
+#: The W3 codec's classes, for ``indexer.engine.codec`` to extend.
+W3Codec = whoosh3.W3Codec
+
+
+class CheckedFileIndex(FileIndex):
+    """whoosh's ``FileIndex`` whose two reading seams, the table of contents (``_read_toc``,
+    behind every reader, searcher, refresh and writer) and ``reader``, each run through
+    ``check(read, retried)``, which turns what goes wrong into the caller's own errors.
+
+    A folder without any table of contents, where there was one, raises FileNotFoundError
+    (whoosh's EmptyIndexError says only "no index"): someone is swapping whole folders.
+    ``retried`` says whoosh has already retried a file gone missing (a build committing meanwhile).
+    """
+
+    def __init__(self, storage: Storage, indexname: str, check: Callable[[Callable[[], Any], bool], Any]) -> None:
+        self._check = check
+        super().__init__(storage, indexname=indexname)
+
+    def _read_toc(self) -> TOC:
+        return self._check(self._toc, False)
+
+    def _toc(self) -> TOC:
+        try:
+            return super()._read_toc()
+        except EmptyIndexError as e:
+            raise FileNotFoundError(str(e)) from None
+
+    def reader(self, reuse=None):
+        return self._check(lambda: super(CheckedFileIndex, self).reader(reuse=reuse), True)
 
 
 def latest_generation(storage: Storage, indexname: str) -> int:

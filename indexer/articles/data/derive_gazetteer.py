@@ -3,7 +3,7 @@
 The package is heavy to import (shapely, geopy, ~2 s, ~100 MB) and parses addresses,
 not free text, so the project never depends on it: this script asks a separate
 environment for the package's raw pre-2025 table and writes a small TSV that
-``indexer.places`` loads in milliseconds.
+``indexer.articles.places`` loads in milliseconds.
 
 Usage (from the repository root, with the project's own venv)::
 
@@ -27,9 +27,9 @@ from unidecode import unidecode
 
 
 def _load_normalize():
-    """``indexer.analysis.normalize``, loaded by path: the same text chain as the articles,
+    """``indexer.text.normalize``, loaded by path: the same normal form as the articles,
     without importing the whole ``indexer`` package (and its build machinery)."""
-    path = Path(__file__).resolve().parents[1] / "analysis.py"
+    path = Path(__file__).resolve().parents[2] / "text.py"
     spec = importlib.util.spec_from_file_location("_vnsearch_analysis", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

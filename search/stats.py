@@ -1,0 +1,38 @@
+"""What an index holds: articles, date span, counts by province (pre-2025 and 2025) and term, size."""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable
+
+from whoosh.util.times import long_to_datetime
+
+from indexer.engine.columns import column_values
+from indexer.engine.schema import UNDATED
+from indexer.engine.store import open_index, read_errors, size_on_disk
+
+from .facets import key_counts
+
+
+def publication_dates(raw: Iterable[int]) -> list:
+    """The dates among raw ``published`` column values, undated ones left out."""
+    return [long_to_datetime(v) for v in raw if 0 < v < UNDATED]
+
+
+def index_stats(index_dir: str | os.PathLike) -> dict:
+    ix = open_index(index_dir)
+    with read_errors(index_dir), ix.reader() as reader:
+        live = set(reader.all_doc_ids())
+        dates = column_values(reader, "published")
+        published = sorted(publication_dates(dates[n] for n in live))
+        return {
+            "index": str(index_dir),
+            "articles": len(live),
+            "first_published": published[0].date().isoformat() if published else None,
+            "last_published": published[-1].date().isoformat() if published else None,
+            "undated": len(live) - len(published),
+            "provinces": key_counts(reader, "province", live),
+            "provinces_2025": key_counts(reader, "province_2025", live),
+            "terms": key_counts(reader, "terms", live),
+            "bytes": size_on_disk(index_dir),
+        }
