@@ -154,33 +154,13 @@ def content_hash(payload: bytes) -> str:
 
 def document(article: Article, digest: str, doc_id: str) -> dict[str, Any]:
     """The whoosh fields of one article (runs in the build's worker processes)."""
-    about = article.about
-    terms = article.terms
     doc: dict[str, Any] = {
         DOC_ID: doc_id,
         HASH: digest,
         SPELL: spelling_terms(analysis.words(f"{article.title}\n\n{article.body}")),
-        YEARS_MENTIONED: field_value(str(y) for y in article.years_mentioned),
-        PROVINCE: field_value(province_key(loc.province) for loc in about),
-        PROVINCE_2025: field_value(province_key(loc.province_2025) for loc in about),
-        DISTRICT: field_value(district_key(loc.district) for loc in about if loc.district),
-        COMMUNE: field_value(commune_key(loc.commune) for loc in about if loc.commune),
-        MENTIONS: field_value(mention_keys(article.about + article.mentions)),
-        TERMS: field_value(term_key(t) for t in terms),
-        TERM_YEARS: field_value(y for t in terms for y in term_year_keys(t)),
-        AUTHOR: field_value([name_key(article.author)] if article.author else []),
-        SOURCE: field_value([source_key(article.source)] if article.source else []),
+        **_keyword_fields(article),
         URL: article.url,
-        META: json.dumps({
-            "about": [loc.as_dict() for loc in about],
-            # Written here, where the gazetteer is loaded: a search would load it (a fifth of a second) to write them.
-            "places": [place_chain(loc) for loc in about],
-            "mentions": [loc.as_dict() for loc in article.mentions],
-            "terms": terms,
-            "author": article.author,
-            "source": article.source,
-            "years_mentioned": article.years_mentioned,
-        }, ensure_ascii=False),
+        META: _meta(article),
     }
     title = article.title or stand_in_title(article.body)
     for body_field, title_field in HEADLINE_TWIN.items():
@@ -193,6 +173,38 @@ def document(article: Article, digest: str, doc_id: str) -> dict[str, Any]:
         doc[PUBLISHED] = article.published.replace(tzinfo=None)
         doc[YEAR] = str(article.published.year)
     return doc
+
+
+def _keyword_fields(article: Article) -> dict[str, str]:
+    """The keys (``indexer.keys``) of the article's places, terms, author and source, which the
+    filters look up and the facets count; each field's value comma-separated (``field_value``)."""
+    about, terms = article.about, article.terms
+    return {
+        YEARS_MENTIONED: field_value(str(y) for y in article.years_mentioned),
+        PROVINCE: field_value(province_key(loc.province) for loc in about),
+        PROVINCE_2025: field_value(province_key(loc.province_2025) for loc in about),
+        DISTRICT: field_value(district_key(loc.district) for loc in about if loc.district),
+        COMMUNE: field_value(commune_key(loc.commune) for loc in about if loc.commune),
+        MENTIONS: field_value(mention_keys(article.about + article.mentions)),
+        TERMS: field_value(term_key(t) for t in terms),
+        TERM_YEARS: field_value(y for t in terms for y in term_year_keys(t)),
+        AUTHOR: field_value([name_key(article.author)] if article.author else []),
+        SOURCE: field_value([source_key(article.source)] if article.source else []),
+    }
+
+
+def _meta(article: Article) -> str:
+    """The stored ``meta``: what a hit and a shown article hold that has no field of its own."""
+    return json.dumps({
+        "about": [loc.as_dict() for loc in article.about],
+        # Written here, where the gazetteer is loaded: a search would load it (a fifth of a second) to write them.
+        "places": [place_chain(loc) for loc in article.about],
+        "mentions": [loc.as_dict() for loc in article.mentions],
+        "terms": article.terms,
+        "author": article.author,
+        "source": article.source,
+        "years_mentioned": article.years_mentioned,
+    }, ensure_ascii=False)
 
 
 def stand_in_title(body: str) -> str:
