@@ -162,7 +162,7 @@ class Facet:
 FACETS = (
     Facet("province", PROVINCE, BY_NAME["province"], "Tỉnh, thành"),
     Facet("province_2025", PROVINCE_2025, BY_NAME["province"], "Tỉnh, thành (từ 2025)"),
-    Facet("mentions", MENTIONS, BY_NAME["mentions"], "Có nhắc đến", prefix="p:"),
+    Facet("mentions", MENTIONS, BY_NAME["mentions"], "Có nhắc đến", prefix=f"{keys.MENTION_LEVELS['province']}:"),
     Facet("year", YEAR, BY_NAME["year"], "Năm"),
     Facet("term", TERMS, BY_NAME["term"], "Nhiệm kỳ"),
 )

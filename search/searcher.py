@@ -26,7 +26,7 @@ from whoosh.util.times import datetime_to_long
 
 from indexer.engine.columns import column_values
 from indexer.articles.dates import VIETNAM
-from indexer.engine.schema import UNDATED
+from indexer.engine.schema import BODY, DOC_ID, META, PUBLISHED, TITLE, UNDATED, URL
 from indexer.engine.store import default_index_dir, open_index, read_errors
 
 from . import arguments as check
@@ -141,7 +141,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def _meta(stored: dict) -> dict:
     """The JSON ``meta`` stored field: what has no field of its own (localities, terms, author...)."""
-    return json.loads(stored.get("meta") or "{}")
+    return json.loads(stored.get(META) or "{}")
 
 
 def _common(stored: dict, meta: dict) -> dict:
@@ -153,14 +153,14 @@ def _common(stored: dict, meta: dict) -> dict:
         from indexer.articles.places import Locality, place_chain  # the gazetteer: a fifth of a second to load
 
         places = [place_chain(Locality.from_dict(d)) for d in about]
-    return {"id": stored["id"], "title": stored.get("title", ""), "published": _iso(stored.get("published")),
+    return {"id": stored[DOC_ID], "title": stored.get(TITLE, ""), "published": _iso(stored.get(PUBLISHED)),
             "about": about, "mentions": meta.get("mentions", []), "places": places,
-            "terms": meta.get("terms", []), "url": stored.get("url")}
+            "terms": meta.get("terms", []), "url": stored.get(URL)}
 
 
 def _texts(stored: dict) -> tuple[str, str]:
     """A stored article's (title, body): the texts its words are looked for in."""
-    return stored.get("title", ""), stored.get("body", "")
+    return stored.get(TITLE, ""), stored.get(BODY, "")
 
 
 #: Microseconds in a day: whoosh keeps a DATETIME as microseconds since 0001-01-01.
@@ -425,7 +425,7 @@ class Searcher:
         """Raw publication times by document number, cached with this thread's searcher."""
         cached = getattr(self._local, "published", None)
         if cached is None or cached[0] is not s:
-            cached = (s, column_values(s.reader(), "published"))
+            cached = (s, column_values(s.reader(), PUBLISHED))
             self._local.published = cached
         return cached[1]
 
@@ -470,5 +470,5 @@ class Searcher:
         if stored is None:
             return None
         meta = _meta(stored)
-        return ArticleView(**_common(stored, meta), body=stored.get("body", ""), author=meta.get("author"),
+        return ArticleView(**_common(stored, meta), body=stored.get(BODY, ""), author=meta.get("author"),
                            source=meta.get("source"), years_mentioned=meta.get("years_mentioned", []))
