@@ -35,6 +35,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from indexer.analysis import Token, pairs
 from indexer.text import accent_blind
+from indexer.engine.schema import BODY, BODY_FOLD, BODY_PAIR, SPELL, TITLE, TITLE_FOLD, TITLE_PAIR
 from indexer.engine.whoosh_internals import holding, posting_ids
 
 from .query import ParsedQuery, typed_exact
@@ -85,12 +86,12 @@ class Sequence:
         one typed without is in a pair already, unless it stands alone.
         """
         for pair in pairs(self.tokens):
-            yield ("body_pair", "title_pair"), pair
+            yield (BODY_PAIR, TITLE_PAIR), pair
         for token in self.tokens:
             if typed_exact(token):
-                yield ("body", "title"), token.token
+                yield (BODY, TITLE), token.token
             elif len(self.tokens) == 1:
-                yield ("body_fold", "title_fold"), token.folded
+                yield (BODY_FOLD, TITLE_FOLD), token.folded
 
     @cached_property
     def source(self) -> str:
@@ -157,7 +158,7 @@ class Vocabulary:
         if folded not in self._forms:
             prefix = folded + "="
             self._forms[folded] = [(term.decode("utf-8")[len(prefix):].lower(), term)
-                                   for term in self._reader.expand_prefix("spell", prefix)]
+                                   for term in self._reader.expand_prefix(SPELL, prefix)]
         return self._forms[folded]
 
     def spellings(self, tokens: Seq[Token]) -> tuple[bytes, ...]:
@@ -370,7 +371,7 @@ class Postings:
         terms decide it, else those whose segmented words write it as typed."""
         if sequence.exact_by_terms:
             return candidates
-        return set().union(*(self.among(("spell",), term.decode("utf-8"), candidates) for term in sequence.spelled))
+        return set().union(*(self.among((SPELL,), term.decode("utf-8"), candidates) for term in sequence.spelled))
 
 
 def holding_some(words: Words, postings: Postings, allowed: set[int] | None) -> set[int] | None:

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
 
 from indexer.cli import COMMANDS as INDEXER_COMMANDS
 from indexer.cli import index_option
-from indexer.interrupts import stopped
 from indexer.engine.store import IndexUnusable, default_index_dir, index_exists
+from indexer.interrupts import stopped
 
-from .format import csv_chunks, render_article, render_html, render_text
 from .arguments import BadArgument
+from .filters import FILTERS
+from .format import csv_chunks, render_article, render_html, render_text
 from .searcher import Searcher
 from .stats import index_stats
 
@@ -38,7 +41,7 @@ class _Commands(click.Group):
                 raise click.UsageError(f"argument {n} is not valid UTF-8: {shown!r}") from None
         return super().parse_args(ctx, args)
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as e:
@@ -72,7 +75,7 @@ def _open(index_dir: str | None) -> Searcher:
         sys.exit(status)
 
 
-def _first_use(target) -> None:
+def _first_use(target: str | os.PathLike[str]) -> None:
     """Build the default index from the bundled corpus (another process may be doing it)."""
     # Imported here: the build's machinery costs a search's start-up ~50 ms it never needs.
     from indexer import BuildError, ensure_default_index
@@ -134,11 +137,9 @@ Query syntax:
   "xã Phú Thuận"         a quoted phrase: required, its words side by side
   -"Châu Thành" -dự      an excluded phrase or word
   dang vien OR cong doan either side of OR
-  province:"binh duong"  filters inside the query, like the options below:
-  district:"Thu Dau Mot" province:, district:, commune: (where the story
-  term:2015-2020         happened), mentions: (a place it names), term:,
-                         year:, since:, until:, author:, source:
-                         (quote values with spaces)
+  province:"binh duong"  a filter inside the query: any filter option
+  district:"Thu Dau Mot" below (--province, --since...) as name:value,
+  term:2015-2020         the value quoted when it has spaces
   since:2020-01 until:2020-06
 
 \b
@@ -151,6 +152,17 @@ suggestion, and words not in the index a spelling correction.
 """
 
 
+#: A filter's option takes a string unless its kind says otherwise.
+FILTER_TYPES = {"year": click.IntRange(1900, 2100)}
+
+
+def filter_options(command: Callable[..., None]) -> Callable[..., None]:
+    """An option for each filter of the table (``search.filters``), in its order."""
+    for entry in reversed(FILTERS):  # each decorator puts its option above those applied before it
+        command = click.option(f"--{entry.name}", type=FILTER_TYPES.get(entry.kind), help=entry.help)(command)
+    return command
+
+
 @main.command("search", cls=QueryCommand, help=QUERY_HELP)
 @click.argument("query", nargs=-1, required=True)
 @index_option
@@ -159,17 +171,7 @@ suggestion, and words not in the index a spelling correction.
                    f"up to {CSV_ROWS:,} rows].")
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True,
               help="Hits to skip first (the next page starts at offset + limit).")
-@click.option("--province", help="Province the story happened in, old or 2025 name, with or without diacritics "
-                                 "('binh duong', 'TP.HCM').")
-@click.option("--district", help="District (huyện, quận, thị xã, city), with or without diacritics and prefix.")
-@click.option("--commune", help="Commune or ward (xã, phường, thị trấn), with or without diacritics and prefix.")
-@click.option("--mentions", help="A place of any level the article names, whether or not it is about it.")
-@click.option("--since", help="Published on or after (2020-01-31, 31/01/2020, 2020-01, 2020).")
-@click.option("--until", help="Published on or before (same forms as --since; 2020-01 means up to its last day).")
-@click.option("--term", help="Term period: '2015-2020', 'nhiệm kỳ 2015-2020', 'khóa XII', 'quoc hoi khoa 14'.")
-@click.option("--year", type=click.IntRange(1900, 2100), help="Articles whose terms cover this year, or published in it.")
-@click.option("--author", help="Author as the byline gives it, with or without diacritics.")
-@click.option("--source", help="Source: a site ('baobinhduong.vn', 'www.' optional) or an outlet's name.")
+@filter_options
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="Best match first, or newest first.")
 @click.option("--facets", is_flag=True, help="Counts of the articles holding every word by the province they are "
@@ -181,7 +183,7 @@ suggestion, and words not in the index a spelling correction.
               help="Output: text (coloured on a terminal), HTML with <mark> around matches, JSON, or CSV for a "
                    "spreadsheet (the articles holding every word, UTF-8 with a byte-order mark).")
 def search_command(query: tuple[str, ...], index_dir: str | None, limit: int | None, offset: int, as_json: bool,
-                   fmt: str, **options) -> None:
+                   fmt: str, **options: Any) -> None:
     as_csv = fmt == "csv" and not as_json
     if limit is None:
         limit = CSV_ROWS if as_csv else 10

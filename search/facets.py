@@ -9,15 +9,16 @@ from typing import Callable
 
 from indexer.articles.places import province_name
 from indexer.articles.terms import normalize_term
+from indexer.engine.schema import MENTIONS, PROVINCE, PROVINCE_2025, TERMS
 from indexer.engine.whoosh_internals import posting_ids
 
 
 #: How the folded keys of each keyword field are written for people.
 KEY_NAMES: dict[str, Callable[[str], str]] = {
-    "province": province_name,
-    "province_2025": province_name,
-    "mentions": province_name,
-    "terms": lambda key: normalize_term(key) or key,
+    PROVINCE: province_name,
+    PROVINCE_2025: province_name,
+    MENTIONS: province_name,
+    TERMS: lambda key: normalize_term(key) or key,
 }
 
 

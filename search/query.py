@@ -15,20 +15,17 @@ folded-pair term, which is what lifts passages and headlines typed as written.
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from typing import Protocol
 
 from whoosh import query as Q
 
 from indexer.analysis import Token, pairs, syllables
 from indexer.text import has_diacritics, visible
-from indexer import keys
 
-from .arguments import BadArgument
+from . import filters as F
 
 MAX_QUERY_CHARS = 1000
 #: At most this many syllables are searched; a pasted page becomes its opening words.
@@ -47,16 +44,6 @@ HEADLINE_WEIGHT = 5.0
 MAX_UNITS = 10
 #: Boost of the clause an article matches only by holding every pair of the free words that drives the search.
 ALL_PAIRS_WEIGHT = 10.0
-
-FILTER_NAMES = ("province", "district", "commune", "mentions", "since", "until", "term", "year", "author", "source")
-
-
-class QueryError(BadArgument):
-    """A filter value that cannot mean anything (a date that is not a date); one line.
-
-    A ``BadArgument``: catching that catches every refused argument.
-    """
-
 
 class Frequency(Protocol):
     """What the query builder asks of an index about a term (the searcher's reader answers)."""
@@ -110,7 +97,7 @@ def parse(text: str, filters: dict[str, str | None] | None = None) -> ParsedQuer
     for m in _PIECE.finditer(scan):
         content = "quoted" if m.group("quoted") is not None else "bare"
         name = (m.group("field") or "").lower()
-        if name in FILTER_NAMES:
+        if name in F.BY_NAME:
             parsed.filters.setdefault(name, m.group(content))
             continue
         operator = m.group(content) if not name and content == "bare" else None
@@ -128,7 +115,7 @@ def parse(text: str, filters: dict[str, str | None] | None = None) -> ParsedQuer
     return parsed
 
 
-def _clause(scan: str, m: re.Match, content: str, name: str, budget: int, alternative: bool) -> Clause | None:
+def _clause(scan: str, m: re.Match[str], content: str, name: str, budget: int, alternative: bool) -> Clause | None:
     """The clause a piece of the query makes, of at most ``budget`` syllables; None without any.
     "http:" or "giờ:" is text, not a field: its syllables are searched too."""
     tokens = _tokens_at(scan, m.start("field") if name else m.start(content), m.end(content))[:budget]
@@ -229,68 +216,3 @@ def scoring(parsed: ParsedQuery, frequency: Frequency | None = None) -> Q.Query 
     """
     subs = _free_text(parsed.syllables(), frequency)
     return Q.PreloadedOr(subs) if subs else None
-
-
-def _date(value: str, end: bool) -> datetime:
-    try:
-        if re.fullmatch(r"\d{4}", value):
-            day = date(int(value), 12, 31) if end else date(int(value), 1, 1)
-        elif re.fullmatch(r"\d{4}-\d{1,2}", value):
-            y, m = map(int, value.split("-"))
-            day = date(y, m, calendar.monthrange(y, m)[1] if end else 1)
-        elif re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value):
-            d, m, y = map(int, value.split("/"))
-            day = date(y, m, d)
-        else:
-            day = date.fromisoformat(value)
-    except ValueError:
-        raise QueryError(f"'{value}' is not a date (use 2020-01-31, 31/01/2020, 2020-01 or 2020)") from None
-    return datetime.combine(day, time.max if end else time.min)
-
-
-def filter_query(filters: dict[str, str]) -> Q.Query | None:
-    """Fielded filters as a whoosh query over the keyword fields (folded keys).
-
-    Dates are not in it: see ``date_range``.
-    """
-    parts: list[Q.Query] = []
-    for name, value in filters.items():
-        value = str(value).strip()
-        if name == "province":  # either naming: a province of before the 2025 reform, or of after it
-            key = keys.province_key(value)
-            parts.append(Q.Or([Q.Term("province", key), Q.Term("province_2025", key)]))
-        elif name == "district":
-            parts.append(Q.Term(name, keys.district_key(value)))
-        elif name == "mentions":  # a unit of any level the article names, about it or not
-            parts.append(Q.Or([Q.Term("mentions", key) for key in keys.mention_lookups(value)]))
-        elif name == "commune":
-            parts.append(Q.Term(name, keys.commune_key(value)))
-        elif name == "term":
-            parts.append(Q.Term("terms", keys.term_key(value)))
-        elif name == "year":
-            if not re.fullmatch(r"\d{4}", value):
-                raise QueryError(f"year must be four digits, not '{value}'")
-            parts.append(Q.Or([Q.Term("term_years", value), Q.Term("year", value)]))
-        elif name == "author":
-            parts.append(Q.Term("author", keys.name_key(value)))
-        elif name == "source":
-            parts.append(Q.Term("source", keys.source_key(value)))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else Q.And(parts)
-
-
-def date_range(filters: dict[str, str]) -> tuple[datetime | None, datetime | None] | None:
-    """The --since/--until window (inclusive, Vietnam wall time), or None.
-
-    Searched against the ``published`` column rather than as a whoosh DateRange,
-    whose expansion into numeric terms costs most of a second on 20,000 articles.
-    """
-    since, until = filters.get("since"), filters.get("until")
-    if not (since or until):
-        return None
-    start = _date(since, end=False) if since else None
-    end = _date(until, end=True) if until else None
-    if start and end and start > end:
-        raise QueryError(f"--since {since} is after --until {until}")
-    return start, end

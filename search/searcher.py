@@ -16,7 +16,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import AbstractSet, Callable, TypeVar
+from typing import TYPE_CHECKING, AbstractSet, Callable, TypeVar
 
 from collections import Counter
 from datetime import date
@@ -26,10 +26,11 @@ from whoosh.util.times import datetime_to_long
 
 from indexer.engine.columns import column_values
 from indexer.articles.dates import VIETNAM
-from indexer.engine.schema import UNDATED
+from indexer.engine.schema import BODY, DOC_ID, META, PUBLISHED, TITLE, UNDATED, URL
 from indexer.engine.store import default_index_dir, open_index, read_errors
 
 from . import arguments as check
+from . import filters as F
 from . import query as Q
 from . import rank, union
 from .facets import key_counts
@@ -48,10 +49,9 @@ PARTIAL_CANDIDATES = 20
 #: read whole, unless one is in most articles); a longer one (a pasted headline) by the terms the
 #: ranking searched.
 COUNTED_GROUPS = 3
-#: Facet name -> keyword field and the start of the keys counted: the provinces an article is about,
-#: before the 2025 reform and after it, apart; the (pre-2025) provinces it names; years and terms.
-FACET_FIELDS = {"province": ("province", ""), "province_2025": ("province_2025", ""), "mentions": ("mentions", "p:"),
-                "year": ("year", ""), "term": ("terms", "")}
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 @dataclass
@@ -141,7 +141,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def _meta(stored: dict) -> dict:
     """The JSON ``meta`` stored field: what has no field of its own (localities, terms, author...)."""
-    return json.loads(stored.get("meta") or "{}")
+    return json.loads(stored.get(META) or "{}")
 
 
 def _common(stored: dict, meta: dict) -> dict:
@@ -153,14 +153,14 @@ def _common(stored: dict, meta: dict) -> dict:
         from indexer.articles.places import Locality, place_chain  # the gazetteer: a fifth of a second to load
 
         places = [place_chain(Locality.from_dict(d)) for d in about]
-    return {"id": stored["id"], "title": stored.get("title", ""), "published": _iso(stored.get("published")),
+    return {"id": stored[DOC_ID], "title": stored.get(TITLE, ""), "published": _iso(stored.get(PUBLISHED)),
             "about": about, "mentions": meta.get("mentions", []), "places": places,
-            "terms": meta.get("terms", []), "url": stored.get("url")}
+            "terms": meta.get("terms", []), "url": stored.get(URL)}
 
 
 def _texts(stored: dict) -> tuple[str, str]:
     """A stored article's (title, body): the texts its words are looked for in."""
-    return stored.get("title", ""), stored.get("body", "")
+    return stored.get(TITLE, ""), stored.get(BODY, "")
 
 
 #: Microseconds in a day: whoosh keeps a DATETIME as microseconds since 0001-01-01.
@@ -281,13 +281,12 @@ class Searcher:
         return fresh
 
     @_reads_index
-    def search(self, query: str, *, limit: int = 10, offset: int = 0, province: str | None = None,
-               district: str | None = None, commune: str | None = None, since: str | None = None,
-               until: str | None = None, term: str | None = None, year: str | int | None = None,
-               author: str | None = None, source: str | None = None, mentions: str | None = None,
-               sort: str = "relevance",
-               facets: bool = False, snippet_count: int = 3, partial: bool = True) -> SearchResult:
+    def search(self, query: str, *, limit: int = 10, offset: int = 0, sort: str = "relevance", facets: bool = False,
+               snippet_count: int = 3, partial: bool = True, **filters: Unpack[F.FilterValues]) -> SearchResult:
         """The articles that hold every word of ``query`` within the given filters, ranked.
+
+        ``filters``: each of ``search.filters.FILTERS`` by name (``province="Bình Dương"``,
+        ``since="2020-01"``, ``year=2018``...), a string or None (a year may be an int).
 
         With fewer of them than ``offset + limit`` (relevance order only), the best
         partial matches follow, each with the words it lacks; ``partial=False``: the
@@ -297,15 +296,15 @@ class Searcher:
         of ``BadArgument``); any text query, however odd, is searched.
         """
         self._check_open()
-        filters = dict(province=province, district=district, commune=commune, since=since, until=until,
-                       term=term, author=author, source=source, mentions=mentions)
-        check.search_arguments(query, limit, offset, filters, year, sort, facets, snippet_count)
+        given = F.filter_values(dict(filters))
+        year = given.pop(F.YEAR_FILTER.name)
+        check.search_arguments(query, limit, offset, given, year, sort, facets, snippet_count)
         check.flag("partial", partial)
-        filters["year"] = None if year is None else str(year)
-        parsed = Q.parse(query, filters)
+        given[F.YEAR_FILTER.name] = None if year is None else str(year)
+        parsed = Q.parse(query, given)
         s = self._searcher()
-        keys = Q.filter_query(parsed.filters)
-        allowed = self._allowed(s, keys, Q.date_range(parsed.filters))
+        keys = F.filter_query(parsed.filters)
+        allowed = self._allowed(s, keys, F.date_range(parsed.filters))
         words = read_words(parsed, Vocabulary(s))
         if not words.groups and allowed is None:
             return SearchResult(query, 0, None, [], {} if facets else None)
@@ -426,7 +425,7 @@ class Searcher:
         """Raw publication times by document number, cached with this thread's searcher."""
         cached = getattr(self._local, "published", None)
         if cached is None or cached[0] is not s:
-            cached = (s, column_values(s.reader(), "published"))
+            cached = (s, column_values(s.reader(), PUBLISHED))
             self._local.published = cached
         return cached[1]
 
@@ -436,9 +435,8 @@ class Searcher:
         return sorted(docs, key=lambda n: (published[n] >= UNDATED, -published[n], n))
 
     def _facet_counts(self, s, docs: set[int]) -> dict[str, dict[str, int]]:
-        """The answer set counted by the provinces it is about (pre-2025, 2025), the provinces it names,
-        year, term, and month (a timeline)."""
-        counts = {name: key_counts(s.reader(), fieldname, docs, prefix) for name, (fieldname, prefix) in FACET_FIELDS.items()}
+        """The answer set counted by each of ``filters.FACETS``, and by month (a timeline)."""
+        counts = {facet.name: key_counts(s.reader(), facet.field, docs, facet.prefix) for facet in F.FACETS}
         published = self._published(s)
         months = Counter(month_of(published[n]) for n in docs if published[n] < UNDATED)
         counts["month"] = dict(sorted(months.items()))
@@ -472,5 +470,5 @@ class Searcher:
         if stored is None:
             return None
         meta = _meta(stored)
-        return ArticleView(**_common(stored, meta), body=stored.get("body", ""), author=meta.get("author"),
+        return ArticleView(**_common(stored, meta), body=stored.get(BODY, ""), author=meta.get("author"),
                            source=meta.get("source"), years_mentioned=meta.get("years_mentioned", []))

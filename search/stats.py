@@ -8,7 +8,7 @@ from typing import Iterable
 from whoosh.util.times import long_to_datetime
 
 from indexer.engine.columns import column_values
-from indexer.engine.schema import UNDATED
+from indexer.engine.schema import PROVINCE, PROVINCE_2025, PUBLISHED, TERMS, UNDATED
 from indexer.engine.store import open_index, read_errors, size_on_disk
 
 from .facets import key_counts
@@ -23,7 +23,7 @@ def index_stats(index_dir: str | os.PathLike) -> dict:
     ix = open_index(index_dir)
     with read_errors(index_dir), ix.reader() as reader:
         live = set(reader.all_doc_ids())
-        dates = column_values(reader, "published")
+        dates = column_values(reader, PUBLISHED)
         published = sorted(publication_dates(dates[n] for n in live))
         return {
             "index": str(index_dir),
@@ -31,8 +31,8 @@ def index_stats(index_dir: str | os.PathLike) -> dict:
             "first_published": published[0].date().isoformat() if published else None,
             "last_published": published[-1].date().isoformat() if published else None,
             "undated": len(live) - len(published),
-            "provinces": key_counts(reader, "province", live),
-            "provinces_2025": key_counts(reader, "province_2025", live),
-            "terms": key_counts(reader, "terms", live),
+            "provinces": key_counts(reader, PROVINCE, live),
+            "provinces_2025": key_counts(reader, PROVINCE_2025, live),
+            "terms": key_counts(reader, TERMS, live),
             "bytes": size_on_disk(index_dir),
         }

@@ -12,6 +12,7 @@ from __future__ import annotations
 from whoosh.searching import Searcher as WhooshSearcher
 
 from indexer.analysis import Token
+from indexer.engine.schema import BODY, BODY_FOLD, HEADLINE_TWIN, SPELL
 from indexer.text import LETTERS, PLAIN_LETTERS, fold, has_diacritics, unaccented
 
 from .answer import longest_first
@@ -38,12 +39,12 @@ def _best_written(searcher: WhooshSearcher, folded: str) -> str | None:
     prefix = folded + "="
     reader = searcher.reader()
     forms: dict[str, dict[str, int]] = {}  # lower case -> written form -> articles
-    for term in reader.expand_prefix("spell", prefix):
+    for term in reader.expand_prefix(SPELL, prefix):
         written = term.decode("utf-8")[len(prefix):]
         if unaccented(written.lower()) != folded:
             continue  # it folds to the typed word only by turning a symbol into a digit ("quận_²"): not a reading
         written = written.replace("_", " ")
-        forms.setdefault(written.lower(), {})[written] = reader.doc_frequency("spell", term)
+        forms.setdefault(written.lower(), {})[written] = reader.doc_frequency(SPELL, term)
     if not forms:
         return None
     lower, cased = max(forms.items(), key=lambda item: sum(item[1].values()))
@@ -73,11 +74,11 @@ def _one_edit(term: str, letters: str) -> set[str]:
 
 def _unknown(searcher: WhooshSearcher, token: Token) -> tuple[str, str] | None:
     """The (field, term) to correct when the token is a word the index does not hold, else None."""
-    field, term = ("body", token.token) if typed_exact(token) else ("body_fold", token.folded)
+    field, term = (BODY, token.token) if typed_exact(token) else (BODY_FOLD, token.folded)
     # Short syllables are a distance of one from many real ones: only correct longer words.
     reader = searcher.reader()
     if (not token.token.isalpha() or not 4 <= len(term) <= MAX_WORD_CHARS
-            or reader.doc_frequency(field, term) or reader.doc_frequency(field.replace("body", "title"), term)):
+            or reader.doc_frequency(field, term) or reader.doc_frequency(HEADLINE_TWIN[field], term)):
         return None  # short, or a word of some body or headline
     return field, term
 
@@ -91,7 +92,7 @@ def _corrected(searcher: WhooshSearcher, token: Token, field: str, term: str) ->
     """
     reader = searcher.reader()
     best, best_freq = None, 0
-    for candidate in _one_edit(term, LETTERS if field == "body" else PLAIN_LETTERS):
+    for candidate in _one_edit(term, LETTERS if field == BODY else PLAIN_LETTERS):
         freq = reader.doc_frequency(field, candidate)
         if freq > best_freq or (freq == best_freq and freq and candidate < best):
             best, best_freq = candidate, freq

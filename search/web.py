@@ -20,22 +20,23 @@ Ids are looked up in the index, never joined to a path. Nothing here writes.
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import os
 import re
 import sys
 import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, Literal
+from typing import Annotated, Any, Literal, cast
 from urllib.parse import quote, urlencode
 
 import anyio
 import uvicorn
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi import Path as PathParameter
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -47,17 +48,27 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from indexer.text import fold
-from .stats import index_stats
 from indexer.engine.store import IndexUnusable, default_index_dir
+from indexer.text import fold
 
 from . import query as Q
 from .arguments import MAX_LIMIT as CSV_ROWS
 from .arguments import BadArgument
-from .format import (TIMELINE_FACETS, Timeline, csv_chunks, has_words, marked_html, paragraphs_html, safe_link,
-                     snippet_html, split, timeline, where)
-from .query import QueryError
-from .searcher import ArticleView, SearchResult, Searcher
+from .filters import FACETS, FILTERS, SINCE, UNTIL, Filter, FilterValues, QueryError, date_range, filter_values
+from .format import (
+    TIMELINE_FACETS,
+    Timeline,
+    csv_chunks,
+    has_words,
+    marked_html,
+    paragraphs_html,
+    safe_link,
+    snippet_html,
+    split,
+    timeline,
+)
+from .searcher import ArticleView, Searcher, SearchResult
+from .stats import index_stats
 
 MAX_LIMIT = 100
 #: Deep pages cost a sort of offset + limit hits; past this, narrow the search instead.
@@ -68,6 +79,8 @@ MAX_FACET_VALUES = 100
 FACET_VALUES = 20
 PAGE_SIZE = 10
 PAGE_FACET_VALUES = 10
+#: The deepest page of results served.
+PAGES = MAX_OFFSET // PAGE_SIZE + 1
 #: How long a request may wait for a search slot, by default, before it is refused with 503.
 BUSY_SECONDS = 2.0
 #: Connections a worker holds at once; past them uvicorn answers 503 at once rather than queueing.
@@ -80,15 +93,6 @@ SWITCH_SECONDS = 0.001
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
 
-#: The page's names for the filters and facets; a facet not named here shows its own key.
-FILTER_LABELS = {"province": "Tỉnh, thành", "district": "Quận, huyện", "commune": "Xã, phường",
-                 "mentions": "Có nhắc đến", "since": "Từ ngày", "until": "Đến ngày", "term": "Nhiệm kỳ",
-                 "year": "Năm", "author": "Tác giả", "source": "Nguồn"}
-FACET_LABELS = {"province": "Tỉnh, thành", "province_2025": "Tỉnh, thành (từ 2025)", "mentions": "Có nhắc đến",
-                "year": "Năm", "term": "Nhiệm kỳ"}
-#: The filter a facet's value narrows by, where its name is not a filter's own. ``month`` is none: it is
-#: the timeline, whose bars narrow by ``since`` and ``until``.
-FACET_FILTERS = {"province_2025": "province"}
 SORTS = {"relevance": "Liên quan nhất", "date": "Mới nhất"}
 
 
@@ -168,6 +172,15 @@ class _Shared:
         finally:
             self.gate.release()
 
+    def few_threads(self) -> None:
+        """At the app's startup: handlers run on a few threads that stay warm, one for each request admitted.
+
+        The Searcher keeps a whoosh searcher per thread, and opening one on a large index
+        costs far more than a search: so not on the 40 that anyio's pool would otherwise
+        spread them over; one per request admitted, so that none of them queues for a thread.
+        """
+        anyio.to_thread.current_default_thread_limiter().total_tokens = self.admits
+
     def close(self) -> None:
         """At the app's shutdown; an app started again (as test clients do) opens the index anew."""
         with self._lock:
@@ -217,62 +230,60 @@ class _SecurityHeaders:
         await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)
 
 
-@dataclass
-class SearchParams:
-    """The search's query-string parameters, shared by the API and the page."""
+def _filter_parameter(entry: Filter) -> inspect.Parameter:
+    """A filter's query-string parameter: text of at most ``MAX_FILTER_CHARS``, or a year."""
+    if entry.kind == "year":
+        # A string, so the page's empty field means "no year" rather than an error.
+        default = Query(None, pattern=r"^(\d{4})?$", description=entry.description)
+    else:
+        default = Query(None, max_length=MAX_FILTER_CHARS, description=entry.description)
+    return inspect.Parameter(entry.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=str | None)
 
-    q: str = Query("", max_length=Q.MAX_QUERY_CHARS,
-                   description='Words, "phrases", -excluded, OR, field:value filters; empty lists by filters alone.')
-    province: str | None = Query(None, max_length=MAX_FILTER_CHARS,
-                                 description="Province the story happened in (the article is about it), pre-2025 or "
-                                             "2025 name, with or without diacritics.")
-    district: str | None = Query(None, max_length=MAX_FILTER_CHARS,
-                                 description="District (huyện, quận, thị xã, city), with or without diacritics "
-                                             "and prefix.")
-    commune: str | None = Query(None, max_length=MAX_FILTER_CHARS,
-                                description="Commune or ward (xã, phường, thị trấn), with or without diacritics "
-                                            "and prefix.")
-    mentions: str | None = Query(None, max_length=MAX_FILTER_CHARS,
-                                 description="A place of any level the article names, whether or not it is about "
-                                             "it.")
-    since: str | None = Query(None, max_length=MAX_FILTER_CHARS,
-                              description="Published on or after: 2020-01-31, 31/01/2020, 2020-01 or 2020.")
-    until: str | None = Query(None, max_length=MAX_FILTER_CHARS, description="Published on or before.")
-    term: str | None = Query(None, max_length=MAX_FILTER_CHARS, description="Term period: 2015-2020, khóa XII.")
-    # A string, so the page's empty field means "no year" rather than an error.
-    year: str | None = Query(None, pattern=r"^(\d{4})?$",
-                             description="Four digits: articles whose terms cover the year, or published in it.")
-    author: str | None = Query(None, max_length=MAX_FILTER_CHARS,
-                               description="Author as the byline gives it, with or without diacritics.")
-    source: str | None = Query(None, max_length=MAX_FILTER_CHARS,
-                               description="A site (baobinhduong.vn, www. optional) or an outlet's name.")
-    sort: Literal["relevance", "date"] = Query("relevance", description="Best match first, or newest first.")
+
+class SearchParams:
+    """The search's query-string parameters, shared by the API and the page: ``q``, each filter of
+    ``search.filters`` and ``sort``. FastAPI reads them off ``__signature__``, made from the table."""
+
+    __signature__ = inspect.Signature([
+        inspect.Parameter("q", inspect.Parameter.KEYWORD_ONLY, annotation=str, default=Query(
+            "", max_length=Q.MAX_QUERY_CHARS,
+            description='Words, "phrases", -excluded, OR, field:value filters; empty lists by filters alone.')),
+        *(_filter_parameter(entry) for entry in FILTERS),
+        inspect.Parameter("sort", inspect.Parameter.KEYWORD_ONLY, annotation=Literal["relevance", "date"],
+                          default=Query("relevance", description="Best match first, or newest first.")),
+    ])
+
+    def __init__(self, q: str = "", sort: str = "relevance", **filters: str | None) -> None:
+        self.q, self.sort = q, sort
+        #: Every filter's value by name, None when not given.
+        self.given: dict[str, str | None] = filter_values(filters, type(self).__name__)
 
     def filters(self) -> dict[str, str]:
         """The filters given, blank ones left out: what the page keeps in its links."""
-        return {name: value for name in Q.FILTER_NAMES if (value := getattr(self, name))}
+        return {name: value for name, value in self.given.items() if value}
 
-    def search(self, searcher: Searcher, **options) -> SearchResult:
+    def search(self, searcher: Searcher, **options: Any) -> SearchResult:
         try:
-            return searcher.search(self.q, sort=self.sort, **self.filters(), **options)
+            return searcher.search(self.q, sort=self.sort, **options, **cast(FilterValues, self.filters()))
         except QueryError as e:
-            raise _Refused(422, [{"type": "query_error", "loc": ["query", self._blamed()], "msg": str(e),
-                                  "input": getattr(self, self._blamed())}]) from None
+            blamed = self._blamed()
+            raise _Refused(422, [{"type": "query_error", "loc": ["query", blamed], "msg": str(e),
+                                  "input": self.given.get(blamed, self.q)}]) from None
 
     def _blamed(self) -> str:
         """The parameter a QueryError is about: a date that is not one, else a reversed window, else the query
         (whose ``since:`` or ``year:`` was wrong)."""
-        for name in ("since", "until"):
-            value = getattr(self, name)
+        for bound in (SINCE, UNTIL):
+            value = self.given[bound.name]
             if value:
                 try:
-                    Q.date_range({name: value})
+                    date_range({bound.name: value})
                 except QueryError:
-                    return name
-        return "since" if self.since and self.until else "q"
+                    return bound.name
+        return SINCE.name if self.given[SINCE.name] and self.given[UNTIL.name] else "q"
 
 
-def _trimmed(data: dict, facet_values: int) -> dict:
+def _trimmed(data: dict[str, Any], facet_values: int) -> dict[str, Any]:
     """The result's JSON with each facet cut to its ``facet_values`` largest counts; the month timeline,
     in order of time rather than of size, whole."""
     if data.get("facets"):
@@ -301,7 +312,7 @@ def _templates() -> Environment:
     env.filters.update(marked=lambda s: Markup(snippet_html(s)), code=_code_spans,
                        day=_day, number=_number,
                        hit_title=lambda hit: Markup(marked_html(hit.title, hit.title_highlights)))
-    env.globals.update(filter_labels=FILTER_LABELS, facet_labels=FACET_LABELS, sorts=SORTS,
+    env.globals.update(filter_labels={entry.name: entry.label for entry in FILTERS}, sorts=SORTS,
                        safe_link=safe_link)
     return env
 
@@ -357,7 +368,7 @@ CHART_SLOTS = 12
 CHART_LABELS = {"month": 6, "year": 9}
 
 
-def _chart(line: Timeline, link) -> dict[str, Any] | None:
+def _chart(line: Timeline, link: Callable[..., str]) -> dict[str, Any] | None:
     """The timeline as an SVG bar chart: each bar's geometry, link, name and label.
 
     Across, in percentages of the chart's width, so it fits a phone and a wide
@@ -368,7 +379,7 @@ def _chart(line: Timeline, link) -> dict[str, Any] | None:
         return None
     slot = 100 / max(len(line.bars), CHART_SLOTS)
     every = max(1, math.ceil(round(100 / CHART_LABELS[line.unit] / slot, 6)))
-    bars = []
+    bars: list[dict[str, Any]] = []
     for i, bar in enumerate(line.bars):
         height = max(2.0, round(bar.count / line.largest * CHART_BARS, 1)) if bar.count else 0.0
         if line.unit == "month":
@@ -389,7 +400,7 @@ def _chart(line: Timeline, link) -> dict[str, Any] | None:
             "height": CHART_TOP + CHART_BARS + CHART_BOTTOM}
 
 
-def _search_page_context(params: SearchParams, page: int, result: SearchResult | None) -> dict:
+def _search_page_context(params: SearchParams, page: int, result: SearchResult | None) -> dict[str, Any]:
     def link(**changes: Any) -> str:
         """This search's URL with some parameters changed (None drops one); the first page has no number."""
         return "/?" + _query_string(params, **changes)
@@ -404,20 +415,199 @@ def _search_page_context(params: SearchParams, page: int, result: SearchResult |
     if result is not None:
         # Pages run through the answer set, then through the partial matches listed after it.
         shown = result.total + result.partial_total
-        context["pages"] = min(math.ceil(shown / PAGE_SIZE), MAX_OFFSET // PAGE_SIZE + 1)
+        context["pages"] = min(math.ceil(shown / PAGE_SIZE), PAGES)
         context["counts"] = how_many_vi(result)
         context["answers"], context["partial"] = split(result, (page - 1) * PAGE_SIZE)
-        for name, counts in (result.facets or {}).items():
-            target = FACET_FILTERS.get(name, name)
-            if counts and name not in TIMELINE_FACETS and target in Q.FILTER_NAMES:
-                values = [(value, n, link(**{target: value})) for value, n in
+        for facet in FACETS:
+            counts = (result.facets or {}).get(facet.name)
+            if counts:
+                values = [(value, n, link(**{facet.filter.name: value})) for value, n in
                           list(counts.items())[:PAGE_FACET_VALUES]]
-                context["facets"].append((FACET_LABELS.get(name, name), values))
+                context["facets"].append((facet.label, values))
         context["chart"] = _chart(timeline((result.facets or {}).get("month") or {}), link)
     return context
 
 
-def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tuple[str, ...] | list[str] = (),
+TEMPLATES = _templates()
+
+
+def _html(template: str, code: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(TEMPLATES.get_template(template).render(**context), status_code=code)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/openapi.json")
+
+
+async def _refused(request: Request, error: _Refused) -> Response:
+    """Every error's answer: FastAPI's JSON shape to the API, a page to a browser."""
+    if _wants_json(request):
+        return JSONResponse({"detail": error.detail}, status_code=error.status, headers=error.headers)
+    page = _html("error.html", error.status, status=error.status, messages=_messages(error.detail))
+    page.headers.update(error.headers or {})
+    return page
+
+
+async def _invalid(request: Request, error: RequestValidationError) -> Response:
+    detail = [{k: v for k, v in e.items() if k in ("type", "loc", "msg", "input")} for e in error.errors()]
+    return await _refused(request, _Refused(422, detail))
+
+
+async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
+    return await _refused(request, _Refused(error.status_code, error.detail, dict(error.headers or {})))
+
+
+async def _shared(request: Request) -> _Shared:
+    """The app's one ``_Shared`` (a dependency; async, so that it takes no thread)."""
+    shared: _Shared = request.app.state.shared
+    return shared
+
+
+#: The app's routes; ``create_app`` gives them their index.
+router = APIRouter()
+ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"description": "A parameter past its cap or with a value that means nothing: "
+                         "`detail` lists each, with `loc` naming it and `msg` saying why"},
+    503: {"description": "Busy (retry after the `Retry-After` seconds) or the index cannot be read"}}
+
+
+@router.get("/api/search", tags=["api"], responses={200: {"model": SearchResult}, **ERRORS})
+def api_search(*, params: Annotated[SearchParams, Depends()],
+               limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Hits to return.")] = 10,
+               offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Hits to skip first: the next page "
+                                                                           "starts at offset + limit.")] = 0,
+               facets: Annotated[bool, Query(description="Counts of the articles that hold every word (the answer "
+                                                         "set, exactly) by province (pre-2025, and 2025), year and "
+                                                         "term, most first, and by `month` (`2020-06`, in order of "
+                                                         "time: a timeline; undated articles are in no month).")]
+               = False,
+               facet_values: Annotated[int, Query(ge=1, le=MAX_FACET_VALUES, description="The most values each "
+                                                  "facet lists (the `month` timeline is never cut).")] = FACET_VALUES,
+               shared: Annotated[_Shared, Depends(_shared)]) -> JSONResponse:
+    """Ranked articles for a query and filters: the object `vnsearch search --json` prints.
+
+    `total` is exact (`total_exact`: true): the articles, within the filters, that hold every word
+    of the query (its answer set); the facets count that same set, exactly. `partial_total` is not
+    exact (`partial_exact`: false): the articles that hold only some of the words, counted over the
+    terms the ranking searched (the rarest ten of a long query). `hits` lists the answer set, best
+    first; where it ends before `offset + limit`, the best partial matches follow, each with
+    `missing`: the words it lacks, as typed (an answer's `missing` is empty).
+    """
+    with shared.turn() as searcher:
+        result = params.search(searcher, limit=limit, offset=offset, facets=facets)
+    return JSONResponse(_trimmed(result.to_dict(), facet_values))
+
+
+@router.get("/api/search.csv", tags=["api"], response_class=CSVResponse,
+            responses={200: {"description": "The answer set as CSV, an article a row, in rank order: "
+                                            "`id`, `title`, `published`, `provinces`, `districts`, `terms`, "
+                                            "`source`, `url`, `score` (lists joined with `; `), UTF-8 with a "
+                                            "byte-order mark (so that Excel reads the diacritics); a cell "
+                                            "that a spreadsheet would run as a formula starts with `'`",
+                             "content": {"text/csv": {"schema": {"type": "string"}}}}, **ERRORS})
+def api_search_csv(*, params: Annotated[SearchParams, Depends()],
+                   limit: Annotated[int, Query(ge=1, le=CSV_ROWS, description="Rows to write: by default the whole "
+                                               f"answer set, up to {CSV_ROWS:,}.")] = CSV_ROWS,
+                   offset: Annotated[int, Query(ge=0, le=MAX_OFFSET,
+                                                description="Articles of the answer set to skip first.")] = 0,
+                   shared: Annotated[_Shared, Depends(_shared)]) -> CSVResponse:
+    """The search's answer set (the articles that hold every word, not the partial matches) as a CSV
+    file to download, with the parameters of `GET /api/search`."""
+    with shared.turn() as searcher:
+        result = params.search(searcher, limit=limit, offset=offset, snippet_count=0, partial=False)
+    # The search is done (and its slot free) before the first row is sent; the rows are written as sent.
+    return CSVResponse((chunk.encode("utf-8") for chunk in csv_chunks(result, offset)),
+                       headers={"Content-Disposition": f'attachment; filename="{_csv_name(params)}"'})
+
+
+@router.get("/api/suggest", tags=["api"], responses=ERRORS)
+def api_suggest(q: Annotated[str, Query(max_length=Q.MAX_QUERY_CHARS, description="The query as typed so far.")],
+                shared: Annotated[_Shared, Depends(_shared)]) -> dict[str, str | None]:
+    """The did-you-mean line alone (accents for an unaccented query, spelling), for type-ahead."""
+    with shared.turn() as searcher:
+        return {"query": q, "suggestion": searcher.suggest(q)}
+
+
+@router.get("/api/articles/{doc_id:path}", tags=["api"],
+            responses={200: {"model": ArticleView}, 404: {"description": "No article with this id"}, **ERRORS})
+def api_article(doc_id: Annotated[str, PathParameter(description="The article's id as a hit gives it, "
+                                                                   "URL-encoded (an id may hold '/').")],
+                shared: Annotated[_Shared, Depends(_shared)]) -> JSONResponse:
+    """One article, clean, with its fields: the object `vnsearch show --json` prints."""
+    return JSONResponse(_article(shared, doc_id).to_dict())
+
+
+@router.get("/api/stats", tags=["api"], responses=ERRORS)
+def api_stats(shared: Annotated[_Shared, Depends(_shared)]) -> dict[str, Any]:
+    """What the index holds: the object `vnsearch stats --json` prints, the index named by its folder alone."""
+    with shared.turn():
+        # The full path says how the server's disk is laid out, which is no reader's business.
+        return {**index_stats(shared.index_dir), "index": shared.index_dir.name}
+
+
+@router.get("/healthz", tags=["api"], responses=ERRORS)
+def healthz(shared: Annotated[_Shared, Depends(_shared)]) -> dict[str, str]:
+    """`ok` once the index opens and answers."""
+    with shared.turn() as searcher:
+        searcher.suggest("")
+    return {"status": "ok"}
+
+
+def _article(shared: _Shared, doc_id: str) -> ArticleView:
+    if len(doc_id) > MAX_ID_CHARS:
+        raise _Refused(422, [{"type": "string_too_long", "loc": ["path", "doc_id"],
+                              "msg": f"an id has at most {MAX_ID_CHARS} characters", "input": doc_id[:50]}])
+    with shared.turn() as searcher:
+        article = searcher.get(doc_id)
+    if article is None:
+        raise _Refused(404, f"no article with id {doc_id!r}")
+    return article
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def search_page(params: Annotated[SearchParams, Depends()], page: Annotated[int, Query(ge=1, le=PAGES)] = 1, *,
+                shared: Annotated[_Shared, Depends(_shared)]) -> HTMLResponse:
+    result, problems = None, []
+    if params.q.strip() or params.filters():
+        try:
+            with shared.turn() as searcher:
+                result = params.search(searcher, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, facets=True)
+        except _Refused as e:
+            if e.status != 422:
+                raise
+            problems = _messages(e.detail)  # shown above the form, so the value can be mended in place
+    return _html("search.html", 422 if problems else 200, problems=problems,
+                 **_search_page_context(params, page, result))
+
+
+@router.get("/articles/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
+def article_page(doc_id: str, params: Annotated[SearchParams, Depends()],
+                 page: Annotated[int, Query(ge=1, le=PAGES)] = 1, *,
+                 shared: Annotated[_Shared, Depends(_shared)]) -> HTMLResponse:
+    """The article; reached from a search (its parameters in the query string), with the query's
+    words marked and a link back to that page of results."""
+    article = _article(shared, doc_id)
+    title_marks: list[tuple[int, int]] = []
+    body_marks: list[tuple[int, int]] = []
+    if params.q.strip():
+        with shared.turn() as searcher:
+            try:
+                title_marks, body_marks = searcher.marks(params.q, article.title), searcher.marks(params.q,
+                                                                                                 article.body)
+            except BadArgument:  # a filter inside q that is not one (since:mai): the article, unmarked
+                pass
+    title = Markup(marked_html(article.title, title_marks)) if article.title else article.id
+    return _html("article.html", article=article, title=title,
+                 paragraphs=[Markup(p) for p in paragraphs_html(article.body, body_marks)],
+                 back="/?" + _query_string(params, page=page) if _searched(params) else None)
+
+
+@router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+def docs_page(request: Request) -> HTMLResponse:
+    return _html("docs.html", **_api_docs(request.app.openapi()))
+
+
+def create_app(index_dir: str | os.PathLike[str] | None = None, *, cors_origins: tuple[str, ...] | list[str] = (),
                max_concurrent: int | None = None, wait: float = BUSY_SECONDS) -> FastAPI:
     """The ASGI app over the index in ``index_dir`` (default: ``$VNSEARCH_INDEX`` or the user's index).
 
@@ -427,183 +617,25 @@ def create_app(index_dir: str | os.PathLike | None = None, *, cors_origins: tupl
     """
     shared = _Shared(Path(index_dir) if index_dir else default_index_dir(),
                      max_concurrent or 2 * (os.cpu_count() or 1), wait)
-    templates = _templates()
     # FastAPI's own /docs and /redoc load their script from a CDN: blank offline, and a third
     # party learns who opens them. /docs is a page of ours instead, from the same OpenAPI document.
     app = FastAPI(title="vnsearch", version=_version(), docs_url=None, redoc_url=None,
                   description="Search Vietnamese local news by words, place, date and Party term, "
                               "with or without diacritics. Read-only.")
     app.state.shared = shared
-
-    def few_threads() -> None:
-        # The Searcher keeps a whoosh searcher per thread, and opening one on a large index
-        # costs far more than a search: so handlers run on a few threads that stay warm,
-        # not on the 40 that anyio's pool would otherwise spread them over; one for each
-        # request admitted, so that none of them queues for a thread.
-        anyio.to_thread.current_default_thread_limiter().total_tokens = shared.admits
-
-    app.router.add_event_handler("startup", few_threads)
+    app.router.add_event_handler("startup", shared.few_threads)
     app.router.add_event_handler("shutdown", shared.close)
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET"])
-    static = Path(__file__).parent / "static"
-    app.mount("/static", StaticFiles(directory=static), name="static")
-
-    def html(template: str, code: int = 200, **context: Any) -> HTMLResponse:
-        return HTMLResponse(templates.get_template(template).render(**context), status_code=code)
-
-    def wants_json(request: Request) -> bool:
-        return request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/openapi.json")
-
-    @app.exception_handler(_Refused)
-    async def refused(request: Request, error: _Refused) -> Response:
-        if wants_json(request):
-            return JSONResponse({"detail": error.detail}, status_code=error.status, headers=error.headers)
-        page = html("error.html", error.status, status=error.status, messages=_messages(error.detail))
-        page.headers.update(error.headers or {})
-        return page
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, error: RequestValidationError) -> Response:
-        detail = [{k: v for k, v in e.items() if k in ("type", "loc", "msg", "input")} for e in error.errors()]
-        return await refused(request, _Refused(422, detail))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        return await refused(request, _Refused(error.status_code, error.detail, error.headers))
-
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.exception_handler(_Refused)(_refused)
+    app.exception_handler(RequestValidationError)(_invalid)
+    app.exception_handler(StarletteHTTPException)(_http_error)
     # Plain ASGI rather than ``@app.middleware``, whose every layer costs a request a task and a stream:
     # the refusal of a busy server is the one answer that must stay cheap under any load.
-    app.add_middleware(_Admission, shared=shared, refuse=refused)
+    app.add_middleware(_Admission, shared=shared, refuse=_refused)
     app.add_middleware(_SecurityHeaders)
-
-    errors = {422: {"description": "A parameter past its cap or with a value that means nothing: "
-                                   "`detail` lists each, with `loc` naming it and `msg` saying why"},
-              503: {"description": "Busy (retry after the `Retry-After` seconds) or the index cannot be read"}}
-
-    @app.get("/api/search", tags=["api"], responses={200: {"model": SearchResult}, **errors})
-    def api_search(params: SearchParams = Depends(),
-                   limit: int = Query(10, ge=1, le=MAX_LIMIT, description="Hits to return."),
-                   offset: int = Query(0, ge=0, le=MAX_OFFSET,
-                                       description="Hits to skip first: the next page starts at offset + limit."),
-                   facets: bool = Query(False, description="Counts of the articles that hold every word (the "
-                                                           "answer set, exactly) by province (pre-2025, and "
-                                                           "2025), year and term, most first, and by `month` "
-                                                           "(`2020-06`, in order of time: a timeline; undated "
-                                                           "articles are in no month)."),
-                   facet_values: int = Query(FACET_VALUES, ge=1, le=MAX_FACET_VALUES,
-                                             description="The most values each facet lists (the `month` "
-                                                         "timeline is never cut).")) -> JSONResponse:
-        """Ranked articles for a query and filters: the object `vnsearch search --json` prints.
-
-        `total` is exact (`total_exact`: true): the articles, within the filters, that hold every word
-        of the query (its answer set); the facets count that same set, exactly. `partial_total` is not
-        exact (`partial_exact`: false): the articles that hold only some of the words, counted over the
-        terms the ranking searched (the rarest ten of a long query). `hits` lists the answer set, best
-        first; where it ends before `offset + limit`, the best partial matches follow, each with
-        `missing`: the words it lacks, as typed (an answer's `missing` is empty).
-        """
-        with shared.turn() as searcher:
-            result = params.search(searcher, limit=limit, offset=offset, facets=facets)
-        return JSONResponse(_trimmed(result.to_dict(), facet_values))
-
-    @app.get("/api/search.csv", tags=["api"], response_class=CSVResponse,
-             responses={200: {"description": "The answer set as CSV, an article a row, in rank order: "
-                                             "`id`, `title`, `published`, `provinces`, `districts`, `terms`, "
-                                             "`source`, `url`, `score` (lists joined with `; `), UTF-8 with a "
-                                             "byte-order mark (so that Excel reads the diacritics); a cell "
-                                             "that a spreadsheet would run as a formula starts with `'`",
-                              "content": {"text/csv": {"schema": {"type": "string"}}}}, **errors})
-    def api_search_csv(params: SearchParams = Depends(),
-                       limit: int = Query(CSV_ROWS, ge=1, le=CSV_ROWS,
-                                          description="Rows to write: by default the whole answer set, up to "
-                                                      f"{CSV_ROWS:,}."),
-                       offset: int = Query(0, ge=0, le=MAX_OFFSET,
-                                           description="Articles of the answer set to skip first.")) -> CSVResponse:
-        """The search's answer set (the articles that hold every word, not the partial matches) as a CSV
-        file to download, with the parameters of `GET /api/search`."""
-        with shared.turn() as searcher:
-            result = params.search(searcher, limit=limit, offset=offset, snippet_count=0, partial=False)
-        # The search is done (and its slot free) before the first row is sent; the rows are written as sent.
-        return CSVResponse((chunk.encode("utf-8") for chunk in csv_chunks(result, offset)),
-                           headers={"Content-Disposition": f'attachment; filename="{_csv_name(params)}"'})
-
-    @app.get("/api/suggest", tags=["api"], responses=errors)
-    def api_suggest(q: str = Query(..., max_length=Q.MAX_QUERY_CHARS,
-                                   description="The query as typed so far.")) -> dict[str, str | None]:
-        """The did-you-mean line alone (accents for an unaccented query, spelling), for type-ahead."""
-        with shared.turn() as searcher:
-            return {"query": q, "suggestion": searcher.suggest(q)}
-
-    @app.get("/api/articles/{doc_id:path}", tags=["api"],
-             responses={200: {"model": ArticleView}, 404: {"description": "No article with this id"}, **errors})
-    def api_article(doc_id: str = PathParameter(description="The article's id as a hit gives it, "
-                                                            "URL-encoded (an id may hold '/').")) -> JSONResponse:
-        """One article, clean, with its fields: the object `vnsearch show --json` prints."""
-        return JSONResponse(_article(doc_id).to_dict())
-
-    @app.get("/api/stats", tags=["api"], responses=errors)
-    def api_stats() -> dict[str, Any]:
-        """What the index holds: the object `vnsearch stats --json` prints, the index named by its folder alone."""
-        with shared.turn():
-            # The full path says how the server's disk is laid out, which is no reader's business.
-            return {**index_stats(shared.index_dir), "index": shared.index_dir.name}
-
-    @app.get("/healthz", tags=["api"], responses=errors)
-    def healthz() -> dict[str, str]:
-        """`ok` once the index opens and answers."""
-        with shared.turn() as searcher:
-            searcher.suggest("")
-        return {"status": "ok"}
-
-    def _article(doc_id: str) -> ArticleView:
-        if len(doc_id) > MAX_ID_CHARS:
-            raise _Refused(422, [{"type": "string_too_long", "loc": ["path", "doc_id"],
-                                  "msg": f"an id has at most {MAX_ID_CHARS} characters", "input": doc_id[:50]}])
-        with shared.turn() as searcher:
-            article = searcher.get(doc_id)
-        if article is None:
-            raise _Refused(404, f"no article with id {doc_id!r}")
-        return article
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(params: SearchParams = Depends(), page: int = Query(1, ge=1, le=MAX_OFFSET // PAGE_SIZE + 1)):
-        result, problems = None, []
-        if params.q.strip() or params.filters():
-            try:
-                with shared.turn() as searcher:
-                    result = params.search(searcher, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, facets=True)
-            except _Refused as e:
-                if e.status != 422:
-                    raise
-                problems = _messages(e.detail)  # shown above the form, so the value can be mended in place
-        return html("search.html", 422 if problems else 200, problems=problems,
-                    **_search_page_context(params, page, result))
-
-    @app.get("/articles/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(doc_id: str, params: SearchParams = Depends(),
-                     page: int = Query(1, ge=1, le=MAX_OFFSET // PAGE_SIZE + 1)):
-        """The article; reached from a search (its parameters in the query string), with the query's
-        words marked and a link back to that page of results."""
-        article = _article(doc_id)
-        title_marks: list[tuple[int, int]] = []
-        body_marks: list[tuple[int, int]] = []
-        if params.q.strip():
-            with shared.turn() as searcher:
-                try:
-                    title_marks, body_marks = searcher.marks(params.q, article.title), searcher.marks(params.q,
-                                                                                                     article.body)
-                except BadArgument:  # a filter inside q that is not one (since:mai): the article, unmarked
-                    pass
-        title = Markup(marked_html(article.title, title_marks)) if article.title else article.id
-        return html("article.html", article=article, title=title,
-                    paragraphs=[Markup(p) for p in paragraphs_html(article.body, body_marks)],
-                    back="/?" + _query_string(params, page=page) if _searched(params) else None)
-
-    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-    def docs_page():
-        return html("docs.html", **_api_docs(app.openapi()))
-
+    app.include_router(router)
     return app
 
 
@@ -651,7 +683,7 @@ def _type(schema: dict[str, Any], nullable: bool = True) -> str:
     A parameter's ``null`` only means it was not given (``nullable=False`` leaves it out).
     """
     if "$ref" in schema:
-        return schema["$ref"].rsplit("/", 1)[-1]
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
     if "anyOf" in schema:
         kinds = [_type(s) for s in schema["anyOf"] if nullable or s.get("type") != "null"]
         return " | ".join(kinds)
@@ -661,7 +693,7 @@ def _type(schema: dict[str, Any], nullable: bool = True) -> str:
         return "[" + ", ".join(_type(s) for s in schema["prefixItems"]) + "]"
     if schema.get("type") == "array":
         return _type(schema.get("items", {})) + "[]"
-    return schema.get("type", "any")
+    return str(schema.get("type", "any"))
 
 
 def _default(schema: dict[str, Any]) -> str:
@@ -701,7 +733,7 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def serve(index_dir: str | os.PathLike, *, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
+def serve(index_dir: str | os.PathLike[str], *, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
           cors_origins: tuple[str, ...] | list[str] = ()) -> None:
     """Serve the app over ``index_dir`` until interrupted, in ``workers`` processes (default: one per core).
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import CORPUS, SAMPLE
 from fastapi.testclient import TestClient
 
-from conftest import CORPUS, SAMPLE
 from indexer import build_index
 from search.cli import main
 from search.format import CSV_COLUMNS, csv_cell
@@ -53,7 +53,7 @@ def rows(data: bytes) -> list[dict[str, str]]:
     assert data.startswith(BOM)  # Excel reads UTF-8 only with it
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert tuple(table[0]) == CSV_COLUMNS
-    return [dict(zip(table[0], row)) for row in table[1:]]
+    return [dict(zip(table[0], row, strict=True)) for row in table[1:]]
 
 
 def answer_ids(index_dir: Path, *args: str) -> list[str]:
@@ -145,7 +145,9 @@ def test_the_api_sends_a_file_to_download_streamed(client) -> None:
     assert unnamed.headers["content-disposition"] == 'attachment; filename="vnsearch-2021.csv"'
     hostile = client.get("/api/search.csv", params={"q": '"><script>\r\nSet-Cookie: x=1'})
     assert hostile.headers["content-disposition"] == 'attachment; filename="vnsearch-script-set-cookie-x-1.csv"'
-    route = next(r for r in client.app.routes if getattr(r, "path", "") == "/api/search.csv")
+    from search.web import router
+
+    route = next(r for r in router.routes if getattr(r, "path", "") == "/api/search.csv")
     assert issubclass(route.response_class, CSVResponse)
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import pipeline_probe
 import pytest
 from whoosh.fields import ID, KEYWORD
 
-import pipeline_probe
 from indexer.engine import schema
 
 
@@ -36,6 +36,14 @@ def test_the_probe_sees_a_change_in_place_reading_and_in_field_weights(monkeypat
     monkeypatch.undo()
     monkeypatch.setattr(schema, "TITLE_BOOST", schema.TITLE_BOOST + 1)
     assert len({before, no_places, pipeline_probe.digest(seeds)}) == 3
+
+
+def test_the_field_constants_are_the_schemas_fields_each_once() -> None:
+    """Code names a field through schema's constants: one that named no field would look up nothing."""
+    constants = {name: value for name, value in vars(schema).items()
+                 if name.isupper() and isinstance(value, str) and name != "PIPELINE_VERSION"}
+    assert sorted(constants.values()) == sorted(schema.make_schema().names())
+    assert schema.HEADLINE_TWIN == {"body": "title", "body_fold": "title_fold", "body_pair": "title_pair"}
 
 
 def test_schema_changes_name_added_removed_and_retyped_fields() -> None:

@@ -10,15 +10,15 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from click.testing import CliRunner
+from conftest import HOSTILE_ID
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
-from conftest import HOSTILE_ID
 from indexer import build_index
 from indexer.text import fold
 from search.cli import main
-from search.web import CSP, MAX_LIMIT, MAX_OFFSET, create_app
+from search.web import CSP, MAX_LIMIT, MAX_OFFSET, create_app, router
 
 TDM = "000_13d84c9b41a19287.txt"
 
@@ -124,7 +124,7 @@ def test_docs_list_every_api_route_with_its_parameters(client) -> None:
     assert "<script" not in page.text and "swagger" not in page.text.lower()
     sections = {_text(h2): body for h2, body in
                 re.findall(r'<section class="endpoint"[^>]*>\s*<h2>(.*?)</h2>(.*?)</section>', page.text, re.S)}
-    routes = {f"{method} {route.path_format}" for route in client.app.routes
+    routes = {f"{method} {route.path_format}" for route in router.routes
               if isinstance(route, APIRoute) and route.include_in_schema for method in route.methods}
     assert set(sections) == routes and "GET /api/search" in routes
     spec = client.get("/openapi.json").json()
@@ -183,7 +183,7 @@ def test_no_page_loads_or_links_anything_from_another_host(client, tmp_path) -> 
 
 
 def test_every_endpoint_only_reads(client) -> None:
-    methods = {m for route in client.app.routes for m in getattr(route, "methods", None) or ()}
+    methods = {m for route in [*client.app.routes, *router.routes] for m in getattr(route, "methods", None) or ()}
     assert methods <= {"GET", "HEAD"}
     for path in ("/api/search", "/api/articles/x", "/", "/api/stats"):
         assert client.post(path).status_code == 405
@@ -499,10 +499,10 @@ def test_one_month_is_said_not_drawn(client) -> None:
 
 
 def test_month_is_the_timeline_not_a_facet_to_filter_by(client) -> None:
-    from search.web import FACET_FILTERS
+    from search.filters import FACETS, NAMES
 
     page = client.get("/", params={"q": "", "since": "1990"}).text
-    assert "month" not in FACET_FILTERS and "month" not in FACET_FILTERS.values()
+    assert "month" not in {facet.name for facet in FACETS} and "month" not in NAMES
     hrefs = [href for href, _ in links(page)]
     assert hrefs and not any("month" in parse_qs(urlsplit(h).query) for h in hrefs)
     facets = page.split('class="facets"')[1]

@@ -3,9 +3,9 @@
 Title and body each appear three times: exact syllables (for matches typed with
 diacritics), folded syllables (for matches typed without), and folded adjacent
 pairs (adjacency as plain terms, far cheaper than positional phrase queries).
-Only the two title syllable fields keep positions, for the headline phrase boost. The segmenter's words feed ``spell``: one
-"folded=written" term per distinct word of an article ("thu_dau_mot=Thủ_Dầu_Một"),
-so did-you-mean finds the accented, cased readings of an unaccented query with a
+Only the two title syllable fields keep positions, for the headline phrase boost.
+The segmenter's words feed ``spell``: one "folded=written" term per distinct word of
+an article ("thu_dau_mot=Thủ_Dầu_Một"), so did-you-mean finds the accented, cased readings of an unaccented query with a
 lexicon prefix scan and ranks them by document frequency.
 The article's filters are keyword fields holding folded keys (see
 ``indexer.keys``, which the query side calls too), so "binh duong" and "Bình Dương" meet.
@@ -25,13 +25,39 @@ from whoosh.system import pack_uint
 from whoosh.util.times import datetime_to_long
 
 from .. import analysis
-from ..text import normalize
 from ..articles.places import place_chain
-from ..keys import (commune_key, district_key, field_value, mention_keys, name_key, province_key, source_key, term_key,
-                   term_year_keys)
+from ..keys import (
+    commune_key,
+    district_key,
+    field_value,
+    mention_keys,
+    name_key,
+    province_key,
+    source_key,
+    term_key,
+    term_year_keys,
+)
+from ..text import normalize
 
 if TYPE_CHECKING:  # the reader is the workers' business, not the query path's
     from ..articles.reader import Article
+
+# The fields by name: code elsewhere names a field through these (``make_schema`` defines each, and
+# tests/test_schema.py holds the two to each other). Title and body, each three ways:
+TITLE, TITLE_FOLD, TITLE_PAIR = "title", "title_fold", "title_pair"
+BODY, BODY_FOLD, BODY_PAIR = "body", "body_fold", "body_pair"
+#: Each body field's headline twin, analysed alike (a word missing from every body may still head an article).
+HEADLINE_TWIN = {BODY: TITLE, BODY_FOLD: TITLE_FOLD, BODY_PAIR: TITLE_PAIR}
+DOC_ID, HASH, URL, META = "id", "hash", "url", "meta"
+#: "folded=written" terms of the segmenter's words (``spelling_terms``).
+SPELL = "spell"
+PUBLISHED = "published"
+# Keyword fields of ``indexer.keys``' keys: what the filters look up and the facets count.
+YEAR, YEARS_MENTIONED = "year", "years_mentioned"
+PROVINCE, PROVINCE_2025, DISTRICT, COMMUNE = "province", "province_2025", "district", "commune"
+MENTIONS = "mentions"
+TERMS, TERM_YEARS = "terms", "term_years"
+AUTHOR, SOURCE = "author", "source"
 
 #: Title words weigh this much more than body words in BM25F.
 TITLE_BOOST = 3.0
@@ -53,7 +79,7 @@ UNDATED = datetime_to_long(datetime.max)
 PIPELINE_VERSION = "6f7c63389a62063e"
 
 
-class CountedText(TEXT):
+class CountedText(TEXT):  # type: ignore[misc]  # whoosh has no type information: TEXT is Any to mypy
     """A TEXT field without positions that counts its terms in one pass.
 
     whoosh's default indexing makes a token object per occurrence and tallies
@@ -62,7 +88,7 @@ class CountedText(TEXT):
     (frequency, weight = frequency × field boost) at a fraction of the cost.
     """
 
-    def index(self, value, **kwargs):
+    def index(self, value: Any, **kwargs: Any) -> Any:
         if not (isinstance(value, str) and type(self.format) is Frequency
                 and isinstance(self.analyzer, analysis.ChainTokenizer)):
             return super().index(value, **kwargs)
@@ -128,45 +154,57 @@ def content_hash(payload: bytes) -> str:
 
 def document(article: Article, digest: str, doc_id: str) -> dict[str, Any]:
     """The whoosh fields of one article (runs in the build's worker processes)."""
-    about = article.about
-    terms = article.terms
     doc: dict[str, Any] = {
-        "id": doc_id,
-        "hash": digest,
-        "spell": spelling_terms(analysis.words(f"{article.title}\n\n{article.body}")),
-        "years_mentioned": field_value(str(y) for y in article.years_mentioned),
-        "province": field_value(province_key(loc.province) for loc in about),
-        "province_2025": field_value(province_key(loc.province_2025) for loc in about),
-        "district": field_value(district_key(loc.district) for loc in about if loc.district),
-        "commune": field_value(commune_key(loc.commune) for loc in about if loc.commune),
-        "mentions": field_value(mention_keys(article.about + article.mentions)),
-        "terms": field_value(term_key(t) for t in terms),
-        "term_years": field_value(y for t in terms for y in term_year_keys(t)),
-        "author": field_value([name_key(article.author)] if article.author else []),
-        "source": field_value([source_key(article.source)] if article.source else []),
-        "url": article.url,
-        "meta": json.dumps({
-            "about": [loc.as_dict() for loc in about],
-            # Written here, where the gazetteer is loaded: a search would load it (a fifth of a second) to write them.
-            "places": [place_chain(loc) for loc in about],
-            "mentions": [loc.as_dict() for loc in article.mentions],
-            "terms": terms,
-            "author": article.author,
-            "source": article.source,
-            "years_mentioned": article.years_mentioned,
-        }, ensure_ascii=False),
+        DOC_ID: doc_id,
+        HASH: digest,
+        SPELL: spelling_terms(analysis.words(f"{article.title}\n\n{article.body}")),
+        **_keyword_fields(article),
+        URL: article.url,
+        META: _meta(article),
     }
-    for name, text in (("title", article.title or stand_in_title(article.body)), ("body", article.body)):
-        # The same string object for the three fields: syllables() is cached, so the
-        # text is tokenised once.
-        doc[name] = doc[f"{name}_fold"] = doc[f"{name}_pair"] = text
+    title = article.title or stand_in_title(article.body)
+    for body_field, title_field in HEADLINE_TWIN.items():
+        # The same string object for the three fields of each: syllables() is cached, so the text is tokenised once.
+        doc[body_field], doc[title_field] = article.body, title
     if not article.title:
-        doc["_stored_title"] = ""  # the lead is searched as the headline, never shown as one
+        doc[f"_stored_{TITLE}"] = ""  # the lead is searched as the headline, never shown as one
     if article.published is not None:
         # whoosh compares naive datetimes: keep the article's local (Vietnam) wall time.
-        doc["published"] = article.published.replace(tzinfo=None)
-        doc["year"] = str(article.published.year)
+        doc[PUBLISHED] = article.published.replace(tzinfo=None)
+        doc[YEAR] = str(article.published.year)
     return doc
+
+
+def _keyword_fields(article: Article) -> dict[str, str]:
+    """The keys (``indexer.keys``) of the article's places, terms, author and source, which the
+    filters look up and the facets count; each field's value comma-separated (``field_value``)."""
+    about, terms = article.about, article.terms
+    return {
+        YEARS_MENTIONED: field_value(str(y) for y in article.years_mentioned),
+        PROVINCE: field_value(province_key(loc.province) for loc in about),
+        PROVINCE_2025: field_value(province_key(loc.province_2025) for loc in about),
+        DISTRICT: field_value(district_key(loc.district) for loc in about if loc.district),
+        COMMUNE: field_value(commune_key(loc.commune) for loc in about if loc.commune),
+        MENTIONS: field_value(mention_keys(article.about + article.mentions)),
+        TERMS: field_value(term_key(t) for t in terms),
+        TERM_YEARS: field_value(y for t in terms for y in term_year_keys(t)),
+        AUTHOR: field_value([name_key(article.author)] if article.author else []),
+        SOURCE: field_value([source_key(article.source)] if article.source else []),
+    }
+
+
+def _meta(article: Article) -> str:
+    """The stored ``meta``: what a hit and a shown article hold that has no field of its own."""
+    return json.dumps({
+        "about": [loc.as_dict() for loc in article.about],
+        # Written here, where the gazetteer is loaded: a search would load it (a fifth of a second) to write them.
+        "places": [place_chain(loc) for loc in article.about],
+        "mentions": [loc.as_dict() for loc in article.mentions],
+        "terms": article.terms,
+        "author": article.author,
+        "source": article.source,
+        "years_mentioned": article.years_mentioned,
+    }, ensure_ascii=False)
 
 
 def stand_in_title(body: str) -> str:
