@@ -3,8 +3,8 @@
 Title and body each appear three times: exact syllables (for matches typed with
 diacritics), folded syllables (for matches typed without), and folded adjacent
 pairs (adjacency as plain terms, far cheaper than positional phrase queries).
-Only the two title syllable fields keep positions, for the headline phrase boost. The segmenter's words feed ``spell``: one
-"folded=written" term per distinct word of an article ("thu_dau_mot=Thủ_Dầu_Một"),
+Only the two title syllable fields keep positions, for the headline phrase boost. The
+segmenter's words feed ``spell``: one "folded=written" term per distinct word of an article ("thu_dau_mot=Thủ_Dầu_Một"),
 so did-you-mean finds the accented, cased readings of an unaccented query with a
 lexicon prefix scan and ranks them by document frequency.
 The article's filters are keyword fields holding folded keys (see
@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Frequency
@@ -25,10 +26,19 @@ from whoosh.system import pack_uint
 from whoosh.util.times import datetime_to_long
 
 from .. import analysis
-from ..text import normalize
 from ..articles.places import place_chain
-from ..keys import (commune_key, district_key, field_value, mention_keys, name_key, province_key, source_key, term_key,
-                   term_year_keys)
+from ..keys import (
+    commune_key,
+    district_key,
+    field_value,
+    mention_keys,
+    name_key,
+    province_key,
+    source_key,
+    term_key,
+    term_year_keys,
+)
+from ..text import normalize
 
 if TYPE_CHECKING:  # the reader is the workers' business, not the query path's
     from ..articles.reader import Article
@@ -62,10 +72,11 @@ class CountedText(TEXT):
     (frequency, weight = frequency × field boost) at a fraction of the cost.
     """
 
-    def index(self, value, **kwargs):
+    def index(self, value: object, **kwargs: Any) -> Iterable[tuple[bytes, int, float, bytes]]:
         if not (isinstance(value, str) and type(self.format) is Frequency
                 and isinstance(self.analyzer, analysis.ChainTokenizer)):
-            return super().index(value, **kwargs)
+            postings: Iterable[tuple[bytes, int, float, bytes]] = super().index(value, **kwargs)
+            return postings
         boost = self.format.field_boost
         return ((term.encode("utf-8"), n, n * boost, pack_uint(n))
                 for term, n in Counter(self.analyzer.terms(value)).items())
@@ -126,14 +137,80 @@ def content_hash(payload: bytes) -> str:
     return hashlib.blake2b(PIPELINE_VERSION.encode() + b"\0" + payload, digest_size=12).hexdigest()
 
 
-def document(article: Article, digest: str, doc_id: str) -> dict[str, Any]:
+class KeywordFields(TypedDict):
+    """An article's keyword fields: the folded keys its filters and facets match (``indexer.keys``)."""
+
+    years_mentioned: str
+    province: str
+    province_2025: str
+    district: str
+    commune: str
+    mentions: str
+    terms: str
+    term_years: str
+    author: str
+    source: str
+
+
+class _OptionalFields(TypedDict, total=False):
+    published: datetime
+    year: str
+    _stored_title: str
+
+
+class Document(KeywordFields, _OptionalFields):
+    """One article's whoosh fields, as ``add_document`` takes them: ``published`` and ``year`` only for
+    a dated article, ``_stored_title`` (the title shown: none) only for one without a headline."""
+
+    id: str
+    hash: str
+    title: str
+    title_fold: str
+    title_pair: str
+    body: str
+    body_fold: str
+    body_pair: str
+    spell: list[str]
+    url: str | None
+    meta: str
+
+
+def document(article: Article, digest: str, doc_id: str) -> Document:
     """The whoosh fields of one article (runs in the build's worker processes)."""
-    about = article.about
-    terms = article.terms
-    doc: dict[str, Any] = {
+    title = article.title or stand_in_title(article.body)
+    body = article.body
+    # The same string object for a text's three fields: syllables() is cached, so it is tokenised once.
+    return {
         "id": doc_id,
         "hash": digest,
+        "title": title, "title_fold": title, "title_pair": title,
+        "body": body, "body_fold": body, "body_pair": body,
         "spell": spelling_terms(analysis.words(f"{article.title}\n\n{article.body}")),
+        **keyword_fields(article),
+        "url": article.url,
+        "meta": _meta(article),
+        **_optional_fields(article),
+    }
+
+
+def _optional_fields(article: Article) -> _OptionalFields:
+    """Its date fields, when it has a date; and, when it has no headline, the empty title it shows
+    (the lead it is searched by as its headline is never shown as one)."""
+    fields: _OptionalFields = {}
+    if not article.title:
+        fields["_stored_title"] = ""
+    if article.published is not None:
+        # whoosh compares naive datetimes: keep the article's local (Vietnam) wall time.
+        fields["published"] = article.published.replace(tzinfo=None)
+        fields["year"] = str(article.published.year)
+    return fields
+
+
+def keyword_fields(article: Article) -> KeywordFields:
+    """The article's filter keys: where it happened (the reader's ``about``), what it mentions, its
+    terms and their years, its byline and publisher."""
+    about, terms = article.about, article.terms
+    return {
         "years_mentioned": field_value(str(y) for y in article.years_mentioned),
         "province": field_value(province_key(loc.province) for loc in about),
         "province_2025": field_value(province_key(loc.province_2025) for loc in about),
@@ -144,29 +221,21 @@ def document(article: Article, digest: str, doc_id: str) -> dict[str, Any]:
         "term_years": field_value(y for t in terms for y in term_year_keys(t)),
         "author": field_value([name_key(article.author)] if article.author else []),
         "source": field_value([source_key(article.source)] if article.source else []),
-        "url": article.url,
-        "meta": json.dumps({
-            "about": [loc.as_dict() for loc in about],
-            # Written here, where the gazetteer is loaded: a search would load it (a fifth of a second) to write them.
-            "places": [place_chain(loc) for loc in about],
-            "mentions": [loc.as_dict() for loc in article.mentions],
-            "terms": terms,
-            "author": article.author,
-            "source": article.source,
-            "years_mentioned": article.years_mentioned,
-        }, ensure_ascii=False),
     }
-    for name, text in (("title", article.title or stand_in_title(article.body)), ("body", article.body)):
-        # The same string object for the three fields: syllables() is cached, so the
-        # text is tokenised once.
-        doc[name] = doc[f"{name}_fold"] = doc[f"{name}_pair"] = text
-    if not article.title:
-        doc["_stored_title"] = ""  # the lead is searched as the headline, never shown as one
-    if article.published is not None:
-        # whoosh compares naive datetimes: keep the article's local (Vietnam) wall time.
-        doc["published"] = article.published.replace(tzinfo=None)
-        doc["year"] = str(article.published.year)
-    return doc
+
+
+def _meta(article: Article) -> str:
+    """What a hit shows of the article's places, terms and byline, stored as JSON."""
+    return json.dumps({
+        "about": [loc.as_dict() for loc in article.about],
+        # Written here, where the gazetteer is loaded: a search would load it (a fifth of a second) to write them.
+        "places": [place_chain(loc) for loc in article.about],
+        "mentions": [loc.as_dict() for loc in article.mentions],
+        "terms": article.terms,
+        "author": article.author,
+        "source": article.source,
+        "years_mentioned": article.years_mentioned,
+    }, ensure_ascii=False)
 
 
 def stand_in_title(body: str) -> str:
