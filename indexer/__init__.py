@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # what a user's type checker sees; at run time each name load
 __all__ = ["BuildError", "BuildSummary", "NothingToIndex", "build_index", "ensure_default_index"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     # Loaded on first use: searching imports parts of this package (the analysis
     # chain, the schema) and should not pay for the build's machinery.
     if name in __all__:

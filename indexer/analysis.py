@@ -25,8 +25,10 @@ and vocabulary layer.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import Iterable, Iterator, NamedTuple, Sequence
+from itertools import pairwise
+from typing import Any, NamedTuple
 
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
@@ -99,7 +101,8 @@ def _segment(text: str) -> list[str]:
     # Imported here: loading the CRF model costs half a second that queries never pay.
     from underthesea import word_tokenize
 
-    return word_tokenize(text, use_token_normalize=False)
+    segments: list[str] = word_tokenize(text, use_token_normalize=False)
+    return segments
 
 
 def words(text: str) -> list[Token]:
@@ -144,7 +147,8 @@ def _walk(text: str, segments: Sequence[str]) -> list[tuple[int, int]]:
     spans = []
     cursor = 0
     for segment in segments:
-        start = end = None
+        start: int | None = None
+        end = cursor
         for part in segment.split():
             found = text.find(part, cursor)
             if found < 0:
@@ -159,7 +163,7 @@ def _walk(text: str, segments: Sequence[str]) -> list[tuple[int, int]]:
 
 def pairs(tokens: Sequence[Token]) -> Iterator[str]:
     """Folded adjacent-syllable pairs ("đảng", "viên" → "dang_vien")."""
-    for left, right in zip(tokens, tokens[1:]):
+    for left, right in pairwise(tokens):
         yield f"{left.folded}_{right.folded}"
 
 
@@ -169,11 +173,12 @@ def pairs(tokens: Sequence[Token]) -> Iterator[str]:
 class ChainTokenizer(Tokenizer):
     """Base for the whoosh tokenizers: subclasses choose which form of each token to index."""
 
-    def _tokens(self, value) -> Iterable[tuple[str, int, int]]:
+    def _tokens(self, value: str) -> Iterable[tuple[str, int, int]]:
         raise NotImplementedError
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: Any) -> Iterator[WhooshToken]:
         t = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for pos, (term, start, end) in enumerate(self._tokens(value)):
             t.text = term
@@ -188,37 +193,38 @@ class ChainTokenizer(Tokenizer):
                 t.endchar = start_char + end
             yield t
 
-    def terms(self, value) -> Iterator[str]:
+    def terms(self, value: str) -> Iterator[str]:
         """Just the indexed terms, for fields that only count them."""
         return (term for term, _, _ in self._tokens(value))
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return type(self) is type(other)
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(type(self))
 
 
 class SyllableTokenizer(ChainTokenizer):
     """Exact syllables: normalised, lower-cased, with original character offsets."""
 
-    def _tokens(self, value):
+    def _tokens(self, value: str) -> Iterator[tuple[str, int, int]]:
         return ((t.token, t.start, t.end) for t in syllables(value))
 
 
 class FoldedSyllableTokenizer(ChainTokenizer):
     """Syllables without diacritics, for queries typed without them."""
 
-    def _tokens(self, value):
+    def _tokens(self, value: str) -> Iterator[tuple[str, int, int]]:
         return ((t.folded, t.start, t.end) for t in syllables(value))
 
 
 class PairTokenizer(ChainTokenizer):
     """Folded adjacent-syllable pairs: cheap adjacency for ranking, no positions needed."""
 
-    def _tokens(self, value):
+    def _tokens(self, value: str) -> Iterator[tuple[str, int, int]]:
         tokens = syllables(value)
-        return ((pair, left.start, right.end) for pair, left, right in zip(pairs(tokens), tokens, tokens[1:]))
+        return ((pair, left.start, right.end)
+                for pair, (left, right) in zip(pairs(tokens), pairwise(tokens), strict=True))
 
 
 class WordTokenizer(ChainTokenizer):
@@ -229,5 +235,5 @@ class WordTokenizer(ChainTokenizer):
     analyzer because every existing index's pickled schema names it.
     """
 
-    def _tokens(self, value):
+    def _tokens(self, value: str) -> Iterator[tuple[str, int, int]]:
         return ((t.token, t.start, t.end) for t in words(value))

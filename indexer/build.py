@@ -36,22 +36,38 @@ import queue
 import signal
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
+from whoosh.codec.base import Segment
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
+from whoosh.index import Index, LockError
 from whoosh.writing import SegmentWriter
 
 from .articles.reader import ReadError, read_item
-from .engine.schema import content_hash, document, make_schema, schema_changes
-from .engine.segment import segment_writer
 from .articles.sources import Item, Problem, RepeatCap, iter_entries
-from .engine.store import (build_folder, bundled_corpus, check_buildable, denied, index_exists, index_lock, install,
-                    new_index, open_index, sweep, undo_first_build)
+from .engine.schema import Document, content_hash, document, make_schema, schema_changes
+from .engine.segment import segment_writer
+from .engine.store import (
+    build_folder,
+    bundled_corpus,
+    check_buildable,
+    denied,
+    index_exists,
+    index_lock,
+    install,
+    new_index,
+    open_index,
+    sweep,
+    undo_first_build,
+)
 from .engine.whoosh_internals import abandon, commit_toc, finish_segments, finish_worker_segment, release
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
 
 BATCH = 8  # articles per task: enough to amortise queueing, small enough to balance
 #: Articles given to one worker in turn: the n-th article a build indexes (from 0) goes into the
@@ -83,11 +99,11 @@ class BuildSummary:
     schema_changes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
-def prepare(item: Item) -> dict | str:
+def prepare(item: Item) -> Document | str:
     """One article's whoosh fields, or a one-line reason it cannot be indexed."""
     try:
         return document(read_item(item), item.digest, item.id)
@@ -109,12 +125,12 @@ def _exit_with(parent: int) -> None:
             os._exit(1)  # skips flushing queues a dead parent will never read
 
 
-def add_documents(writer: SegmentWriter, prepared: list[dict | str]) -> list[str | None]:
+def add_documents(writer: SegmentWriter, prepared: list[Document | str]) -> list[str | None]:
     """Add a batch's prepared articles to a worker's segment: for each, None, or the line saying why it could not be."""
-    for document in prepared:
-        if isinstance(document, dict):
-            writer.add_document(**document)
-    return [None if isinstance(document, dict) else document for document in prepared]
+    for fields in prepared:
+        if not isinstance(fields, str):
+            writer.add_document(**fields)
+    return [fields if isinstance(fields, str) else None for fields in prepared]
 
 
 def turn(article: int, workers: int) -> int:
@@ -122,7 +138,8 @@ def turn(article: int, workers: int) -> int:
     return (article // ROUND) % workers
 
 
-def _worker(index_dir: str, tasks, results, limitmb: int, slot: int) -> None:
+def _worker(index_dir: str, tasks: Queue[list[Item] | None], results: Queue[_Message], limitmb: int,
+            slot: int) -> None:
     """A worker process: index batches into a segment of its own until told to stop."""
     # Ctrl-C and SIGTERM reach the whole process group; stopping is the parent's
     # decision (it kills us, then removes what we wrote), so a worker neither
@@ -139,11 +156,13 @@ def _worker(index_dir: str, tasks, results, limitmb: int, slot: int) -> None:
         # Made at the first batch, which comes once the parent holds the index lock:
         # every file a build writes is then written under the lock (see ``store.sweep``).
         writer = writer or segment_writer(ix, limitmb=limitmb, lock=False)
-        results.put(("done", list(zip(batch, add_documents(writer, [prepare(item) for item in batch])))))
+        results.put(("done", list(zip(batch, add_documents(writer, [prepare(item) for item in batch]), strict=True))))
     results.put(("segment", (slot, finish_worker_segment(writer) if writer else None)))
 
 
 Outcome = list[tuple[Item, "str | None"]]  # each article of a batch, with why it could not be indexed (or None)
+#: What a worker process hands back: a batch's outcome, then at the end (its slot, its segment).
+_Message = tuple[Literal["done"], Outcome] | tuple[Literal["segment"], tuple[int, "Segment | None"]]
 
 
 class Workers(Protocol):
@@ -158,9 +177,9 @@ class Workers(Protocol):
     #: Articles per batch handed over.
     batch: int
 
-    def __enter__(self) -> "Workers": ...
+    def __enter__(self) -> Workers: ...
 
-    def __exit__(self, *exc) -> None: ...
+    def __exit__(self, *exc: object) -> None: ...
 
     def submit(self, batch: list[Item]) -> None:
         """Hand a batch over (from the feeder thread); blocks while enough are in flight."""
@@ -168,7 +187,7 @@ class Workers(Protocol):
     def outcome(self, timeout: float) -> Outcome | None:
         """A finished batch's outcome; None if none came within ``timeout``. BuildError if a worker failed."""
 
-    def segments(self) -> list:
+    def segments(self) -> list[Segment]:
         """Once every outcome is in: the segments the workers wrote, finished."""
 
     def stop(self) -> None:
@@ -188,22 +207,23 @@ class _Workers:
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
         # Bounded (raw input in flight stays small) to two turns each: a worker still has work
         # while the feeder waits for room in the other's queue.
-        self.tasks = [ctx.Queue(2 * ROUND // BATCH) for _ in range(jobs)]
-        self.results = ctx.Queue()
+        self.tasks: list[Queue[list[Item] | None]] = [ctx.Queue(2 * ROUND // BATCH) for _ in range(jobs)]
+        self.results: Queue[_Message] = ctx.Queue()
         # A build that stops early must not wait for queue feeder threads to
         # flush into pipes that no worker will read again.
-        for q in (*self.tasks, self.results):
-            q.cancel_join_thread()
+        for tasks in self.tasks:
+            tasks.cancel_join_thread()
+        self.results.cancel_join_thread()
         self.processes = [ctx.Process(target=_worker, args=(index_dir, tasks, self.results, limitmb, slot),
                                       daemon=True) for slot, tasks in enumerate(self.tasks)]
         self.sent = 0
 
-    def __enter__(self) -> "_Workers":
+    def __enter__(self) -> _Workers:
         for p in self.processes:
             p.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     def stop(self) -> None:
@@ -220,31 +240,36 @@ class _Workers:
 
     def outcome(self, timeout: float) -> Outcome | None:
         try:
-            return self.results.get(timeout=timeout)[1]
+            message = self.results.get(timeout=timeout)
         except queue.Empty:
             self.check()
             return None
+        assert message[0] == "done", "a worker's segment came before its last outcome"
+        return message[1]
 
     def check(self) -> None:
         """Raise BuildError if a worker died before handing in its segment."""
         if not all(p.is_alive() or p.exitcode == 0 for p in self.processes):
             raise BuildError("a worker process died; the index was left as it was")
 
-    def segments(self) -> list:
+    def segments(self) -> list[Segment]:
         """Tell every worker to finish; the segments they wrote, in the workers' order."""
         for tasks in self.tasks:
             tasks.put(None)
-        found: dict[int, object] = {}
+        found: dict[int, Segment | None] = {}
         while len(found) < len(self.processes):
             try:
-                slot, segment = self.results.get(timeout=POLL_SECONDS)[1]
-                found[slot] = segment
+                message = self.results.get(timeout=POLL_SECONDS)
             except queue.Empty:
                 self.check()
-        return [found[slot] for slot in sorted(found) if found[slot] is not None]
+                continue
+            assert message[0] == "segment", "a batch's outcome came after the last"
+            slot, segment = message[1]
+            found[slot] = segment
+        return [segment for _, segment in sorted(found.items()) if segment is not None]
 
 
-def _existing(ix) -> dict[str, str]:
+def _existing(ix: Index) -> dict[str, str]:
     """id → content hash of every live document, read from columns (no stored text is loaded)."""
     with ix.reader() as reader:
         if reader.doc_count_all() == 0:
@@ -261,10 +286,10 @@ class _Feed:
     instead: a Problem, or None for an unchanged article.
     """
 
-    def __init__(self, sources: Iterable[str | os.PathLike], existing: dict[str, str]) -> None:
+    def __init__(self, sources: Iterable[str | os.PathLike[str]], existing: dict[str, str]) -> None:
         self.sources, self.existing = sources, existing
         self.seen: dict[str, str] = {}  # id → origin, for every entry with an id
-        self.events: "queue.SimpleQueue[Problem | None]" = queue.SimpleQueue()
+        self.events: queue.SimpleQueue[Problem | None] = queue.SimpleQueue()
         self.sent = 0
         self.finished = threading.Event()
         self.error: BaseException | None = None
@@ -391,7 +416,7 @@ def _prune(feed: _Feed, writer: SegmentWriter, tally: _Tally) -> None:
         tally.summary.removed += 1
 
 
-def _parent_writer(ix, index_dir, limitmb: int) -> SegmentWriter:
+def _parent_writer(ix: Index, index_dir: Path, limitmb: int) -> SegmentWriter:
     """The parent's writer, holding the index lock (its merges rewrite small segments)."""
     try:
         return segment_writer(ix, limitmb=limitmb)
@@ -399,7 +424,7 @@ def _parent_writer(ix, index_dir, limitmb: int) -> SegmentWriter:
         raise _busy(index_dir) from None
 
 
-def _busy(index_dir) -> BuildError:
+def _busy(index_dir: Path) -> BuildError:
     return BuildError(f"{index_dir}: another build is writing to this index; try again when it ends")
 
 
@@ -449,16 +474,32 @@ class _Commit:
             self._held = contextlib.ExitStack()
             self._held.enter_context(_held(self._stops))
 
-    def __enter__(self) -> "_Commit":
+    def __enter__(self) -> _Commit:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._held is not None:
             self._held.close()
 
 
-def _update(ix, index_dir: Path, *, sources, workers: Callable[..., Workers], prune: bool, tally: _Tally,
-            limitmb: int, commit: _Commit | None) -> None:
+class StartWorkers(Protocol):
+    """What starts the workers of one step of a build, writing into ``index_dir``."""
+
+    def __call__(self, index_dir: str, *, limitmb: int) -> Workers: ...
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every step of one build shares: the sources, who works on them, and the tally."""
+
+    sources: Iterable[str | os.PathLike[str]]
+    workers: StartWorkers
+    prune: bool
+    tally: _Tally
+    limitmb: int
+
+
+def _update(ix: Index, index_dir: Path, job: _Job, commit: _Commit | None) -> None:
     """Start workers, feed them the inputs, collect their outcomes, commit one new table of contents.
 
     However it ends, the workers are stopped and what they wrote that no table of
@@ -466,14 +507,14 @@ def _update(ix, index_dir: Path, *, sources, workers: Callable[..., Workers], pr
     right before the table of contents is written (None: the index built is not
     yet the user's, as in a rebuild's own folder).
     """
-    feed = _Feed(sources, _existing(ix))
-    with workers(str(index_dir), limitmb=limitmb) as workers:
-        writer = _parent_writer(ix, index_dir, limitmb)
+    feed, tally = _Feed(job.sources, _existing(ix)), job.tally
+    with job.workers(str(index_dir), limitmb=job.limitmb) as workers:
+        writer = _parent_writer(ix, index_dir, job.limitmb)
         try:
             feed.start(workers)
             _collect(feed, workers, writer, tally)
             segments = workers.segments()
-            if prune:
+            if job.prune:
                 _prune(feed, writer, tally)
             # Committed even when nothing changed: the new table of contents is the
             # same, and the sweep then clears files left by empty workers or killed builds.
@@ -492,8 +533,8 @@ def _update(ix, index_dir: Path, *, sources, workers: Callable[..., Workers], pr
 
 
 def build_index(
-    sources: Iterable[str | os.PathLike],
-    index_dir: str | os.PathLike,
+    sources: Iterable[str | os.PathLike[str]],
+    index_dir: str | os.PathLike[str],
     *,
     jobs: int | None = None,
     prune: bool = False,
@@ -530,16 +571,16 @@ def build_index(
     tally = _Tally(progress, report)
     try:
         with _Commit() as commit, contextlib.closing(tally), _pool(jobs, cluster) as workers:
-            work = dict(sources=sources, workers=workers, prune=prune, tally=tally, limitmb=limitmb, commit=commit)
+            job = _Job(sources, workers, prune, tally, limitmb)
             if not rebuild and index_exists(target):
                 ix = open_index(target)
                 changes = schema_changes(ix.schema, make_schema())
                 if changes:
-                    _migrate(target, changes, **work)
+                    _migrate(target, changes, job, commit)
                 else:
-                    _update(ix, target, **work)
+                    _update(ix, target, job, commit)
             else:
-                _replace(target, **work)
+                _replace(target, job, commit)
     except PermissionError as e:
         raise denied(target, e) from None
     tally.summary.seconds = round(time.monotonic() - started, 3)
@@ -547,7 +588,7 @@ def build_index(
 
 
 @contextmanager
-def _pool(jobs: int | None, cluster: str | None) -> Iterator[Callable[..., Workers]]:
+def _pool(jobs: int | None, cluster: str | None) -> Iterator[StartWorkers]:
     """What starts the workers of each step of the build: ``jobs`` processes on this machine, or the
     workers of a Dask cluster, connected (and checked) before the build touches the index."""
     if cluster is None:
@@ -575,7 +616,7 @@ def _locked(target: Path) -> Iterator[None]:
         lock.release()
 
 
-def _replace(target: Path, *, keep_old: bool = False, tally: _Tally, commit: _Commit, **work) -> None:
+def _replace(target: Path, job: _Job, commit: _Commit, *, keep_old: bool = False) -> None:
     """Build a fresh index from the sources and install it as ``target``'s, whatever state
     the old one is in; the old one serves readers until then.
 
@@ -592,8 +633,8 @@ def _replace(target: Path, *, keep_old: bool = False, tally: _Tally, commit: _Co
         try:
             keep = frozenset(_existing(open_index(target))) if keep_old else frozenset()
             with build_folder(target) as beside:
-                _update(new_index(beside), beside, tally=tally, commit=None, **work)
-                if not tally.summary.indexed:
+                _update(new_index(beside), beside, job, commit=None)
+                if not job.tally.summary.indexed:
                     raise NothingToIndex(f"{target}: nothing in the sources could be indexed; "
                                          + ("the index was left as it was" if existed else "no index was created"))
                 lost = keep - _existing(open_index(beside)).keys()
@@ -611,7 +652,7 @@ def _replace(target: Path, *, keep_old: bool = False, tally: _Tally, commit: _Co
             raise
 
 
-def _migrate(target: Path, changes: list[str], *, tally: _Tally, prune: bool, **work) -> None:
+def _migrate(target: Path, changes: list[str], job: _Job, commit: _Commit) -> None:
     """Rebuild an index whose fields are not this code's (its workers would write fields it lacks).
 
     The sources are on the command line, so rebuilding is what a newsroom
@@ -620,13 +661,13 @@ def _migrate(target: Path, changes: list[str], *, tally: _Tally, prune: bool, **
     new index is installed only if every old article is in it (``--prune``
     accepts the loss, as it does for any source gone).
     """
-    tally.summary.schema_changes = changes
-    tally.notice(f"{target}: made by an earlier version of vnsearch ({', '.join(changes)}); "
-                 "rebuilding it from the sources beside the old one, which stays searchable until then")
-    _replace(target, keep_old=not prune, tally=tally, prune=prune, **work)
+    job.tally.summary.schema_changes = changes
+    job.tally.notice(f"{target}: made by an earlier version of vnsearch ({', '.join(changes)}); "
+                     "rebuilding it from the sources beside the old one, which stays searchable until then")
+    _replace(target, job, commit, keep_old=not job.prune)
 
 
-def ensure_default_index(index_dir: str | os.PathLike, *, report: Callable[[str], None] | None = None,
+def ensure_default_index(index_dir: str | os.PathLike[str], *, report: Callable[[str], None] | None = None,
                          starting: Callable[[], None] | None = None) -> BuildSummary | None:
     """Build the index from the bundled corpus unless it exists; the summary when this call built it.
 

@@ -5,17 +5,23 @@ from __future__ import annotations
 import json
 import sys
 import time
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, TypeVar
 
 import click
 
 from .analysis import words
-from .interrupts import stopped
-from .articles.sources import Problem, RepeatCap, count_entries, iter_entries
+from .articles.sources import Item, Problem, RepeatCap, count_entries, iter_entries
 from .engine.store import IndexUnusable, default_index_dir
+from .interrupts import stopped
 
 if TYPE_CHECKING:
     from .articles.places import Locality
+    from .articles.reader import Article
+    from .build import BuildSummary
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
 
 
 def _text_argument(text: str) -> str:
@@ -47,7 +53,7 @@ def analyze(text: str, as_json: bool) -> None:
         click.echo(f"{t.start}\t{t.end}\t{t.token}\t{t.folded}\t{t.text!r}")
 
 
-def index_option(f):
+def index_option(f: _Command) -> _Command:
     return click.option("--index", "index_dir", type=click.Path(file_okay=False, readable=False), default=None,
                         help="Index folder (default: the user's data folder, or $VNSEARCH_INDEX).")(f)
 
@@ -67,23 +73,16 @@ def index_option(f):
 def index_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | None, cluster: str | None,
                   prune: bool, rebuild: bool, quiet: bool, as_json: bool) -> None:
     """Build or update an index from SOURCES: folders of .txt, .jsonl files, or '-' (JSON lines on stdin)."""
-    from .build import BuildError, build_index  # the build's machinery: only what indexing needs
+    from .build import BuildError  # the build's machinery: only what indexing needs
     if jobs and cluster:
         raise click.UsageError("--jobs and --cluster exclude each other: the cluster's workers do the work")
     target = index_dir or default_index_dir()
-    options = dict(jobs=jobs, cluster=cluster, prune=prune, rebuild=rebuild)
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     total = None
     try:
         total = count_entries(sources) if show_bar else None
-        if total:  # a bar needs a length: none for standard input
-            rate = _Rate()
-            with click.progressbar(length=total, label="Indexing", show_pos=True, show_eta=True,
-                                   item_show_func=rate.show, file=sys.stderr) as bar:
-                summary = build_index(sources, target, report=_above(bar),
-                                      progress=lambda n: bar.update(n, rate.add(n)), **options)
-        else:
-            summary = build_index(sources, target, report=_report, **options)
+        summary = _build(sources, target, total, _BuildOptions(jobs=jobs, cluster=cluster, prune=prune,
+                                                               rebuild=rebuild))
     except (BuildError, IndexUnusable) as e:
         raise click.ClickException(str(e)) from None
     except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM: the build has removed what it wrote
@@ -95,19 +94,47 @@ def index_command(sources: tuple[str, ...], index_dir: str | None, jobs: int | N
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
     elif not quiet:
-        rate = (summary.indexed + summary.replaced) / summary.seconds if summary.seconds else 0
-        click.echo(f"{target}: {summary.indexed} indexed, {summary.unchanged} unchanged, {summary.replaced} replaced, "
-                   f"{summary.removed} removed, {summary.skipped} skipped in {summary.seconds:.1f} s "
-                   f"({rate:.1f} articles/s)")
+        click.echo(_summary_line(summary, target))
     if summary.skipped:
         sys.exit(1)
+
+
+class _BuildOptions(TypedDict):
+    jobs: int | None
+    cluster: str | None
+    prune: bool
+    rebuild: bool
+
+
+def _build(sources: tuple[str, ...], target: str | Path, total: int | None, options: _BuildOptions) -> BuildSummary:
+    """The build, with a progress bar when the entries were counted (a bar needs a length: none for
+    standard input), else its problems reported line by line."""
+    from .build import build_index
+    if not total:
+        return build_index(sources, target, report=_report, **options)
+    rate = _Rate()
+    with click.progressbar(length=total, label="Indexing", show_pos=True, show_eta=True,
+                           item_show_func=rate.show, file=sys.stderr) as bar:
+        return build_index(sources, target, report=_above(bar), progress=lambda n: bar.update(n, rate.add(n)),
+                           **options)
+
+
+def _summary_line(summary: BuildSummary, target: str | Path) -> str:
+    rate = (summary.indexed + summary.replaced) / summary.seconds if summary.seconds else 0
+    return (f"{target}: {summary.indexed} indexed, {summary.unchanged} unchanged, {summary.replaced} replaced, "
+            f"{summary.removed} removed, {summary.skipped} skipped in {summary.seconds:.1f} s "
+            f"({rate:.1f} articles/s)")
 
 
 def _report(line: str) -> None:
     click.echo(f"vnsearch: {line}", err=True)
 
 
-def _above(bar) -> Callable[[str], None]:
+class _Bar(Protocol):
+    def render_progress(self) -> None: ...
+
+
+def _above(bar: _Bar) -> Callable[[str], None]:
     """A report that prints each problem on a line of its own above the progress bar, then redraws the bar."""
     def report(line: str) -> None:
         click.echo(f"\r\x1b[K{'vnsearch: '}{line}", err=True)
@@ -141,43 +168,53 @@ def parse(sources: tuple[str, ...], as_json: bool, body_lines: int) -> None:
     A file or record that cannot be read is reported on standard error and
     skipped; the exit status is then 1.
     """
-    from .articles.reader import ReadError, read_item
     skipped, cap = 0, RepeatCap()
     for entry in iter_entries(sources):
-        problem = entry if isinstance(entry, Problem) else None
-        if problem is None:
-            try:
-                article = read_item(entry)
-            except ReadError as e:
-                problem = Problem(entry.origin, str(e))
-        if problem is not None:
+        article = _read(entry)
+        if isinstance(article, Problem):
             skipped += 1
-            if cap.admit(problem):
-                click.echo(f"vnsearch: {problem}", err=True)
-            continue
-        label = entry.origin
-        if as_json:
+            if cap.admit(article):
+                click.echo(f"vnsearch: {article}", err=True)
+        elif as_json:
             data = article.to_dict()
             click.echo(json.dumps({k: data[k] for k in ("title", "published", "about", "mentions",
                                                         "terms", "author", "body")}, ensure_ascii=False))
-            continue
-        click.echo(f"== {label}")
-        click.echo(f"title      {article.title or '-'}")
-        click.echo(f"published  {article.published.isoformat() if article.published else '-'}")
-        click.echo(f"about      {_places(article.about)}")
-        click.echo(f"mentions   {_places(article.mentions)}")
-        click.echo(f"terms      {', '.join(article.terms) or '-'}")
-        click.echo(f"years      {', '.join(map(str, article.years_mentioned)) or '-'}")
-        click.echo(f"author     {article.author or '-'}")
-        paragraphs = [p for p in article.body.split("\n\n") if p]
-        for p in paragraphs[:body_lines]:
-            click.echo(f"  | {p[:160]}{'…' if len(p) > 160 else ''}")
-        if len(paragraphs) > body_lines:
-            click.echo(f"  | … {len(paragraphs) - body_lines} more paragraphs")
+        else:
+            click.echo("\n".join(_shown(article, entry.origin, body_lines)))
     for line in cap.summary():
         click.echo(f"vnsearch: {line}", err=True)
     if skipped:
         sys.exit(1)
+
+
+def _read(entry: Item | Problem) -> Article | Problem:
+    """The article an entry holds, or the problem that stops it being read."""
+    from .articles.reader import ReadError, read_item
+    if isinstance(entry, Problem):
+        return entry
+    try:
+        return read_item(entry)
+    except ReadError as e:
+        return Problem(entry.origin, str(e))
+
+
+def _shown(article: Article, label: str, body_lines: int) -> list[str]:
+    """An article as ``parse`` prints it: its fields a line each, then its first ``body_lines`` paragraphs."""
+    lines = [
+        f"== {label}",
+        f"title      {article.title or '-'}",
+        f"published  {article.published.isoformat() if article.published else '-'}",
+        f"about      {_places(article.about)}",
+        f"mentions   {_places(article.mentions)}",
+        f"terms      {', '.join(article.terms) or '-'}",
+        f"years      {', '.join(map(str, article.years_mentioned)) or '-'}",
+        f"author     {article.author or '-'}",
+    ]
+    paragraphs = [p for p in article.body.split("\n\n") if p]
+    lines += [f"  | {p[:160]}{'…' if len(p) > 160 else ''}" for p in paragraphs[:body_lines]]
+    if len(paragraphs) > body_lines:
+        lines.append(f"  | … {len(paragraphs) - body_lines} more paragraphs")
+    return lines
 
 
 def _places(localities: list[Locality]) -> str:

@@ -41,23 +41,30 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from types import ModuleType
+from typing import TYPE_CHECKING, TypeVar
 
+from whoosh.codec.base import Segment
 from whoosh.writing import SegmentWriter
 
-from .build import POLL_SECONDS, ROUND, BuildError, Outcome, add_documents, prepare, turn
-from .engine.schema import PIPELINE_VERSION
-from .engine.segment import segment_writer
 from .articles.sources import Item
+from .build import POLL_SECONDS, ROUND, BuildError, Outcome, add_documents, prepare, turn
+from .engine.schema import PIPELINE_VERSION, Document
+from .engine.segment import segment_writer
 from .engine.store import BUILD_PREFIX, build_folder, open_index
 from .engine.whoosh_internals import discard_worker_segment, finish_worker_segment
 
 if TYPE_CHECKING:
     import distributed
+
+_T = TypeVar("_T")
+#: What a worker answers for a batch: its address, its segment's token, each article's problem or None.
+_Indexed = tuple[str, str, list["str | None"]]
 
 #: Articles per task: one worker's turn (``build.ROUND``), about a second of its time, so
 #: a task's round trip through the scheduler is a small part of it.
@@ -116,11 +123,11 @@ class _Share:
     #: The batches added, in order.
     batches: list[int] = field(default_factory=list)
     #: Batches prepared before the one given ahead of them was added: that one's number → (number, documents).
-    waiting: dict[int | None, tuple[int, list]] = field(default_factory=dict)
+    waiting: dict[int | None, tuple[int, list[Document | str]]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     dropped: bool = False
 
-    def add(self, previous: int | None, number: int, prepared: list[dict | str]) -> None:
+    def add(self, previous: int | None, number: int, prepared: list[Document | str]) -> None:
         """Add batch ``number`` after batch ``previous`` (None: the first), now or once that one is in
         (hold ``lock``)."""
         self.waiting[previous] = (number, prepared)
@@ -152,7 +159,7 @@ def _share(build: str, index_dir: str, limitmb: int) -> _Share:
 
 
 def _index(build: str, index_dir: str, limitmb: int, version: str, previous: int | None, number: int,
-           batch: list[Item]) -> tuple[str, str, list[str | None]]:
+           batch: list[Item]) -> _Indexed:
     """A task: batch ``number`` read and segmented, and added to this worker's segment of the build
     after batch ``previous``, the one the client gave this worker before it.
 
@@ -170,10 +177,10 @@ def _index(build: str, index_dir: str, limitmb: int, version: str, previous: int
         share.add(previous, number, prepared)
         if share.dropped:
             share.discard()
-    return get_worker().address, share.token, [None if isinstance(p, dict) else p for p in prepared]
+    return get_worker().address, share.token, [p if isinstance(p, str) else None for p in prepared]
 
 
-def _finish(build: str, token: str) -> tuple[list[int], Any] | None:
+def _finish(build: str, token: str) -> tuple[list[int], Segment | None] | None:
     """A task: this worker's segment of the build, finished, with the batches in it; None when this
     worker holds no segment of that token (it is not the process that indexed them)."""
     with _SHARES_LOCK:
@@ -231,10 +238,10 @@ def _probe(folder: str, token: str) -> str | None:
 class Cluster:
     """A connection to a Dask cluster whose every worker runs this vnsearch, for one build."""
 
-    client: "distributed.Client"
+    client: distributed.Client
     address: str
 
-    def workers(self, index_dir: str, *, limitmb: int) -> "ClusterWorkers":
+    def workers(self, index_dir: str, *, limitmb: int) -> ClusterWorkers:
         """The cluster's workers for one step of the build, writing segments into ``index_dir``."""
         return ClusterWorkers(self, index_dir, limitmb)
 
@@ -281,7 +288,7 @@ def _quiet() -> Iterator[None]:
         log.setLevel(level)
 
 
-def _client(distributed, address: str) -> tuple["distributed.Client", Any]:
+def _client(distributed: ModuleType, address: str) -> tuple[distributed.Client, distributed.LocalCluster | None]:
     """A client of the scheduler at ``address``, and the local cluster started for ``local:N`` (else None)."""
     if address.startswith("local:"):
         n = address.removeprefix("local:")
@@ -316,7 +323,7 @@ def _children_ignore_stops() -> Iterator[None]:
             signal.signal(stop, handler)
 
 
-def _check_code(client: "distributed.Client") -> None:
+def _check_code(client: distributed.Client) -> None:
     mine = code_version()
     for worker, answer in sorted(client.run(code_version, on_error="return").items()):
         if isinstance(answer, BaseException):
@@ -346,18 +353,19 @@ class ClusterWorkers:
         self._room = [threading.Semaphore(AHEAD) for _ in self.slots]
         self._last: list[int | None] = [None for _ in self.slots]  # each worker's latest batch
         self._numbers = itertools.count()
-        self._running: dict[str, tuple[Any, int, int, list[Item]]] = {}  # task key → (future, slot, number, batch)
-        self._done: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
+        # task key → (future, slot, number, batch)
+        self._running: dict[object, tuple[distributed.Future[_Indexed], int, int, list[Item]]] = {}
+        self._done: queue.SimpleQueue[distributed.Future[_Indexed]] = queue.SimpleQueue()
         self._held: dict[str, tuple[str, list[int]]] = {}  # segment token → (its worker, its batches)
         self._stopped = threading.Event()
         self._ended = False
         self._checked = 0.0
 
-    def __enter__(self) -> "ClusterWorkers":
+    def __enter__(self) -> ClusterWorkers:
         self._check_storage()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     def _check_storage(self) -> None:
@@ -397,9 +405,9 @@ class ClusterWorkers:
         self._room[slot].release()
         worker, token, problems = self._result(future)
         self._held.setdefault(token, (worker, []))[1].append(number)
-        return list(zip(batch, problems))
+        return list(zip(batch, problems, strict=True))
 
-    def segments(self) -> list:
+    def segments(self) -> list[Segment]:
         finishing = {token: self.client.submit(_finish, self.build, token, workers=[worker], allow_other_workers=False,
                                                key=f"vnsearch-finish-{self.build}-{token}")
                      for token, (worker, _) in self._held.items()}
@@ -433,7 +441,7 @@ class ClusterWorkers:
         with contextlib.suppress(Exception):
             self.client.run(_drop, self.build, on_error="ignore")
 
-    def _result(self, future) -> Any:
+    def _result(self, future: distributed.Future[_T]) -> _T:
         """A task's result, or the one line saying why there is none."""
         from distributed import KilledWorker
 

@@ -10,13 +10,14 @@ prints one line.
 from __future__ import annotations
 
 import signal
+from types import FrameType
 
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised where Ctrl-C's KeyboardInterrupt would be, so that every handler of one handles both."""
 
 
-def _raise_terminated(signum, frame) -> None:
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
     raise Terminated()
 
 

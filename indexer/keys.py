@@ -8,11 +8,11 @@ two could drift apart without any test noticing; here there is one way.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from .text import fold
-from .articles.places import place_key
+from .articles.places import Locality, place_key
 from .articles.terms import normalize_term, term_years
+from .text import fold
 
 
 def province_key(name: str) -> str:
@@ -35,7 +35,7 @@ def commune_key(name: str) -> str:
 MENTION_LEVELS = {"province": "p", "province_2025": "n", "district": "d", "commune": "c"}
 
 
-def mention_keys(localities: Iterable) -> list[str]:
+def mention_keys(localities: Iterable[Locality]) -> list[str]:
     """Keys of every unit the localities name, each with its level ("p:binh duong", "d:thu dau mot")."""
     keys = []
     for loc in localities:

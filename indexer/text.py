@@ -62,7 +62,7 @@ def _swap_table() -> dict[str, str]:
 _SWAP = _swap_table()
 
 
-def _swap(match: re.Match) -> str:
+def _swap(match: re.Match[str]) -> str:
     return _SWAP[match.group(0)]
 
 

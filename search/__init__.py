@@ -1,6 +1,6 @@
 """Searching an index built by :mod:`indexer`: queries, ranking, highlighting, suggestions."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # what a user's type checker sees; at run time each name loads on first use
     from .arguments import BadArgument, SearcherClosed
@@ -14,7 +14,7 @@ _HOMES = {"BadArgument": "arguments", "SearcherClosed": "arguments", "QueryError
     ("ArticleView", "Hit", "SearchResult", "Searcher"), "searcher")}
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     # Loaded on first use, as in ``indexer``: the command (``search.__main__``) must
     # start before whoosh and underthesea load, so that a Ctrl-C meanwhile is its to answer.
     if name in _HOMES:

@@ -26,19 +26,22 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict, deque
+from collections.abc import Callable, Iterator
+from collections.abc import Sequence as Seq
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
-from typing import Callable, Iterator, Sequence as Seq, TypeVar
+from typing import TypeVar
 
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 
 from indexer.analysis import Token, pairs
-from indexer.text import accent_blind
 from indexer.engine.schema import BODY, BODY_FOLD, BODY_PAIR, SPELL, TITLE, TITLE_FOLD, TITLE_PAIR
 from indexer.engine.whoosh_internals import holding, posting_ids
+from indexer.text import accent_blind
 
-from .query import ParsedQuery, typed_exact
+from .query import Clause, ParsedQuery, typed_exact
 from .rank import folded_line, query_words
 
 #: The longest word (in syllables) read against the vocabulary.
@@ -104,7 +107,7 @@ class Sequence:
         return before + _EDGE + _BETWEEN.join(parts) + _EDGE + after
 
     @cached_property
-    def pattern(self) -> re.Pattern:
+    def pattern(self) -> re.Pattern[str]:
         return re.compile(self.source, re.IGNORECASE)
 
     @cached_property
@@ -166,7 +169,8 @@ class Vocabulary:
         found = []
         for written, term in self.forms("_".join(t.folded for t in tokens)):
             parts = written.split("_")
-            if len(parts) == len(tokens) and all(part == t.token for part, t in zip(parts, tokens) if typed_exact(t)):
+            if len(parts) == len(tokens) and all(part == t.token for part, t in zip(parts, tokens, strict=True)
+                                                 if typed_exact(t)):
                 found.append(term)
         return tuple(found)
 
@@ -237,7 +241,7 @@ def read_words(parsed: ParsedQuery, vocabulary: Vocabulary) -> Words:
     return words
 
 
-def _sequence(clause, text: str, vocabulary: Vocabulary) -> Sequence:
+def _sequence(clause: Clause, text: str, vocabulary: Vocabulary) -> Sequence:
     tokens = tuple(clause.tokens)
     return Sequence(tokens, text[tokens[0].start:tokens[-1].end], phrase=clause.phrase,
                     spelled=vocabulary.spellings(tokens) if 1 < len(tokens) <= LONGEST_WORD else ())
@@ -270,7 +274,7 @@ class CommonTerms:
         self._maps: OrderedDict[tuple[str, str], bytearray] = OrderedDict()
         self._lock = threading.Lock()
 
-    def bitmap(self, reader, fieldname: str, text: str, articles: int) -> bytearray:
+    def bitmap(self, reader: IndexReader, fieldname: str, text: str, articles: int) -> bytearray:
         key = (fieldname, text)
         with self._lock:
             if key in self._maps:
@@ -401,17 +405,7 @@ def answer(words: Words, postings: Postings, allowed: set[int] | None,
     checking them against its terms rather than reading the terms whole, and once
     they are a handful, against their text (cheaper than a term's block headers).
     """
-    candidates = set(allowed) if allowed is not None else None
-    unsure: list[tuple[list[Sequence], set[int]]] = []  # each group's candidates its terms alone cannot decide
-    for group in sorted(words.groups, key=lambda g: sum(map(postings.rarest, g))):
-        if candidates is not None and len(candidates) <= READ_BELOW:
-            unsure.append((group, candidates))
-            continue
-        held = {s: postings.holders(s, candidates) for s in group}
-        candidates = set().union(*held.values())
-        unsure.append((group, candidates - set().union(*(postings.confirmed(s, held[s]) for s in group))))
-        if not candidates:
-            break
+    candidates, unsure = _by_terms(words, postings, allowed)
     result = Answer(candidates or set())
     texts: dict[int, tuple[str, str]] = {}
 
@@ -431,3 +425,22 @@ def answer(words: Words, postings: Postings, allowed: set[int] | None,
         result.docs -= {doc for doc in possible - sure if sequence.held_by(*text(doc))}
     result.read = len(texts)
     return result
+
+
+def _by_terms(words: Words, postings: Postings,
+              allowed: set[int] | None) -> tuple[set[int] | None, list[tuple[list[Sequence], set[int]]]]:
+    """The candidates (among the ``allowed``) holding every group of ``words`` by its terms, the rarest
+    group first, and for each group the candidates its terms alone cannot decide (all of them, once
+    they are a handful: their text decides, see ``answer``)."""
+    candidates = set(allowed) if allowed is not None else None
+    unsure: list[tuple[list[Sequence], set[int]]] = []
+    for group in sorted(words.groups, key=lambda g: sum(map(postings.rarest, g))):
+        if candidates is not None and len(candidates) <= READ_BELOW:
+            unsure.append((group, candidates))
+            continue
+        held = {s: postings.holders(s, candidates) for s in group}
+        candidates = set().union(*held.values())
+        unsure.append((group, candidates - set().union(*(postings.confirmed(s, held[s]) for s in group))))
+        if not candidates:
+            break
+    return candidates, unsure

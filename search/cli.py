@@ -242,8 +242,9 @@ def stats(index_dir: str | None, as_json: bool) -> None:
     click.echo(f"articles   {data['articles']} ({data['undated']} without a date)")
     click.echo(f"published  {data['first_published'] or '-'} .. {data['last_published'] or '-'}")
     click.echo(f"size       {data['bytes'] / 1e6:.1f} MB")
-    for key, label in (("provinces", "provinces"), ("provinces_2025", "  in 2025"), ("terms", "terms")):
-        top = ", ".join(f"{k} {v}" for k, v in list(data[key].items())[:15])
+    for counts, label in ((data["provinces"], "provinces"), (data["provinces_2025"], "  in 2025"),
+                          (data["terms"], "terms")):
+        top = ", ".join(f"{k} {v}" for k, v in list(counts.items())[:15])
         click.echo(f"{label:<10} {top or '-'}")
 
 

@@ -8,9 +8,9 @@ matches that follow them.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from heapq import nlargest
 from operator import neg
-from typing import AbstractSet
 
 
 class SplitCollector:
@@ -42,7 +42,7 @@ class SplitCollector:
         self._best = nlargest(self.limit, ((scores[n], -n) for n in self.seen))
         if self.partial_limit and len(scores) > len(self.seen):
             # The best of all, as many more as there are answers among them, then the answers left out.
-            best = nlargest(self.partial_limit + len(self.seen), zip(scores.values(), map(neg, scores)))
+            best = nlargest(self.partial_limit + len(self.seen), zip(scores.values(), map(neg, scores), strict=True))
             self._partial = [item for item in best if -item[1] not in self.answer][:self.partial_limit]
 
     def ranked(self) -> list[tuple[float, int]]:

@@ -5,13 +5,14 @@ The search's facets and the index's statistics (``search.stats``) both count thi
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+
+from whoosh.reading import IndexReader
 
 from indexer.articles.places import province_name
 from indexer.articles.terms import normalize_term
 from indexer.engine.schema import MENTIONS, PROVINCE, PROVINCE_2025, TERMS
 from indexer.engine.whoosh_internals import posting_ids
-
 
 #: How the folded keys of each keyword field are written for people.
 KEY_NAMES: dict[str, Callable[[str], str]] = {
@@ -22,7 +23,7 @@ KEY_NAMES: dict[str, Callable[[str], str]] = {
 }
 
 
-def key_counts(reader, fieldname: str, docs: set[int], prefix: str = "") -> dict[str, int]:
+def key_counts(reader: IndexReader, fieldname: str, docs: set[int], prefix: str = "") -> dict[str, int]:
     """Articles among ``docs`` per key of a keyword field (those starting with ``prefix``, which is not
     shown), most first, keys written for people.
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 import html
 import io
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 import click
@@ -120,7 +120,9 @@ def render_text(result: SearchResult, color: bool, offset: int = 0) -> str:
 
 def _hit_lines(i: int, hit: Hit, mark: Callable[[str], str], color: bool) -> list[str]:
     """One hit for a terminal: its number and title, id and details, missing words, snippets."""
-    bold = lambda s: click.style(s, bold=True)  # noqa: E731
+    def bold(s: str) -> str:
+        return click.style(s, bold=True)
+
     # Marked in colour only: brackets in a plain title would be copied with it.
     title = _marked_text(hit.title, hit.title_highlights, lambda s: bold(mark(s)), bold) if color else hit.title
     details = " · ".join(x for x in [(hit.published or "")[:10], where(hit.places), ", ".join(hit.terms[:3]),

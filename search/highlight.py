@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from indexer.text import fold
 
@@ -27,7 +27,7 @@ class Snippet:
     highlights: list[tuple[int, int]] = field(default_factory=list)
 
 
-def matcher(sources: Iterable[str]) -> re.Pattern | None:
+def matcher(sources: Iterable[str]) -> re.Pattern[str] | None:
     """One regex finding any of the query's words and phrases (each whole: ``answer.Sequence.source``),
     or None when there are none.
 
@@ -38,12 +38,12 @@ def matcher(sources: Iterable[str]) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{source})" for source in sources), re.IGNORECASE) if sources else None
 
 
-def spans(text: str, matcher: re.Pattern | None) -> list[tuple[int, int]]:
+def spans(text: str, matcher: re.Pattern[str] | None) -> list[tuple[int, int]]:
     """(start, end) of each run of the query's words in ``text`` (a title, say)."""
     return [(start, end) for start, end, _ in matched_spans(text, matcher)]
 
 
-def matched_spans(text: str, matcher: re.Pattern | None) -> list[tuple[int, int, str]]:
+def matched_spans(text: str, matcher: re.Pattern[str] | None) -> list[tuple[int, int, str]]:
     """(start, end, key) of each run of matched syllables; key: their folded forms.
 
     ``text`` is a stored body, which the reader has already normalised (NFC, one
@@ -94,7 +94,7 @@ def _apart(candidates: list[tuple[int, int, int, int, int]], count: int) -> list
     return chosen
 
 
-def snippets(text: str, matcher: re.Pattern | None, count: int = 3) -> list[Snippet]:
+def snippets(text: str, matcher: re.Pattern[str] | None, count: int = 3) -> list[Snippet]:
     """Up to ``count`` passages with the most distinct query words, in text order.
 
     ``matcher`` comes from ``matcher`` for the query.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TypedDict
 
 from whoosh.util.times import long_to_datetime
 
@@ -14,12 +16,26 @@ from indexer.engine.store import open_index, read_errors, size_on_disk
 from .facets import key_counts
 
 
-def publication_dates(raw: Iterable[int]) -> list:
+def publication_dates(raw: Iterable[int]) -> list[datetime]:
     """The dates among raw ``published`` column values, undated ones left out."""
     return [long_to_datetime(v) for v in raw if 0 < v < UNDATED]
 
 
-def index_stats(index_dir: str | os.PathLike) -> dict:
+class IndexStats(TypedDict):
+    """``index_stats``: counts by province and term are articles per key, most first."""
+
+    index: str
+    articles: int
+    first_published: str | None
+    last_published: str | None
+    undated: int
+    provinces: dict[str, int]
+    provinces_2025: dict[str, int]
+    terms: dict[str, int]
+    bytes: int
+
+
+def index_stats(index_dir: str | os.PathLike[str]) -> IndexStats:
     ix = open_index(index_dir)
     with read_errors(index_dir), ix.reader() as reader:
         live = set(reader.all_doc_ids())

@@ -8,7 +8,6 @@ of "thu dau mot" is the most frequent written form under the prefix
 
 from __future__ import annotations
 
-
 from whoosh.searching import Searcher as WhooshSearcher
 
 from indexer.analysis import Token
@@ -50,7 +49,7 @@ def _best_written(searcher: WhooshSearcher, folded: str) -> str | None:
     lower, cased = max(forms.items(), key=lambda item: sum(item[1].values()))
     if cased.get(lower, 0) >= LOWER_CASE_SHARE * sum(cased.values()):
         return lower
-    return max(cased, key=cased.get)
+    return max(cased, key=lambda form: cased[form])
 
 
 def _accented_reading(searcher: WhooshSearcher, tokens: list[Token], text: str) -> list[tuple[int, int, str]]:
@@ -94,7 +93,7 @@ def _corrected(searcher: WhooshSearcher, token: Token, field: str, term: str) ->
     best, best_freq = None, 0
     for candidate in _one_edit(term, LETTERS if field == BODY else PLAIN_LETTERS):
         freq = reader.doc_frequency(field, candidate)
-        if freq > best_freq or (freq == best_freq and freq and candidate < best):
+        if freq > best_freq or (freq == best_freq and freq and best is not None and candidate < best):
             best, best_freq = candidate, freq
     if best is None:
         return token

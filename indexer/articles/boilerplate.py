@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import pairwise
 
 from .bylines import is_credit_line, parse_byline
 from .dates import parse_date_line
@@ -78,7 +80,7 @@ class Layout:
     body: list[int] = field(default_factory=list)
 
 
-def _listing_start(lines: list[str], order: list[int], first_prose: int, dates: dict[int, object]) -> int:
+def _listing_start(lines: list[str], order: list[int], first_prose: int, dates: dict[int, datetime]) -> int:
     """The index where a list of other articles begins (or len(lines)).
 
     Markers: a line repeating the line before it, and a bare timestamp line. Two
@@ -91,7 +93,7 @@ def _listing_start(lines: list[str], order: list[int], first_prose: int, dates: 
         if i > first_prose and (lines[i] == prev or i in dates):
             markers.append(pos)
         prev = lines[i]
-    for a, b in zip(markers, markers[1:]):
+    for a, b in pairwise(markers):
         if b - a <= 6:
             start = a - 1 if lines[order[a]] == lines[order[a - 1]] else a
             return order[start]
@@ -287,7 +289,8 @@ def layout(lines: list[str], lenient: bool = False) -> Layout:
     return _signed(lines, order, run, dates, title, stop, date)
 
 
-def _article_run(lines: list[str], order: list[int], dates: dict, lenient: bool) -> tuple[list[int], int] | None:
+def _article_run(lines: list[str], order: list[int], dates: dict[int, datetime],
+                 lenient: bool) -> tuple[list[int], int] | None:
     """The article's run of prose lines and where the page's listing of other stories
     starts; None when the page holds no prose."""
     prose = {i for i in order if is_prose(lines[i])} - set(dates)
@@ -311,8 +314,8 @@ def _lead_lines(lines: list[str], header: list[int], title: int | None, date: in
     return [i for i in header if i > after and syllable_count(lines[i]) >= CAPTION]
 
 
-def _signed(lines: list[str], order: list[int], run: list[int], dates: dict, title: int | None, stop: int,
-            date: int | None) -> Layout:
+def _signed(lines: list[str], order: list[int], run: list[int], dates: dict[int, datetime], title: int | None,
+            stop: int, date: int | None) -> Layout:
     """The layout once the article's lines are known: nothing after the signature is the
     article, except footnotes below a rule."""
     byline, author, last = _byline(lines, order, run)

@@ -94,7 +94,7 @@ def _credited(credit: str) -> tuple[str | None, bool]:
     cut = _glued_split(credit)
     if cut > 0 and looks_like_name(credit[:cut]):
         credit = credit[:cut]
-    if credit and len(credit.split()) <= 6 and not credit[-1] in ".!?:;,":
+    if credit and len(credit.split()) <= 6 and credit[-1] not in ".!?:;,":
         return name_case(credit), True
     return None, False
 

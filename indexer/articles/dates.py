@@ -77,7 +77,7 @@ def _offset(sign: str, hours: str, minutes: str | None) -> timezone | None:
     return timezone(-delta if sign == "-" else delta)
 
 
-def _time_of(m: re.Match) -> tuple[int, int, int]:
+def _time_of(m: re.Match[str]) -> tuple[int, int, int]:
     hh, mm, ss = int(m.group("H")), int(m.group("M") or 0), int(m.group("S") or 0)
     ampm = (m.groupdict().get("ampm") or "").lower()
     if ampm == "pm" and hh < 12:
@@ -87,7 +87,7 @@ def _time_of(m: re.Match) -> tuple[int, int, int]:
     return hh, mm, ss
 
 
-def _parse_at(text: str, match: re.Match) -> tuple[datetime | None, int, int]:
+def _parse_at(text: str, match: re.Match[str]) -> tuple[datetime | None, int, int]:
     """The datetime of one date match with the time and zone written around it, and its span."""
     g = match.groupdict()
     y, m, d = int(g["y"]), int(g["m"]), int(g["d"])

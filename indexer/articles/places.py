@@ -45,10 +45,11 @@ import gzip
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
 from ..text import UPPER, fold, has_diacritics, normalize, normalize_tones
 
@@ -64,6 +65,15 @@ LEAD_CHARS = 400
 SOURCE_BONUS = 0.5
 
 
+class LocalityDict(TypedDict):
+    """A ``Locality`` as JSON (an article's stored ``meta``, the API's ``about``)."""
+
+    province: str
+    province_2025: str
+    district: str | None
+    commune: str | None
+
+
 @dataclass(frozen=True)
 class Locality:
     """One resolved unit chain; names carry no type prefix."""
@@ -73,12 +83,12 @@ class Locality:
     district: str | None  # e.g. "Thủ Dầu Một"
     commune: str | None  # e.g. "Phú Thuận"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> LocalityDict:
         return {"province": self.province, "province_2025": self.province_2025,
                 "district": self.district, "commune": self.commune}
 
     @classmethod
-    def from_dict(cls, data: dict) -> Locality:
+    def from_dict(cls, data: LocalityDict) -> Locality:
         """The inverse of ``as_dict``, for localities read back from an index's stored fields."""
         return cls(data["province"], data["province_2025"], data.get("district"), data.get("commune"))
 
@@ -251,7 +261,7 @@ def place_key(name: str) -> str:
     if stripped == text:
         lower = text.lower()
         if has_diacritics(text):
-            prefixes = _PREFIXES_ACCENTED
+            prefixes: tuple[str, ...] = _PREFIXES_ACCENTED
         else:
             prefixes = () if whole in gaz.name_keys else _PREFIXES_PLAIN
         for prefix in prefixes:
@@ -320,7 +330,8 @@ _PREFIX_BEFORE = re.compile(
 )
 # How text that ends in a unit prefix ends, lower-cased and without its spaces and dot:
 # a name preceded by anything else has no prefix, and the regex is not run.
-_PREFIX_TAILS = ("phố", "uy", "uỷ", "ủy", "xã", "trấn", "tỉnh", "huyện", "quận", "phường", "tp", "tx", "tt", "h", "q", "p")
+_PREFIX_TAILS = ("phố", "uy", "uỷ", "ủy", "xã", "trấn", "tỉnh", "huyện", "quận", "phường",
+                 "tp", "tx", "tt", "h", "q", "p")
 _PREFIX_LEVEL: dict[str, tuple[str, str]] = {
     "tỉnh": (P, "tỉnh"), "tỉnh ủy": (P, "tỉnh"),
     "thành phố": (D, "thành phố"), "tp": (D, "thành phố"), "thành ủy": (D, "thành phố"),
@@ -364,7 +375,7 @@ _NEVER_BARE = {
 # Words that, right after an unprefixed name, make it a common word: "Vinh quang" (glory),
 # "Vinh danh" (to honour) and "Vinh dự" head sentences and titles 38 times in 19,100
 # articles, and "Vinh danh các doanh nghiệp du lịch" was a hit of the Nghệ An filter.
-_COMMON_AFTER = {
+_COMMON_AFTER: dict[tuple[str, ...], set[str]] = {
     ("vinh",): {"quang", "danh", "dự", "hạnh", "hoa", "hiển", "thăng"},
 }
 
@@ -388,7 +399,7 @@ class _Mention(NamedTuple):
     chained: bool  # follows the previous name in one address or list ("huyện A, tỉnh B")
 
 
-def _prefix_before(text: str, start: int) -> re.Match | None:
+def _prefix_before(text: str, start: int) -> re.Match[str] | None:
     before = text[max(0, start - 16):start]
     if not before.rstrip(" \t\u00a0.").lower().endswith(_PREFIX_TAILS):
         return None
@@ -423,7 +434,7 @@ def _name_at(gaz: _Gazetteer, text: str, start: int, word: str) -> tuple[tuple[s
     Walks on word by word while the words so far begin some name, and keeps the
     longest name whose capitalised syllables are capitalised in the text too.
     """
-    key = (_lower(word),)
+    key: tuple[str, ...] = (_lower(word),)
     capitalised = 1  # bit i: the text capitalises syllable i (the scan starts at capitalised words)
     end = start + len(word)
     best = None
@@ -601,7 +612,8 @@ def _publisher_spans(text: str) -> list[tuple[int, int]]:
         if marker.group(1):
             spans.append(_contact_span(text, marker.start(), colon.end()))
         else:
-            spans.append((marker.start(), _CREDIT_AFTER.match(text, colon.end()).end()))
+            credit = _CREDIT_AFTER.match(text, colon.end())  # a starred group: it always matches
+            spans.append((marker.start(), credit.end() if credit else colon.end()))
     for m in _OUTLET_IS.finditer(text):
         outlet = _OUTLET_BEFORE.search(text, max(0, m.start() - 100), m.start())
         if outlet is not None:
@@ -657,13 +669,15 @@ PASSING = frozenset({COMPARED, NAMED, CLUB, ALONG, LONE, CAPTION})
 # is a theatre in TP.HCM; "SHB Đà Nẵng", "CLB Hải Phòng", "sân Thanh Hóa" play wherever
 # the fixture list sends them; "CĐV Hải Phòng" are fans), or an archipelago, not where it
 # happened.
-_ROLE_BEFORE = {
+_ROLE_BEFORE: dict[tuple[str, ...], str] = {
     ("như",): COMPARED, ("giống",): COMPARED, ("hơn",): COMPARED, ("so", "với"): COMPARED, ("cách",): COMPARED,
-    ("phân", "cách"): "", ("cách", "bờ", "biển"): COMPARED, ("cách", "đất", "liền"): COMPARED, ("cách", "trung", "tâm"): COMPARED,
+    ("phân", "cách"): "", ("cách", "bờ", "biển"): COMPARED, ("cách", "đất", "liền"): COMPARED,
+    ("cách", "trung", "tâm"): COMPARED,
     ("quê",): HOME, ("quê", "quán"): HOME, ("nguyên", "quán"): HOME, ("ngụ",): HOME, ("trú",): HOME, ("hktt",): HOME,
     # Where someone was born or comes from: "sinh năm 1982 tại Nghệ An", "sinh ngày 1.6.1960
     # tại", "sinh ra ở", "mỹ nhân gốc Quảng Bình", "cô gái Hải Phòng" (a number is "#").
-    ("gốc",): HOME, ("người",): HOME, ("đến", "từ"): HOME, ("#", "tuổi,"): HOME, ("cô", "gái"): HOME, ("chàng", "trai"): HOME, ("sinh", "ra"): HOME, ("sinh", "năm", "#"): HOME, ("sinh", "ngày", "#"): HOME,
+    ("gốc",): HOME, ("người",): HOME, ("đến", "từ"): HOME, ("#", "tuổi,"): HOME, ("cô", "gái"): HOME,
+    ("chàng", "trai"): HOME, ("sinh", "ra"): HOME, ("sinh", "năm", "#"): HOME, ("sinh", "ngày", "#"): HOME,
     ("nhà", "hát"): NAMED, ("rạp",): NAMED, ("khách", "sạn"): NAMED, ("sân",): NAMED, ("sân", "vận", "động"): NAMED,
     # A product sold under its place's name: "cà phê Buôn Ma Thuột", "nước mắm Phú Quốc",
     # "kẹo dừa Bến Tre", "vải thiều Lục Ngạn", "thương hiệu Phú Quốc".
@@ -702,7 +716,8 @@ _ORG_BEFORE = re.compile(
 # Dương) nói", "ĐB Trần Văn Mão (Nghệ An)"; the debate is in the National Assembly. (Anyone
 # else's place in brackets, "anh Nguyễn Ngọc Sáng (thị trấn Đức Thọ, tỉnh Hà Tĩnh)", is as
 # often where the story happened as where they live.)
-_DEPUTY_BEFORE = re.compile(rf"(?<![^\W_])(?:[Đđ]ại biểu|ĐB|ĐBQH)(?: Quốc hội)?(?:[ \t]+[{UPPER}][^\W\d_]*){{1,4}}[ \t]*\($")
+_DEPUTY_BEFORE = re.compile(rf"(?<![^\W_])(?:[Đđ]ại biểu|ĐB|ĐBQH)(?: Quốc hội)?"
+                            rf"(?:[ \t]+[{UPPER}][^\W\d_]*){{1,4}}[ \t]*\($")
 
 
 # A past case cited in the sentence before the name: a national piece illustrates its point
@@ -751,7 +766,7 @@ def _role(text: str, start: int, last: _Mention | None, chained: bool) -> str:
 _OCEANS = re.compile(r"Thái Bình Dương|Đại Tây Dương|Ấn Độ Dương|Bắc Băng Dương")  # each ends in "Dương"
 
 
-def _unit_prefix(text: str, start: int, word: str) -> tuple[str | None, str | None, re.Match | None] | None:
+def _unit_prefix(text: str, start: int, word: str) -> tuple[str | None, str | None, re.Match[str] | None] | None:
     """The level and unit type a prefix right before the name at ``start`` gives it, and the
     prefix: (None, None, None) without one, None when it is a byline's ("P.V" is phóng viên)."""
     pm = _prefix_before(text, start)
@@ -764,7 +779,7 @@ def _unit_prefix(text: str, start: int, word: str) -> tuple[str | None, str | No
 
 
 def _mention(gaz: _Gazetteer, text: str, layout: _Layout, key: tuple[str, ...], span: tuple[int, int],
-             prefix: tuple[str | None, str | None, re.Match | None], last: _Mention | None) -> _Mention:
+             prefix: tuple[str | None, str | None, re.Match[str] | None], last: _Mention | None) -> _Mention:
     """The mention of the name at text[span], with how it stands after the one before."""
     (start, end), (level, utype, pm) = span, prefix
     listed = (level is None and last is not None and (last.level is not None or last.listed)
@@ -812,7 +827,8 @@ _FROM_BEFORE = re.compile(r"(?<![^\W_])[Tt]ừ\s+(?:(?:các\s+)?(?:tỉnh|thành
 # A road or line named by its ends, whatever they are: "cao tốc Nội Bài - Lào Cai", "tuyến
 # Hải Phòng - Lào Cai", "quốc lộ 1A", "đường sắt Bắc - Nam".
 _END = rf"[{UPPER}][^\s,.;:()\-–—]*(?:\s+[{UPPER}][^\s,.;:()\-–—]*){{0,3}}"
-_ROUTE_BEFORE = re.compile(rf"(?<![^\W_])(?:[Cc]ao tốc|[Tt]uyến|[Đđ]ường(?: sắt)?|[Qq]uốc lộ \w+)\s+(?P<first>{_END}\s*[-–—]\s*)?$")
+_ROUTE_BEFORE = re.compile(rf"(?<![^\W_])(?:[Cc]ao tốc|[Tt]uyến|[Đđ]ường(?: sắt)?|[Qq]uốc lộ \w+)"
+                           rf"\s+(?P<first>{_END}\s*[-–—]\s*)?$")
 _ROUTE_AFTER = re.compile(rf"\s*[-–—]\s*[{UPPER}]")
 #: A sentence that names this many provinces (or more) is the country's story, or a region's,
 #: passing through them: "13 tỉnh, thành phố ... gồm: Sơn La, Lai Châu, Lào Cai, ...", a
@@ -882,7 +898,7 @@ def _lone(gaz: _Gazetteer, mentions: list[_Mention], uids: list[str | None]) -> 
     named = {u for u in uids if u is not None and not gaz.units[u].parent}
     return [m._replace(role=LONE) if uid is not None and m.level is None and not m.listed
             and m.weight <= BODY_WEIGHT and gaz.units[uid].parent and gaz.province_of(uid) not in named
-            and m.role not in PASSING else m for m, uid in zip(mentions, uids)]
+            and m.role not in PASSING else m for m, uid in zip(mentions, uids, strict=True)]
 
 
 # --- resolving names to units ------------------------------------------------------
@@ -918,7 +934,7 @@ def _source_units(source: str | None) -> tuple[str | None, str | None]:
     Lục Ngạn, Bắc Giang). Cached: an archive has few sources and many articles each."""
     gaz = _gazetteer()
     province = _source_province(gaz, source)
-    if province is None or "." not in (source or ""):
+    if province is None or source is None or "." not in source:
         return province, None
     own = _squash(fold(gaz.units[province].name)).replace(" ", "")
     labels = [label for label in _host_labels(source.strip().lstrip("\ufeff")) if own not in label]
@@ -928,7 +944,7 @@ def _source_units(source: str | None) -> tuple[str | None, str | None]:
     return province, None
 
 
-def _pick(cands: list[str], score, utypes: set[str], gaz: _Gazetteer) -> str | None:
+def _pick(cands: list[str], score: Callable[[str], float], utypes: set[str], gaz: _Gazetteer) -> str | None:
     """The one candidate with the highest support (> 0), the prefix's unit type breaking ties."""
     scored = [(score(u), gaz.units[u].type in utypes, u) for u in cands]
     best = max(s for s, _, _ in scored)
@@ -1181,7 +1197,7 @@ class _Evidence:
 
     def read(self, mentions: list[_Mention], uids: list[str | None]) -> None:
         previous = None
-        for m, uid in zip(mentions, uids):
+        for m, uid in zip(mentions, uids, strict=True):
             if uid is not None:
                 # "xã A, huyện B, tỉnh C" places the story once: B and C only qualify A.
                 qualifier = m.chained and previous is not None and uid in _ancestors(self.gaz, previous)

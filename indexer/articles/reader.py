@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..text import fold, normalize, visible
 from . import boilerplate
 from .dates import parse_date, parse_date_line, years_mentioned
 from .places import Locality, find_places
 from .terms import find_terms
-from ..text import fold, normalize, visible
 
 if TYPE_CHECKING:
     from .sources import Item
@@ -54,7 +54,7 @@ class Article:
     url: str | None = None
     id: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """JSON-ready: ISO 8601 date (or None), localities as dicts."""
         return {
             "id": self.id,
@@ -159,7 +159,7 @@ def _read(text: str, lenient: bool = False) -> tuple[str, str, datetime | None, 
     parts = boilerplate.layout(lines, lenient)
     title = lines[parts.title] if parts.title is not None else ""
     published = parse_date_line(lines[parts.date]) if parts.date is not None else None
-    body_lines = []
+    body_lines: list[str] = []
     for i in parts.body:
         line = _strip_glued_title(lines[i], title)
         if not body_lines or body_lines[-1] != line:
@@ -232,7 +232,7 @@ def _published(value: Any) -> datetime | None:
     return parse_date(value.strip()[:64])
 
 
-def read_record(record: dict) -> Article:
+def read_record(record: dict[str, object]) -> Article:
     """Read a JSON record (id, title, body or text, published, url, source).
 
     What the record states wins over what the reader guesses: its title, its date.
@@ -261,25 +261,25 @@ def _record_text(record: object) -> tuple[str, str]:
     text = record.get("body") or record.get("text") or ""
     if not isinstance(text, str):
         raise ReadError("'body' is not a string")
-    title = record.get("title") if isinstance(record.get("title"), str) else ""
-    title = " ".join(normalize(visible(title[:2000])).split())
+    stated = record.get("title")
+    title = " ".join(normalize(visible(stated[:2000])).split()) if isinstance(stated, str) else ""
     if not text.strip() and not title:
         raise ReadError("no text: the record has neither 'body' nor 'text' nor 'title'")
     return text, title
 
 
-def _stated(record: dict, key: str) -> str | None:
+def _stated(record: dict[str, object], key: str) -> str | None:
     """A string field of the record, cleaned; None when absent, empty or not a string."""
     value = record.get(key)
     return visible(value).strip() or None if isinstance(value, str) else None
 
 
-def _record_id(record: dict) -> str | None:
+def _record_id(record: dict[str, object]) -> str | None:
     rid = record.get("id")
     return visible(str(rid)).strip() or None if rid is not None else None
 
 
-def _headline(record_title: str, guessed: str, body: str, slug: str | None) -> tuple[str, str]:
+def _headline(record_title: str, guessed: str, body: str, slug: list[str]) -> tuple[str, str]:
     """The title and body: the record's title, else the reader's guess when the URL's slug
     confirms it, else the first paragraph the slug names, else the slug given its
     diacritics back from the body, else the guess."""

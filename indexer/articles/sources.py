@@ -11,9 +11,10 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator, Union
+from typing import BinaryIO
 
 from ..text import visible
 
@@ -29,7 +30,7 @@ class Item:
     id: str
     origin: str  # "path" or "path:line", for messages
     payload: bytes  # what the content hash covers
-    record: dict | None = None  # the parsed JSON record; None for a text file
+    record: dict[str, object] | None = None  # the parsed JSON record; None for a text file
     digest: str = ""  # the content hash, once the build has computed it
 
 
@@ -44,7 +45,7 @@ class Problem:
         return f"{self.origin}: {self.message}"
 
 
-Entry = Union[Item, Problem]
+Entry = Item | Problem
 
 
 class RepeatCap:
@@ -78,7 +79,7 @@ class RepeatCap:
         return lines
 
 
-def iter_entries(sources: Iterable[str | os.PathLike]) -> Iterator[Entry]:
+def iter_entries(sources: Iterable[str | os.PathLike[str]]) -> Iterator[Entry]:
     """Every article (or problem) in the sources, in a stable order."""
     for source in sources:
         if str(source) == STDIN:
@@ -115,7 +116,7 @@ def _kind(path: Path) -> str | Problem:
     return "file" if stat.S_ISREG(mode) else Problem(str(path), "not a file or folder")
 
 
-def count_entries(sources: Iterable[str | os.PathLike]) -> int | None:
+def count_entries(sources: Iterable[str | os.PathLike[str]]) -> int | None:
     """How many entries a build will see (for a progress bar); None when unknowable (stdin)."""
     total = 0
     for source in sources:

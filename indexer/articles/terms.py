@@ -146,7 +146,8 @@ def term_years(term: str) -> list[int]:
         a, b = map(int, canonical.split("-"))
         return list(range(a, b + 1))
     table = ASSEMBLY_TERMS if canonical.startswith("Quốc hội") else PARTY_TERMS
-    span = table.get(roman_to_int(canonical.rsplit(" ", 1)[1]))
+    number = roman_to_int(canonical.rsplit(" ", 1)[1])
+    span = table.get(number) if number is not None else None
     return list(range(span[0], span[1] + 1)) if span else []
 
 

@@ -20,9 +20,17 @@ readable and mix freely with ours.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterable
 from itertools import chain, groupby
 from operator import itemgetter
 
+from whoosh.codec.base import Codec, PerDocumentReader, Segment
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import Storage
+from whoosh.filedb.structfile import StructFile
+from whoosh.formats import Format
+from whoosh.matching import Matcher
+from whoosh.scoring import BaseScorer
 from whoosh.system import emptybytes
 
 from . import whoosh_internals as wi
@@ -33,7 +41,8 @@ _FLOAT32 = struct.Struct("f")
 
 def _float32(value: float) -> float:
     """The value as the W3 block's ``array("f")`` holds it."""
-    return _FLOAT32.unpack(_FLOAT32.pack(value))[0]
+    stored: float = _FLOAT32.unpack(_FLOAT32.pack(value))[0]
+    return stored
 
 
 class _FieldWriter(wi.W3FieldWriter):
@@ -46,11 +55,11 @@ class _FieldWriter(wi.W3FieldWriter):
     keeps its keys packed until it is written (``whoosh_internals.pack_hash_buckets``).
     """
 
-    def __init__(self, codec, storage, segment):
+    def __init__(self, codec: Codec, storage: Storage, segment: Segment) -> None:
         super().__init__(codec, storage, segment)
         wi.pack_hash_buckets(wi.term_table(self))
 
-    def add_postings(self, schema, lengths, items):
+    def add_postings(self, schema: Schema, lengths: PerDocumentReader | None, items: Iterable[wi.Posting]) -> None:
         length_of = lengths.doc_field_length if lengths else (lambda docnum, fieldname: 0)
         current = None
         # docnum -1 marks spelling-graph words, which W3 never writes.
@@ -61,7 +70,7 @@ class _FieldWriter(wi.W3FieldWriter):
                 self.start_field(fieldname, schema[fieldname])
                 current = fieldname
             first = next(group)
-            second = next(group, None)
+            second = next(group, None)  # noqa: B031 (one iterator read on: first, second, then the rest)
             if second is None:
                 _, _, docnum, weight, value = first
                 self._add_single(btext, docnum, weight, value, length_of(docnum, fieldname))
@@ -87,7 +96,7 @@ class _WholeColumnLengths(wi.W3PerDocReader):
     scorer per matching document; both are millions of single-byte reads otherwise.
     """
 
-    def __init__(self, storage, segment):
+    def __init__(self, storage: Storage, segment: Segment) -> None:
         super().__init__(storage, segment)
         self._length_bytes: dict[str, bytes | None] = {}
 
@@ -100,7 +109,7 @@ class _WholeColumnLengths(wi.W3PerDocReader):
         column = self._length_bytes[fieldname] = wi.length_column(self, fieldname)
         return column
 
-    def doc_field_length(self, docnum, fieldname, default=0):
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
         if docnum > wi.segment_doc_count(self):
             raise IndexError(f"Asked for docnum {docnum!r} of {wi.segment_doc_count(self)}")
         column = self.lengths(fieldname)
@@ -113,13 +122,14 @@ class _WholeColumnLengths(wi.W3PerDocReader):
 class NewsCodec(wi.W3Codec):
     """The W3 format with one-posting terms inlined and whole-column length reads."""
 
-    def field_writer(self, storage, segment):
+    def field_writer(self, storage: Storage, segment: Segment) -> _FieldWriter:
         return _FieldWriter(self, storage, segment)
 
-    def per_document_reader(self, storage, segment):
+    def per_document_reader(self, storage: Storage, segment: Segment) -> _WholeColumnLengths:
         return _WholeColumnLengths(storage, segment)
 
-    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+    def postings_reader(self, dbfile: StructFile, terminfo: wi.W3TermInfo, format_: Format,
+                        term: tuple[str, bytes] | None = None, scorer: BaseScorer | None = None) -> Matcher:
         # A term inlined without values reads back with a value of "" (str), and
         # merging a segment with deletions feeds that to whoosh's posting pool,
         # which accepts bytes only: a build after replaced or pruned articles died

@@ -13,10 +13,15 @@ its documents.
 
 from __future__ import annotations
 
+from typing import Any
 
-def column_values(reader, fieldname: str) -> list:
-    """Raw (untranslated) column values of every document, deleted ones included, by document number."""
-    values: list = []
+from whoosh.reading import IndexReader
+
+
+def column_values(reader: IndexReader, fieldname: str) -> list[Any]:
+    """Raw (untranslated) column values of every document, deleted ones included, by document number
+    (whatever the column holds: ``published``'s are numbers, ``id``'s strings)."""
+    values: list[Any] = []
     for leaf, offset in reader.leaf_readers():
         assert offset == len(values), "segments are numbered end to end"
         column = leaf.column_reader(fieldname, translate=False)

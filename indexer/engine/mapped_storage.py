@@ -25,6 +25,7 @@ import errno
 import mmap
 import os
 import tempfile
+from typing import Any, BinaryIO
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
@@ -89,14 +90,14 @@ class _ViewFile(StructFile):
         # The hot path of every term lookup and posting block read: one slice, no seek.
         return bytes(self._view[position:position + length])
 
-    def subset(self, position: int, length: int, name: str | None = None) -> "_ViewFile":
+    def subset(self, position: int, length: int, name: str | None = None) -> _ViewFile:
         return _ViewFile(self._view[position:position + length], name=name or self.part_name)
 
 
 class _MappableFile(StructFile):
     """A file on disk whose parts (``subset``) are views into one map of it, made on first use."""
 
-    def __init__(self, fileobj, name: str | None = None) -> None:
+    def __init__(self, fileobj: BinaryIO, name: str | None = None) -> None:
         super().__init__(fileobj, name=name)
         self.part_name = name
         self._map: mmap.mmap | None = None
@@ -123,7 +124,7 @@ class MappedFileStorage(FileStorage):
         super().__init__(path, supports_mmap=False, readonly=readonly)
         self.files = IndexFiles(indexname)
 
-    def open_file(self, name: str, **kwargs) -> StructFile:
+    def open_file(self, name: str, **kwargs: Any) -> StructFile:
         return _MappableFile(open(os.path.join(self.folder, name), "rb"), name=name, **kwargs)
 
     def _refuse(self, name: str) -> None:
@@ -143,7 +144,7 @@ class MappedFileStorage(FileStorage):
     def clean(self, ignore: bool = False) -> None:
         raise OSError(errno.EPERM, "an index folder is never emptied whole", self.folder)
 
-    def destroy(self, *args, **kwargs) -> None:
+    def destroy(self, *args: object, **kwargs: object) -> None:
         raise OSError(errno.EPERM, "an index folder is never removed whole", self.folder)
 
     def temp_storage(self, name: str | None = None) -> FileStorage:

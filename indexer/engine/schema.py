@@ -3,9 +3,9 @@
 Title and body each appear three times: exact syllables (for matches typed with
 diacritics), folded syllables (for matches typed without), and folded adjacent
 pairs (adjacency as plain terms, far cheaper than positional phrase queries).
-Only the two title syllable fields keep positions, for the headline phrase boost.
-The segmenter's words feed ``spell``: one "folded=written" term per distinct word of
-an article ("thu_dau_mot=Thủ_Dầu_Một"), so did-you-mean finds the accented, cased readings of an unaccented query with a
+Only the two title syllable fields keep positions, for the headline phrase boost. The
+segmenter's words feed ``spell``: one "folded=written" term per distinct word of an article ("thu_dau_mot=Thủ_Dầu_Một"),
+so did-you-mean finds the accented, cased readings of an unaccented query with a
 lexicon prefix scan and ranks them by document frequency.
 The article's filters are keyword fields holding folded keys (see
 ``indexer.keys``, which the query side calls too), so "binh duong" and "Bình Dương" meet.
@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Frequency
@@ -79,7 +80,7 @@ UNDATED = datetime_to_long(datetime.max)
 PIPELINE_VERSION = "6f7c63389a62063e"
 
 
-class CountedText(TEXT):  # type: ignore[misc]  # whoosh has no type information: TEXT is Any to mypy
+class CountedText(TEXT):
     """A TEXT field without positions that counts its terms in one pass.
 
     whoosh's default indexing makes a token object per occurrence and tallies
@@ -88,10 +89,11 @@ class CountedText(TEXT):  # type: ignore[misc]  # whoosh has no type information
     (frequency, weight = frequency × field boost) at a fraction of the cost.
     """
 
-    def index(self, value: Any, **kwargs: Any) -> Any:
+    def index(self, value: object, **kwargs: Any) -> Iterable[tuple[bytes, int, float, bytes]]:
         if not (isinstance(value, str) and type(self.format) is Frequency
                 and isinstance(self.analyzer, analysis.ChainTokenizer)):
-            return super().index(value, **kwargs)
+            postings: Iterable[tuple[bytes, int, float, bytes]] = super().index(value, **kwargs)
+            return postings
         boost = self.format.field_boost
         return ((term.encode("utf-8"), n, n * boost, pack_uint(n))
                 for term, n in Counter(self.analyzer.terms(value)).items())
@@ -152,49 +154,95 @@ def content_hash(payload: bytes) -> str:
     return hashlib.blake2b(PIPELINE_VERSION.encode() + b"\0" + payload, digest_size=12).hexdigest()
 
 
-def document(article: Article, digest: str, doc_id: str) -> dict[str, Any]:
+class KeywordFields(TypedDict):
+    """An article's keyword fields: the folded keys its filters and facets match (``indexer.keys``)."""
+
+    years_mentioned: str
+    province: str
+    province_2025: str
+    district: str
+    commune: str
+    mentions: str
+    terms: str
+    term_years: str
+    author: str
+    source: str
+
+
+class _OptionalFields(TypedDict, total=False):
+    published: datetime
+    year: str
+    _stored_title: str
+
+
+class Document(KeywordFields, _OptionalFields):
+    """One article's whoosh fields, as ``add_document`` takes them: ``published`` and ``year`` only for
+    a dated article, ``_stored_title`` (the title shown: none) only for one without a headline."""
+
+    id: str
+    hash: str
+    title: str
+    title_fold: str
+    title_pair: str
+    body: str
+    body_fold: str
+    body_pair: str
+    spell: list[str]
+    url: str | None
+    meta: str
+
+
+def document(article: Article, digest: str, doc_id: str) -> Document:
     """The whoosh fields of one article (runs in the build's worker processes)."""
-    doc: dict[str, Any] = {
-        DOC_ID: doc_id,
-        HASH: digest,
-        SPELL: spelling_terms(analysis.words(f"{article.title}\n\n{article.body}")),
-        **_keyword_fields(article),
-        URL: article.url,
-        META: _meta(article),
-    }
     title = article.title or stand_in_title(article.body)
-    for body_field, title_field in HEADLINE_TWIN.items():
-        # The same string object for the three fields of each: syllables() is cached, so the text is tokenised once.
-        doc[body_field], doc[title_field] = article.body, title
+    body = article.body
+    # The same string object for a text's three fields: syllables() is cached, so it is tokenised once.
+    return {
+        "id": doc_id,
+        "hash": digest,
+        "title": title, "title_fold": title, "title_pair": title,
+        "body": body, "body_fold": body, "body_pair": body,
+        "spell": spelling_terms(analysis.words(f"{article.title}\n\n{article.body}")),
+        **keyword_fields(article),
+        "url": article.url,
+        "meta": _meta(article),
+        **_optional_fields(article),
+    }
+
+
+def _optional_fields(article: Article) -> _OptionalFields:
+    """Its date fields, when it has a date; and, when it has no headline, the empty title it shows
+    (the lead it is searched by as its headline is never shown as one)."""
+    fields: _OptionalFields = {}
     if not article.title:
-        doc[f"_stored_{TITLE}"] = ""  # the lead is searched as the headline, never shown as one
+        fields["_stored_title"] = ""
     if article.published is not None:
         # whoosh compares naive datetimes: keep the article's local (Vietnam) wall time.
-        doc[PUBLISHED] = article.published.replace(tzinfo=None)
-        doc[YEAR] = str(article.published.year)
-    return doc
+        fields["published"] = article.published.replace(tzinfo=None)
+        fields["year"] = str(article.published.year)
+    return fields
 
 
-def _keyword_fields(article: Article) -> dict[str, str]:
-    """The keys (``indexer.keys``) of the article's places, terms, author and source, which the
-    filters look up and the facets count; each field's value comma-separated (``field_value``)."""
+def keyword_fields(article: Article) -> KeywordFields:
+    """The article's filter keys: where it happened (the reader's ``about``), what it mentions, its
+    terms and their years, its byline and publisher."""
     about, terms = article.about, article.terms
     return {
-        YEARS_MENTIONED: field_value(str(y) for y in article.years_mentioned),
-        PROVINCE: field_value(province_key(loc.province) for loc in about),
-        PROVINCE_2025: field_value(province_key(loc.province_2025) for loc in about),
-        DISTRICT: field_value(district_key(loc.district) for loc in about if loc.district),
-        COMMUNE: field_value(commune_key(loc.commune) for loc in about if loc.commune),
-        MENTIONS: field_value(mention_keys(article.about + article.mentions)),
-        TERMS: field_value(term_key(t) for t in terms),
-        TERM_YEARS: field_value(y for t in terms for y in term_year_keys(t)),
-        AUTHOR: field_value([name_key(article.author)] if article.author else []),
-        SOURCE: field_value([source_key(article.source)] if article.source else []),
+        "years_mentioned": field_value(str(y) for y in article.years_mentioned),
+        "province": field_value(province_key(loc.province) for loc in about),
+        "province_2025": field_value(province_key(loc.province_2025) for loc in about),
+        "district": field_value(district_key(loc.district) for loc in about if loc.district),
+        "commune": field_value(commune_key(loc.commune) for loc in about if loc.commune),
+        "mentions": field_value(mention_keys(article.about + article.mentions)),
+        "terms": field_value(term_key(t) for t in terms),
+        "term_years": field_value(y for t in terms for y in term_year_keys(t)),
+        "author": field_value([name_key(article.author)] if article.author else []),
+        "source": field_value([source_key(article.source)] if article.source else []),
     }
 
 
 def _meta(article: Article) -> str:
-    """The stored ``meta``: what a hit and a shown article hold that has no field of its own."""
+    """What a hit shows of the article's places, terms and byline, stored as JSON."""
     return json.dumps({
         "about": [loc.as_dict() for loc in article.about],
         # Written here, where the gazetteer is loaded: a search would load it (a fifth of a second) to write them.

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import marshal
 import struct
+from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import Iterable, Iterator
 
+from whoosh.filedb.structfile import StructFile
 from whoosh.index import Index
 from whoosh.writing import SegmentWriter
 
 from .codec import NewsCodec
-from .whoosh_internals import RunFormatPool, new_segment_writer
+from .whoosh_internals import Posting, RunFormatPool, new_segment_writer
 
 #: Postings per marshalled chunk of a run: one chunk per run is in memory at flush.
 CHUNK = 4096
@@ -31,7 +32,7 @@ _SIZE = struct.Struct("<Q")
 class _ChunkedPostingPool(RunFormatPool):
     # Each chunk is its byte length, then the marshalled list: marshal.load()
     # straight from a file reads it item by item, loads() from bytes does not.
-    def write_run(self, f, items: Iterable[tuple]) -> None:
+    def write_run(self, f: StructFile, items: Iterable[Posting]) -> None:
         items = iter(items)
         while chunk := list(islice(items, CHUNK)):
             data = marshal.dumps(chunk)
@@ -39,7 +40,7 @@ class _ChunkedPostingPool(RunFormatPool):
             f.write(data)
         f.close()
 
-    def read_run(self, f) -> Iterator[tuple]:
+    def read_run(self, f: StructFile) -> Iterator[Posting]:
         while header := f.read(_SIZE.size):
             yield from marshal.loads(f.read(_SIZE.unpack(header)[0]))
 

@@ -21,17 +21,26 @@ import shutil
 import struct
 import tempfile
 import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TypeVar
 
 from platformdirs import user_data_dir
 from whoosh.index import Index
+from whoosh.util.filelock import LockBase
 
 from .mapped_storage import TEMPORARY_PREFIX, MappedFileStorage
 from .schema import make_schema
-from .whoosh_internals import (CheckedFileIndex, ForbiddenPickle, IndexFiles, latest_generation, read_toc,
-                               segment_id, write_toc)
+from .whoosh_internals import (
+    CheckedFileIndex,
+    ForbiddenPickle,
+    IndexFiles,
+    latest_generation,
+    read_toc,
+    segment_id,
+    write_toc,
+)
 
 INDEX_NAME = "articles"
 FILES = IndexFiles(INDEX_NAME)
@@ -40,6 +49,11 @@ BUILD_PREFIX = ".vnsearch-build-"
 #: A folder vnsearch made in an index folder: a writer's temporary folder or a build's
 #: (``tempfile.mkdtemp`` names: the prefix and eight characters of its alphabet).
 OWN_FOLDER = re.compile(f"(?:{re.escape(TEMPORARY_PREFIX)}|{re.escape(BUILD_PREFIX)})[a-z0-9_]{{8}}")
+
+
+#: An index folder, as the functions here take it.
+IndexPath = str | os.PathLike[str]
+_T = TypeVar("_T")
 
 
 class IndexUnusable(RuntimeError):
@@ -58,11 +72,11 @@ class ForeignFolder(IndexUnusable):
     """A folder that holds files of its own and no index: vnsearch does not build there."""
 
 
-def _rebuild_advice(index_dir) -> str:
+def _rebuild_advice(index_dir: IndexPath) -> str:
     return f"rebuild it with 'vnsearch index SOURCES --index {index_dir} --rebuild'"
 
 
-def _damaged(index_dir, error: Exception) -> IndexUnusable:
+def _damaged(index_dir: IndexPath, error: Exception) -> IndexUnusable:
     if isinstance(error, ForbiddenPickle) and not error.own:
         return UnsafeIndex(f"{index_dir}: not a vnsearch index: {error}; nothing in it was run "
                            "(vnsearch opens only indexes in its own format)")
@@ -74,7 +88,7 @@ def _damaged(index_dir, error: Exception) -> IndexUnusable:
     return IndexDamaged(f"{index_dir}: the index is {why}; {_rebuild_advice(index_dir)}")
 
 
-def denied(path, error: OSError) -> IndexUnusable:
+def denied(path: IndexPath, error: OSError) -> IndexUnusable:
     """The one line for an index folder the user may not read or write.
 
     It names the folder that refuses: for an index under a folder the user may
@@ -90,11 +104,11 @@ def denied(path, error: OSError) -> IndexUnusable:
                          f"or choose another index with --index or VNSEARCH_INDEX)")
 
 
-def _storage(index_dir) -> MappedFileStorage:
+def _storage(index_dir: IndexPath) -> MappedFileStorage:
     return MappedFileStorage(str(index_dir), INDEX_NAME)
 
 
-def guarded(index_dir, read, retried: bool = False):
+def guarded(index_dir: IndexPath, read: Callable[[], _T], retried: bool = False) -> _T:
     """``read()``, with what can go wrong reading an index turned into one line naming the folder."""
     try:
         return read()
@@ -111,7 +125,7 @@ def guarded(index_dir, read, retried: bool = False):
 
 
 @contextmanager
-def read_errors(index_dir) -> Iterator[None]:
+def read_errors(index_dir: IndexPath) -> Iterator[None]:
     """Damage or foreign content found in what a search reads lazily (stored fields, postings)
     reported as it is when the index is opened: one line naming the folder."""
     try:
@@ -144,7 +158,7 @@ def bundled_corpus() -> Path:
     raise FileNotFoundError("the bundled corpus is not installed")
 
 
-def _names(index_dir) -> list[str]:
+def _names(index_dir: IndexPath) -> list[str]:
     """The folder's entries ([] when it does not exist); IndexUnusable when it cannot be looked into."""
     try:
         return os.listdir(index_dir)
@@ -158,7 +172,7 @@ def _ours(name: str) -> bool:
     return FILES.owns(name) or bool(OWN_FOLDER.fullmatch(name))
 
 
-def index_exists(index_dir: str | os.PathLike) -> bool:
+def index_exists(index_dir: IndexPath) -> bool:
     """Whether the folder holds an index, damaged or not: a table of contents or a segment.
 
     Raises IndexUnusable when the folder cannot be looked into at all.
@@ -166,12 +180,12 @@ def index_exists(index_dir: str | os.PathLike) -> bool:
     return any(FILES.generation(n) is not None or FILES.segment_id(n) for n in _names(index_dir))
 
 
-def foreign_files(index_dir: str | os.PathLike) -> list[str]:
+def foreign_files(index_dir: IndexPath) -> list[str]:
     """The names in the folder that are no part of a vnsearch index, sorted."""
     return sorted(n for n in _names(index_dir) if not _ours(n))
 
 
-def open_index(index_dir: str | os.PathLike) -> Index:
+def open_index(index_dir: IndexPath) -> Index:
     """Open an existing index.
 
     Raises FileNotFoundError with a clear message when there is none,
@@ -190,7 +204,7 @@ def open_index(index_dir: str | os.PathLike) -> Index:
     return guarded(index_dir, lambda: CheckedFileIndex(_storage(index_dir), INDEX_NAME, check))
 
 
-def new_index(folder: str | os.PathLike) -> Index:
+def new_index(folder: IndexPath) -> Index:
     """A new, empty index in a folder that holds nothing else (made if need be)."""
     try:
         _storage(folder).create().create_index(make_schema(), indexname=INDEX_NAME)
@@ -199,7 +213,7 @@ def new_index(folder: str | os.PathLike) -> Index:
     return open_index(folder)
 
 
-def check_buildable(index_dir: str | os.PathLike) -> None:
+def check_buildable(index_dir: IndexPath) -> None:
     """Refuse, in one line, a folder that holds files of its own and no index.
 
     A build there would share the folder with files vnsearch did not write, and
@@ -217,13 +231,13 @@ def check_buildable(index_dir: str | os.PathLike) -> None:
                             f"such as {Path(index_dir) / 'index'}")
 
 
-def index_lock(index_dir: str | os.PathLike):
+def index_lock(index_dir: IndexPath) -> LockBase:
     """The index's write lock, the one whoosh's writers take (not acquired)."""
     return _storage(index_dir).lock(FILES.lock)
 
 
 @contextmanager
-def build_folder(index_dir: str | os.PathLike) -> Iterator[Path]:
+def build_folder(index_dir: IndexPath) -> Iterator[Path]:
     """A new folder inside the index folder to build a fresh index in; removed however the block ends.
 
     Inside, not beside: the index folder is the one the user gave, and the
@@ -236,7 +250,7 @@ def build_folder(index_dir: str | os.PathLike) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def install(built: str | os.PathLike, index_dir: str | os.PathLike) -> None:
+def install(built: IndexPath, index_dir: IndexPath) -> None:
     """Make the index built in ``built`` the index of ``index_dir``, whatever that held before.
 
     Its segment files are moved in under their own (random, new) names, then a
@@ -257,7 +271,7 @@ def install(built: str | os.PathLike, index_dir: str | os.PathLike) -> None:
     sweep(index_dir)
 
 
-def sweep(index_dir: str | os.PathLike) -> None:
+def sweep(index_dir: IndexPath) -> None:
     """Remove what the current index does not need: older tables of contents, segment files
     its table of contents does not name, and the temporary and build folders of writers gone.
 
@@ -271,7 +285,7 @@ def sweep(index_dir: str | os.PathLike) -> None:
         toc = read_toc(_storage(index_dir), INDEX_NAME)
         live = {segment_id(s) for s in toc.segments}
     except Exception:  # damaged or absent: keep every segment file
-        toc, live = None, None
+        toc, live = None, set()
     for name in names:
         path = Path(index_dir, name)
         if OWN_FOLDER.fullmatch(name):
@@ -283,7 +297,7 @@ def sweep(index_dir: str | os.PathLike) -> None:
             path.unlink(missing_ok=True)
 
 
-def undo_first_build(index_dir: str | os.PathLike, *, made_folder: bool) -> None:
+def undo_first_build(index_dir: IndexPath, *, made_folder: bool) -> None:
     """Remove what a failed first build wrote in the folder (its lock, its build folder), and the
     folder too if the build made it and nothing else is in it: a file of anyone else's keeps it."""
     for name in _names(index_dir):
@@ -299,6 +313,6 @@ def undo_first_build(index_dir: str | os.PathLike, *, made_folder: bool) -> None
             pass  # not empty: someone put a file there meanwhile
 
 
-def size_on_disk(index_dir: str | os.PathLike) -> int:
+def size_on_disk(index_dir: IndexPath) -> int:
     """Bytes of the index's own files (a user's files in the folder are not counted)."""
     return sum(f.stat().st_size for f in Path(index_dir).iterdir() if f.is_file() and FILES.owns(f.name))

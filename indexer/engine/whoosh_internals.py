@@ -26,19 +26,28 @@ import re
 import types
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
-from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 import whoosh
 import whoosh.columns
 import whoosh.index
 from whoosh.codec import whoosh3
+from whoosh.codec.base import Codec, Segment
+from whoosh.codec.whoosh3 import W3Codec as W3Codec
+from whoosh.codec.whoosh3 import W3FieldWriter as W3FieldWriter
+from whoosh.codec.whoosh3 import W3PerDocReader as W3PerDocReader
+from whoosh.codec.whoosh3 import W3TermInfo as W3TermInfo
+from whoosh.fields import Schema
 from whoosh.filedb import structfile
 from whoosh.filedb.filestore import Storage
 from whoosh.filedb.filetables import HashWriter, OrderedHashWriter
+from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC, EmptyIndexError, FileIndex, Index
-from whoosh.matching import ListMatcher
+from whoosh.matching import ListMatcher, Matcher
 from whoosh.query import SpanNear2
+from whoosh.reading import IndexReader, SegmentReader
 from whoosh.system import pack_ushort
 from whoosh.writing import PostingPool, SegmentWriter
 
@@ -50,7 +59,7 @@ class WhooshVersionError(ImportError):
     """The installed whoosh is not the release whose internals the project uses."""
 
 
-def check_version(found: tuple = tuple(whoosh.__version__)) -> None:
+def check_version(found: tuple[int | str, ...] = tuple(whoosh.__version__)) -> None:
     """Refuse, in one line, any whoosh but the pinned one."""
     if tuple(found[:3]) != PINNED:
         have = ".".join(map(str, found))
@@ -165,10 +174,9 @@ _restrict_whoosh_unpickling()
 
 # --- the codec: W3 field writer and per-document reader -------------------------------------
 
-W3FieldWriter = whoosh3.W3FieldWriter
-W3PerDocReader = whoosh3.W3PerDocReader
-W3TermInfo = whoosh3.W3TermInfo
-byte_to_length = whoosh3.byte_to_length
+# W3Codec, W3FieldWriter, W3PerDocReader and W3TermInfo are imported above as themselves, which re-exports
+# them: the classes ``indexer.engine.codec`` extends.
+byte_to_length: Callable[[int], int] = whoosh3.byte_to_length
 
 
 def add_term_entry(fieldwriter: W3FieldWriter, btext: bytes, info: W3TermInfo) -> None:
@@ -194,7 +202,8 @@ def inlined_entry(info: W3TermInfo) -> bytes:
     pickler = pickle.Pickler(out, protocol=3)
     pickler.fast = True  # no memo: the tuples are written once each
     pickler.dump((ids, weights, values))
-    return info.to_bytes()[:W3TermInfo._struct.size] + out.getvalue()
+    entry: bytes = info.to_bytes()[:W3TermInfo._struct.size]
+    return entry + out.getvalue()
 
 
 class _PackedBucket:
@@ -224,7 +233,7 @@ class _PackedBucket:
         return len(self.hashes)
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
-        return zip(self.hashes, self.positions)
+        return zip(self.hashes, self.positions, strict=True)
 
 
 def pack_hash_buckets(hashwriter: HashWriter) -> None:
@@ -236,12 +245,14 @@ def pack_hash_buckets(hashwriter: HashWriter) -> None:
 
 def term_table(fieldwriter: W3FieldWriter) -> OrderedHashWriter:
     """The field writer's term table: the ``OrderedHashWriter`` its terms go into."""
-    return fieldwriter._tindex
+    table: OrderedHashWriter = fieldwriter._tindex
+    return table
 
 
 def segment_doc_count(perdoc: W3PerDocReader) -> int:
     """Documents in the segment a per-document reader reads, deleted ones included."""
-    return perdoc._doccount
+    count: int = perdoc._doccount
+    return count
 
 
 def length_column(perdoc: W3PerDocReader, fieldname: str) -> bytes | None:
@@ -252,20 +263,21 @@ def length_column(perdoc: W3PerDocReader, fieldname: str) -> bytes | None:
     perdoc.column_reader(lenfield, whoosh3.LENGTHS_COLUMN)  # opens the column file
     colfile, offset, length = perdoc._colfiles[lenfield]
     # One byte per document (the column's "B" type), trailing defaults left off.
-    return colfile.get(offset, length).ljust(perdoc._doccount, b"\0")
+    column: bytes = colfile.get(offset, length)
+    return column.ljust(segment_doc_count(perdoc), b"\0")
 
 
 # --- postings read a block at a time ------------------------------------------------------
 
 
-def _leaf_postings(leaf, fieldname: str, text: str):
+def _leaf_postings(leaf: SegmentReader, fieldname: str, text: str | bytes) -> Matcher | None:
     """A segment's own postings matcher for the term (its deleted documents included), or None."""
     if not leaf.doc_frequency(fieldname, text):
         return None
     return leaf._terms.matcher(fieldname, leaf._text_to_bytes(fieldname, text), leaf.schema[fieldname].format)
 
 
-def _blocks(matcher) -> Iterator[Sequence[int]]:
+def _blocks(matcher: Matcher) -> Iterator[Sequence[int]]:
     """The matcher's document numbers a block at a time (inlined postings are one block)."""
     if isinstance(matcher, ListMatcher):
         yield matcher._ids
@@ -275,16 +287,16 @@ def _blocks(matcher) -> Iterator[Sequence[int]]:
         matcher._next_block()
 
 
-def _block_ids(matcher) -> Sequence[int]:
+def _block_ids(matcher: Matcher) -> Sequence[int]:
     """The current block's document numbers, as ``W3LeafMatcher._read_ids`` reads them but summing
     the gaps with ``itertools.accumulate`` (C) where whoosh runs a Python generator over them."""
     if matcher._data is None:
         matcher._read_data()
-    ids = matcher._data[0]
+    ids: Sequence[int] = matcher._data[0]
     return ids if matcher._byteids else tuple(accumulate(ids))
 
 
-def posting_blocks(leaf, fieldname: str, text: str,
+def posting_blocks(leaf: SegmentReader, fieldname: str, text: str | bytes,
                    among: Sequence[int] | None = None) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
     """The term's live postings in one segment (``leaf``: a segment's reader), as (document numbers, weights)
     a block at a time, each weight what the segment's matcher gives for that posting (``weight()``);
@@ -301,7 +313,7 @@ def posting_blocks(leaf, fieldname: str, text: str,
         yield ids, weights
 
 
-def _weighted_blocks(matcher, among: Sequence[int] | None) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+def _weighted_blocks(matcher: Matcher, among: Sequence[int] | None) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
     if isinstance(matcher, ListMatcher):  # inlined postings: ``ListMatcher.weight`` reads them so
         ids = matcher._ids
         if matcher._all_weights:
@@ -323,19 +335,19 @@ def _weighted_blocks(matcher, among: Sequence[int] | None) -> Iterator[tuple[Seq
         matcher._next_block()
 
 
-def holds_phrase(matchers: Sequence, slop: int, ordered: bool = True, mindist: int = 1) -> bool:
+def holds_phrase(matchers: Sequence[Matcher], slop: int, ordered: bool = True, mindist: int = 1) -> bool:
     """Whether the term matchers of a phrase's words (``Term.matcher``, in order), all positioned on one
     document, hold the phrase there: whoosh's own test (``SpanNear2``, which ``Phrase`` matches through)."""
     near = types.SimpleNamespace(ms=matchers, slop=slop, ordered=ordered, mindist=mindist)
     return bool(SpanNear2.SpanNear2Matcher._get_spans(near))
 
 
-def per_document_reader(leaf):
+def per_document_reader(leaf: SegmentReader) -> W3PerDocReader:
     """A segment reader's per-document reader (its codec's: lengths, stored fields, columns)."""
     return leaf._perdoc
 
 
-def posting_ids(reader, fieldname: str, text: str) -> list[int]:
+def posting_ids(reader: IndexReader, fieldname: str, text: str | bytes) -> list[int]:
     """Every live document holding the term, by its number in ``reader`` (a multi-segment reader's too).
 
     whoosh's ``all_ids`` climbs its matcher stack once per posting (a common syllable's
@@ -355,7 +367,7 @@ def posting_ids(reader, fieldname: str, text: str) -> list[int]:
     return found
 
 
-def holding(reader, fieldname: str, text: str, docs: Iterable[int]) -> set[int]:
+def holding(reader: IndexReader, fieldname: str, text: str | bytes, docs: Iterable[int]) -> set[int]:
     """Those of ``docs`` (live documents, by number in ``reader``) that hold the term.
 
     A block whose range of numbers holds none of them is passed over by its
@@ -365,7 +377,8 @@ def holding(reader, fieldname: str, text: str, docs: Iterable[int]) -> set[int]:
     wanted = sorted(docs)
     found: set[int] = set()
     for leaf, offset in reader.leaf_readers():
-        local = [n - offset for n in wanted[bisect_left(wanted, offset):bisect_left(wanted, offset + leaf.doc_count_all())]]
+        end = offset + leaf.doc_count_all()
+        local = [n - offset for n in wanted[bisect_left(wanted, offset):bisect_left(wanted, end)]]
         matcher = _leaf_postings(leaf, fieldname, text) if local else None
         if matcher is None:
             continue
@@ -390,6 +403,10 @@ def holding(reader, fieldname: str, text: str, docs: Iterable[int]) -> set[int]:
 # --- the segment writer and its external sort ------------------------------------------------
 
 
+#: A posting as whoosh's posting pool sorts it: (field name, term, document number, weight, value).
+Posting = tuple[str, bytes, int, float, "bytes | None"]
+
+
 class RunFormatPool(PostingPool):
     """whoosh's posting pool with the on-disk format of its sorted runs left to a subclass.
 
@@ -397,16 +414,16 @@ class RunFormatPool(PostingPool):
     on plain binary files; opening and removing runs stays whoosh's business.
     """
 
-    def write_run(self, f, items: Iterable[tuple]) -> None:
+    def write_run(self, f: StructFile, items: Iterable[Posting]) -> None:
         raise NotImplementedError
 
-    def read_run(self, f) -> Iterator[tuple]:
+    def read_run(self, f: StructFile) -> Iterator[Posting]:
         raise NotImplementedError
 
-    def _write_run(self, f, items):
+    def _write_run(self, f: StructFile, items: Iterable[Posting]) -> None:
         self.write_run(f, items)
 
-    def _read_run(self, path):
+    def _read_run(self, path: str) -> Iterator[Posting]:
         f = self._open_run(path)
         try:
             yield from self.read_run(f)
@@ -415,7 +432,7 @@ class RunFormatPool(PostingPool):
             self._remove_run(path)
 
 
-def new_segment_writer(ix: Index, *, lock: bool, limitmb: int, codec, pool: type[RunFormatPool],
+def new_segment_writer(ix: Index, *, lock: bool, limitmb: int, codec: Codec, pool: type[RunFormatPool],
                        compound: bool = True) -> SegmentWriter:
     """A SegmentWriter in ``codec`` whose postings sort through ``pool``; ``lock=False`` takes no index lock.
 
@@ -429,7 +446,7 @@ def new_segment_writer(ix: Index, *, lock: bool, limitmb: int, codec, pool: type
 # --- the multi-process commit, as whoosh's MpWriter does it ----------------------------------
 
 
-def finish_worker_segment(writer: SegmentWriter):
+def finish_worker_segment(writer: SegmentWriter) -> Segment | None:
     """A worker's finished segment (None if it added nothing), its temporary folder removed.
 
     ``cancel()`` or ``_finish()`` would also release the index lock, which a
@@ -453,10 +470,10 @@ def discard_worker_segment(writer: SegmentWriter) -> None:
         writer._tempstorage.destroy()
 
 
-def finish_segments(writer: SegmentWriter, new_segments: list) -> list:
+def finish_segments(writer: SegmentWriter, new_segments: list[Segment]) -> list[Segment]:
     """The segments the parent's commit will name: its index's, small ones merged, the workers'
     new ones, and its own (deletions, merges) finished; ``commit_toc`` then writes them."""
-    final = writer._merge_segments(None, None, None)
+    final: list[Segment] = writer._merge_segments(None, None, None)
     final += new_segments
     if writer._added:
         final.append(writer._finalize_segment())
@@ -465,7 +482,7 @@ def finish_segments(writer: SegmentWriter, new_segments: list) -> list:
     return final
 
 
-def commit_toc(writer: SegmentWriter, segments: list) -> None:
+def commit_toc(writer: SegmentWriter, segments: list[Segment]) -> None:
     """Write the parent's table of contents naming ``segments``: the new index, at once.
 
     whoosh's own commit would then delete every file whose name merely starts
@@ -534,8 +551,14 @@ class IndexFiles:
         return m.group(1) if m else None
 
 
-#: The W3 codec's classes, for ``indexer.engine.codec`` to extend.
-W3Codec = whoosh3.W3Codec
+_T = TypeVar("_T")
+
+
+class ReadCheck(Protocol):
+    """What ``CheckedFileIndex`` runs each read of the index through: ``read()``'s value, or the
+    caller's own error; ``retried``: whoosh has already retried a file gone missing."""
+
+    def __call__(self, read: Callable[[], _T], retried: bool) -> _T: ...
 
 
 class CheckedFileIndex(FileIndex):
@@ -548,7 +571,7 @@ class CheckedFileIndex(FileIndex):
     ``retried`` says whoosh has already retried a file gone missing (a build committing meanwhile).
     """
 
-    def __init__(self, storage: Storage, indexname: str, check: Callable[[Callable[[], Any], bool], Any]) -> None:
+    def __init__(self, storage: Storage, indexname: str, check: ReadCheck) -> None:
         self._check = check
         super().__init__(storage, indexname=indexname)
 
@@ -561,13 +584,14 @@ class CheckedFileIndex(FileIndex):
         except EmptyIndexError as e:
             raise FileNotFoundError(str(e)) from None
 
-    def reader(self, reuse=None):
+    def reader(self, reuse: IndexReader | None = None) -> IndexReader:
         return self._check(lambda: super(CheckedFileIndex, self).reader(reuse=reuse), True)
 
 
 def latest_generation(storage: Storage, indexname: str) -> int:
     """The newest table of contents' generation in the storage, -1 when there is none."""
-    return TOC._latest_generation(storage, indexname)
+    generation: int = TOC._latest_generation(storage, indexname)
+    return generation
 
 
 def read_toc(storage: Storage, indexname: str) -> TOC:
@@ -575,12 +599,13 @@ def read_toc(storage: Storage, indexname: str) -> TOC:
     return TOC.read(storage, indexname)
 
 
-def write_toc(storage: Storage, indexname: str, schema, segments: list, generation: int) -> None:
+def write_toc(storage: Storage, indexname: str, schema: Schema, segments: list[Segment], generation: int) -> None:
     """Write a table of contents naming ``segments``: under a temporary name, then renamed,
     so a reader sees the previous generation or this one, never part of it."""
     TOC(schema, segments, generation).write(storage, indexname)
 
 
-def segment_id(segment) -> str:
+def segment_id(segment: Segment) -> str:
     """The name a segment's files start with ("articles_vh68bdsrzlkqz22j")."""
-    return segment.segment_id()
+    name: str = segment.segment_id()
+    return name

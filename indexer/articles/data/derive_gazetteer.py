@@ -21,19 +21,23 @@ import gzip
 import importlib.util
 import json
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from unidecode import unidecode
 
 
-def _load_normalize():
+def _load_normalize() -> Callable[[str], str]:
     """``indexer.text.normalize``, loaded by path: the same normal form as the articles,
     without importing the whole ``indexer`` package (and its build machinery)."""
     path = Path(__file__).resolve().parents[2] / "text.py"
     spec = importlib.util.spec_from_file_location("_vnsearch_analysis", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.normalize
+    found: Callable[[str], str] = module.normalize
+    return found
 
 
 normalize = _load_normalize()
