@@ -16,12 +16,13 @@ import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import AbstractSet, Callable, TypeVar
+from typing import AbstractSet, Any, Callable, TypeVar
 
 from collections import Counter
 from datetime import date
 
 from whoosh import query as W
+from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.util.times import datetime_to_long
 
 from indexer.engine.columns import column_values
@@ -31,7 +32,7 @@ from indexer.engine.store import default_index_dir, open_index, read_errors
 
 from . import arguments as check
 from . import query as Q
-from . import rank, union
+from . import rank, ranking, union
 from .facets import key_counts
 from .answer import CommonTerms, Postings, Vocabulary, Words, answer, holding_some, lacking, read_words
 from .collect import SplitCollector
@@ -39,15 +40,6 @@ from .highlight import Snippet, matcher, spans, snippets
 from .scoring import OneRarityBM25F
 from .suggest import suggest
 
-#: A body syllable in more than this share of the articles is scored through its pairs only.
-COMMON_SHARE = 0.25
-#: How many partial matches the second phase reorders after a (short) answer set; with no answer
-#: set, as many as it reorders of that (``rank.CANDIDATES``).
-PARTIAL_CANDIDATES = 20
-#: A query of at most this many words counts its partial matches by its words (each word's articles
-#: read whole, unless one is in most articles); a longer one (a pasted headline) by the terms the
-#: ranking searched.
-COUNTED_GROUPS = 3
 #: Facet name -> keyword field and the start of the keys counted: the provinces an article is about,
 #: before the 2025 reform and after it, apart; the (pre-2025) provinces it names; years and terms.
 FACET_FIELDS = {"province": ("province", ""), "province_2025": ("province_2025", ""), "mentions": ("mentions", "p:"),
@@ -87,7 +79,7 @@ class SearchResult:
     every word of the query, exactly, and so does every facet; ``partial_total`` counts the articles
     that hold only some of its words, which follow the answer set in ``hits`` when it is shorter than
     the page (each marked with what it ``missing``); that count covers the terms the ranking searched
-    (the rarest ten of a long query, see ``query.MAX_UNITS``), so it is not exact."""
+    (the rarest ten of a long query, see ``ranking.MAX_UNITS``), so it is not exact."""
 
     query: str
     total: int = field(metadata={
@@ -189,6 +181,15 @@ class _Page:
     stored: Callable[[int], dict]  # an article's stored fields by number (read once per search)
     partial: bool = True  # whether partial matches follow a short answer set
 
+    @property
+    def end(self) -> int:
+        """Where the page ends in the ranking: the position after its last hit."""
+        return self.offset + self.limit
+
+    def room(self, answers: int) -> int:
+        """How many partial matches the page shows after an answer set of ``answers`` articles."""
+        return max(0, self.end - answers) if self.partial else 0
+
     def hit(self, n: int, score: float | None, missing: list[str] | None = None) -> Hit:
         stored = self.stored(n)
         title, body = _texts(stored)
@@ -229,7 +230,7 @@ class Searcher:
     def __init__(self, index_dir: str | os.PathLike | None = None):
         self.index_dir = index_dir or default_index_dir()
         self._ix = open_index(self.index_dir)
-        self._weighting = OneRarityBM25F()
+        self._weighting = OneRarityBM25F(B=ranking.BM25_B, K1=ranking.BM25_K1)
         self._local = threading.local()
         self._opened: list = []
         self._lock = threading.Lock()
@@ -315,60 +316,85 @@ class Searcher:
         found = answer(words, postings, allowed, lambda n: _texts(stored(n))).docs
         page = _Page(offset, limit, snippet_count, matcher(w.source for w in words.sequences()), stored, partial)
         if sort == "date" or not words.groups:  # filters alone: what they select, newest first
-            hits = [page.hit(n, None) for n in self._newest_first(s, found)[offset:offset + limit]]
-            partial_total = 0
+            hits, partial_total = self._by_date(s, found, page), 0
         else:
-            hits, partial_total = self._relevance(s, parsed, words, found, keys, allowed, postings, page)
+            hits, partial_total = self._by_relevance(s, parsed, words, found, keys is not None, allowed, postings,
+                                                     page)
         counts = self._facet_counts(s, found) if facets else None
         return SearchResult(query, len(found), suggest(s, parsed.text, parsed.syllables()), hits, counts,
                             partial_total=partial_total)
 
-    def _relevance(self, s, parsed: Q.ParsedQuery, words: Words, found: set[int], keys, allowed: set[int] | None,
-                   postings: Postings, page: "_Page") -> tuple[list[Hit], int]:
+    def _by_date(self, s: WhooshSearcher, found: set[int], page: _Page) -> list[Hit]:
+        """The page by date: the dated articles newest first, then the undated ones (whose raw value is
+        past any date); no score, and no partial matches (a date says nothing of how near one comes)."""
+        published = self._published(s)
+        newest_first = sorted(found, key=lambda n: (published[n] >= UNDATED, -published[n], n))
+        return [page.hit(n, None) for n in newest_first[page.offset:page.end]]
+
+    def _by_relevance(self, s: WhooshSearcher, parsed: Q.ParsedQuery, words: Words, found: set[int], filtered: bool,
+                      allowed: set[int] | None, postings: Postings, page: _Page) -> tuple[list[Hit], int]:
         """The page by relevance: the answer set ranked in two phases, then, when it is shorter than
         the page, the partial matches ranked the same way; and how many partial matches there are."""
-        frequency = _Frequency(s.reader(), COMMON_SHARE * max(1, s.doc_count()))
-        order = rank.Ranked(parsed.positive_text(), partial(frequency.documents, "body_fold"), s.doc_count_all())
-        reordered = rank.CANDIDATES if len(order.words) > 1 else 0
-        wanted = page.offset + page.limit
-        short = page.partial and wanted > len(found)
-        # Spare partial candidates: those holding none of the words as typed are passed over.
-        collector = SplitCollector(found, max(wanted, reordered), 2 * max(wanted - len(found), reordered) if short else 0)
+        frequency = _Frequency(s.reader(), ranking.COMMON_SYLLABLE_SHARE * max(1, s.doc_count()))
+        reranker = rank.Ranked(parsed.positive_text(), partial(frequency.documents, "body_fold"), s.doc_count_all())
+        depth = ranking.CANDIDATES if len(reranker.words) > 1 else 0  # how many the second phase reorders
         # An article holding an excluded word is no partial match either (by its terms: the list after the
         # answer set may leave out one too many, never show one it should not).
         excluded = set().union(*(postings.holders(e, None) for e in words.excluded))
-        scoring = Q.scoring(parsed, frequency)
         counted = page.partial and len(words.groups) >= 2  # with one word, an article holding it is an answer
         # The union the ranking reads also matches articles holding none of the words as typed ("trận đấu"
         # for "tràn dầu", through its folded pair): a short query's partial matches are the articles
         # holding one of its words by its terms; a longer one's (a pasted headline), the union's.
-        some = holding_some(words, postings, allowed) if counted and len(words.groups) <= COUNTED_GROUPS else None
+        few_words = counted and len(words.groups) <= ranking.COUNTED_GROUPS
+        some = holding_some(words, postings, allowed) if few_words else None
+        collector = self._first_phase(s, Q.scoring(parsed, frequency), filtered, allowed, excluded, found, page,
+                                      depth, counted and some is None)
+        # Answers the union missed hold every word only through the terms it left out (the commonest).
+        answers = collector.ranked() + [(0.0, n) for n in sorted(found - collector.seen)]
+        hits = [page.hit(n, score) for score, n in self._ranked(page.stored, answers, reranker, depth)[page.offset:page.end]]
+        if not counted:
+            return hits, 0
+        if some is not None:
+            partial_total = len(some - found - excluded)
+        else:
+            assert collector.partial_total is not None  # the union was asked to count its matches
+            partial_total = collector.partial_total
+        if page.room(len(found)):
+            hits += self._partial_hits(page, words, found, collector.ranked_partial(), reranker, depth, some)
+        return hits, partial_total
+
+    def _first_phase(self, s: WhooshSearcher, scoring: W.Query | None, filtered: bool, allowed: set[int] | None,
+                     excluded: set[int], found: set[int], page: _Page, depth: int, count: bool) -> SplitCollector:
+        """The first phase: the union of the query's terms scored (``union.scores``) and collected, the
+        answer set's best as many as the page or the second phase wants and, when the page has room for
+        partial matches, the best of the others; every article the union matched counted when ``count``."""
+        room = page.room(len(found))
+        # Spare partial candidates: those holding none of the words as typed are passed over.
+        collector = SplitCollector(found, max(page.end, depth), ranking.PARTIAL_SPARE * max(room, depth) if room else 0)
         if scoring is not None and allowed != set():
             # Without partial matches to rank, only the answer set's scores are wanted (and the union's
             # size, when that counts the partial matches); with them, the filtered articles' only.
-            collector.collect(*self._union(s, scoring, keys is not None, allowed, excluded,
-                                           allowed if short else found, counted and some is None))
-        # Answers the union missed hold every word only through the terms it left out (the commonest).
-        answers = collector.ranked() + [(0.0, n) for n in sorted(found - collector.seen)]
-        hits = [page.hit(n, score) for score, n in self._ranked(page.stored, answers, order, reordered)[page.offset:wanted]]
-        if not counted:
-            return hits, 0
-        partial_total = collector.partial_total if some is None else len(some - found - excluded)
-        if not short:
-            return hits, partial_total
-        # Ranked as deep as the answer set when that is empty (a headline whose article lacks a word
-        # is found among them), shallower after answers.
-        depth = reordered if not found else min(reordered, PARTIAL_CANDIDATES)
-        partial_hits: list[Hit] = []
-        for score, n in self._ranked(page.stored, collector.ranked_partial(), order, depth):
+            collector.collect(*self._union(s, scoring, filtered, allowed, excluded, allowed if room else found, count))
+        return collector
+
+    def _partial_hits(self, page: _Page, words: Words, found: set[int], candidates: list[tuple[float, int]],
+                      reranker: rank.Ranked, depth: int, some: set[int] | None) -> list[Hit]:
+        """The partial matches the page shows after the answer set: the first phase's best ``candidates``
+        reordered by the second (as deep as the answers when there are none: a headline whose article
+        lacks a word is found among them; shallower after answers), those not among ``some`` (when the
+        query's words pick them) passed over, each marked with the words it lacks."""
+        room = page.room(len(found))
+        partial_depth = depth if not found else min(depth, ranking.PARTIAL_CANDIDATES)
+        hits: list[Hit] = []
+        for score, n in self._ranked(page.stored, candidates, reranker, partial_depth):
             if some is not None and n not in some:
                 continue
             missing = lacking(words, _texts(page.stored(n)))
             if missing:  # its text holds every word where its terms do not (a number inside another): neither
-                partial_hits.append(page.hit(n, score, missing))
-                if len(partial_hits) == wanted - len(found):
+                hits.append(page.hit(n, score, missing))
+                if len(hits) == room:
                     break
-        return hits + partial_hits[max(0, page.offset - len(found)):], partial_total
+        return hits[max(0, page.offset - len(found)):]
 
     @staticmethod
     def _union(s, scoring: W.Query, filtered: bool, allowed: set[int] | None, excluded: set[int],
@@ -386,21 +412,21 @@ class Searcher:
         if filtered:
             # Filters were a clause of the scored query, ``ConstantScoreQuery(keys, 0.0)``; whoosh scores
             # its matches 1.0 (a ``ListMatcher`` takes an all-weights 0.0 for none, then 1.0), which every
-            # allowed article's score carries, and the second phase's scale with it.
-            scores = {n: score + 1.0 for n, score in scores.items()}
+            # allowed article's score carries, and the second phase's scale with it (``ranking.FILTERED_SCORE``).
+            scores = {n: score + ranking.FILTERED_SCORE for n, score in scores.items()}
         return scores, matched
 
     @staticmethod
-    def _ranked(stored: Callable[[int], dict], scored: list[tuple[float, int]], order: rank.Ranked,
-                reordered: int) -> list[tuple[float, int]]:
+    def _ranked(stored: Callable[[int], dict[str, Any]], scored: list[tuple[float, int]], reranker: rank.Ranked,
+                depth: int) -> list[tuple[float, int]]:
         """(score, document number) of ``scored`` (first-phase score, document number, best first): the first
-        ``reordered`` reranked by word order (``search.rank``, which reads them), the rest after them in
+        ``depth`` reranked by word order (``search.rank``, which reads them), the rest after them in
         first-phase order, every score on the reranked scale."""
-        if not reordered:
+        if not depth:
             return scored
         top = (scored[0][0] if scored else 0) or 1.0
-        head = order.rerank([(score / top, stored(n), n) for score, n in scored[:reordered]])
-        return [(score, n) for score, _, n in head] + [(score / top, n) for score, n in scored[reordered:]]
+        head = reranker.rerank([(score / top, stored(n), n) for score, n in scored[:depth]])
+        return [(score, n) for score, _, n in head] + [(score / top, n) for score, n in scored[depth:]]
 
     def _allowed(self, s, keys, window) -> set[int] | None:
         """The articles the filters and the date window let through, or None when there are none."""
@@ -429,11 +455,6 @@ class Searcher:
             cached = (s, column_values(s.reader(), "published"))
             self._local.published = cached
         return cached[1]
-
-    def _newest_first(self, s, docs: set[int]) -> list[int]:
-        """Dated articles newest first, then the undated ones (whose raw value is past any date)."""
-        published = self._published(s)
-        return sorted(docs, key=lambda n: (published[n] >= UNDATED, -published[n], n))
 
     def _facet_counts(self, s, docs: set[int]) -> dict[str, dict[str, int]]:
         """The answer set counted by the provinces it is about (pre-2025, 2025), the provinces it names,
