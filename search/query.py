@@ -24,9 +24,9 @@ from typing import Protocol
 
 from whoosh import query as Q
 
+from indexer import keys
 from indexer.analysis import Token, pairs, syllables
 from indexer.text import has_diacritics, visible
-from indexer import keys
 
 from . import ranking
 from .arguments import BadArgument
@@ -116,7 +116,7 @@ def parse(text: str, filters: dict[str, str | None] | None = None) -> ParsedQuer
     return parsed
 
 
-def _clause(scan: str, m: re.Match, content: str, name: str, budget: int, alternative: bool) -> Clause | None:
+def _clause(scan: str, m: re.Match[str], content: str, name: str, budget: int, alternative: bool) -> Clause | None:
     """The clause a piece of the query makes, of at most ``budget`` syllables; None without any.
     "http:" or "giờ:" is text, not a field: its syllables are searched too."""
     tokens = _tokens_at(scan, m.start("field") if name else m.start(content), m.end(content))[:budget]
@@ -181,7 +181,8 @@ def _units(tokens: list[Token], frequency: Frequency | None) -> list[list[Q.Quer
     together. Pairs first: at equal rarity, the sort in ``_rarest`` keeps the one that knows
     adjacency. A syllable common in the body is left out when there are pairs to stand for it."""
     def common(q: Q.Query) -> bool:
-        return bool(frequency) and len(tokens) > 1 and q.fieldname in BODY_FIELDS and frequency.common(q.fieldname, q.text)
+        return (frequency is not None and len(tokens) > 1 and q.fieldname in BODY_FIELDS
+                and frequency.common(q.fieldname, q.text))
 
     units = [_either(("body_pair", "title_pair"), pair, ranking.PAIR_WEIGHT) for pair in pairs(tokens)]
     units += [[q for q in _syllable_terms(t) if not common(q)] for t in tokens]

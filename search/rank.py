@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import ranking
 
@@ -127,19 +128,19 @@ class Ranked:
         opening = _line(folded_title + b" " + folded_body[:ranking.OPENING_CHARS])
         share += (ranking.HEADLINE_OR_OPENING_WEIGHT / ranking.RUN_WEIGHT
                   * sum(b" " + w + b" " in opening for w in self.words) / len(self.words))
-        held = sum(rarity for word, rarity in zip(self.words, self.rarity)
+        held = sum(rarity for word, rarity in zip(self.words, self.rarity, strict=True)
                    if any(b" " + word + b" " in line for line in lines))
         share += ranking.PRESENCE_WEIGHT / ranking.RUN_WEIGHT * held / sum(self.rarity)
         return share
 
-    def rerank(self, candidates: list[tuple]) -> list[tuple]:
+    def rerank(self, candidates: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """The candidates, (score, stored fields, anything else) each, best first, the rest of each
         tuple kept: the first-phase score, which the caller scales to 0..1, plus ``ranking.RUN_WEIGHT``
         times the order evidence."""
         if len(self.words) < 2:
             return candidates
-        rescored = [(score + ranking.RUN_WEIGHT * self.evidence(stored.get("title", ""), stored.get("body", "")), stored, *rest)
-                    for score, stored, *rest in candidates]
+        rescored = [(score + ranking.RUN_WEIGHT * self.evidence(stored.get("title", ""), stored.get("body", "")),
+                     stored, *rest) for score, stored, *rest in candidates]
         rescored.sort(key=lambda candidate: -candidate[0])
         return rescored
 

@@ -23,7 +23,6 @@ about (``indexer.articles.places``, at index time) and the did-you-mean's.
 from __future__ import annotations
 
 # --- the first phase: BM25F over the query's rarest terms ------------------------------
-
 #: Headline fields weigh a term this much more than the body does in BM25F. An index-time
 #: weight: each index keeps the schema it was built with, so a new value takes effect at the
 #: next full build, and it is part of what ``PIPELINE_VERSION`` guards (tests/test_schema.py).

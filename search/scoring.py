@@ -15,16 +15,20 @@ queries, before the rarity share of ``search.rank``).
 from __future__ import annotations
 
 from whoosh.scoring import BM25F
+from whoosh.searching import Searcher as WhooshSearcher
 
 #: Each headline field and the body field that holds the same kind of term.
 BODY_TWIN = {"title": "body", "title_fold": "body_fold", "title_pair": "body_pair"}
 
 
-class OneRarityBM25F(BM25F):
+class OneRarityBM25F(BM25F):  # type: ignore[misc]  # whoosh ships no types: BM25F is Any to mypy
     """BM25F whose headline fields weigh a term by the articles holding it in either field."""
 
-    def idf(self, searcher, fieldname: str, text: str) -> float:
-        own = super().idf(searcher, fieldname, text)
+    def idf(self, searcher: WhooshSearcher, fieldname: str, text: str) -> float:
+        own: float = super().idf(searcher, fieldname, text)
         twin = BODY_TWIN.get(fieldname)
+        if twin is None:
+            return own
         # More articles, lower idf: the smaller of the two counts the larger set of articles.
-        return own if twin is None else min(own, super().idf(searcher, twin, text))
+        theirs: float = super().idf(searcher, twin, text)
+        return min(own, theirs)

@@ -13,30 +13,31 @@ import json
 import os
 import re
 import threading
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
-from functools import partial
-from typing import AbstractSet, Any, Callable, TypeVar
-
 from collections import Counter
-from datetime import date
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from functools import partial
+from typing import Any, TypeVar
 
 from whoosh import query as W
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.util.times import datetime_to_long
 
-from indexer.engine.columns import column_values
 from indexer.articles.dates import VIETNAM
+from indexer.engine.columns import column_values
 from indexer.engine.schema import UNDATED
 from indexer.engine.store import default_index_dir, open_index, read_errors
 
 from . import arguments as check
 from . import query as Q
 from . import rank, ranking, union
-from .facets import key_counts
 from .answer import CommonTerms, Postings, Vocabulary, Words, answer, holding_some, lacking, read_words
 from .collect import SplitCollector
-from .highlight import Snippet, matcher, spans, snippets
+from .facets import key_counts
+from .highlight import Snippet, matcher, snippets, spans
 from .scoring import OneRarityBM25F
 from .suggest import suggest
 
@@ -52,10 +53,10 @@ class Hit:
     title: str
     score: float | None  # None when sorted by date: the order is not a relevance
     published: str | None
-    about: list[dict] = field(metadata={
+    about: list[dict[str, Any]] = field(metadata={
         "description": "Where the story happened: units (province, province_2025, district, commune), primary "
                        "first, usually one, at most three."})
-    mentions: list[dict] = field(metadata={"description": "Every other unit the article names."})
+    mentions: list[dict[str, Any]] = field(metadata={"description": "Every other unit the article names."})
     places: list[str] = field(metadata={
         "description": "`about` as people write places, one chain each: \"xã Tứ Cường, huyện Thanh Miện, Hải Dương\"."})
     terms: list[str]
@@ -66,9 +67,10 @@ class Hit:
     title_highlights: list[tuple[int, int]] = field(default_factory=list, metadata={
         "description": "(start, end) spans of `title` holding the query's words."})
     missing: list[str] = field(default_factory=list, metadata={
-        "description": "The words a partial match lacks, as typed; empty for an answer (an article holding every word)."})
+        "description": "The words a partial match lacks, as typed; empty for an answer (an article holding every "
+                       "word)."})
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (``asdict`` turns the snippets into dicts too)."""
         return asdict(self)
 
@@ -97,8 +99,8 @@ class SearchResult:
         "description": "Whether `partial_total` is exact: false, it counts a word of several syllables by its "
                        "syllables and pairs (and a query of more than four words by the terms the ranking read)."})
 
-    def to_dict(self) -> dict:
-        data = {"query": self.query, "total": self.total, "total_exact": self.total_exact,
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"query": self.query, "total": self.total, "total_exact": self.total_exact,
                 "partial_total": self.partial_total, "partial_exact": self.partial_exact,
                 "suggestion": self.suggestion, "hits": [h.to_dict() for h in self.hits]}
         if self.facets is not None:
@@ -114,8 +116,8 @@ class ArticleView:
     title: str
     body: str
     published: str | None
-    about: list[dict]
-    mentions: list[dict]
+    about: list[dict[str, Any]]
+    mentions: list[dict[str, Any]]
     places: list[str]
     terms: list[str]
     author: str | None
@@ -123,7 +125,7 @@ class ArticleView:
     url: str | None
     years_mentioned: list[int]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -131,12 +133,13 @@ def _iso(value: datetime | None) -> str | None:
     return value.replace(tzinfo=VIETNAM).isoformat() if value else None
 
 
-def _meta(stored: dict) -> dict:
+def _meta(stored: dict[str, Any]) -> dict[str, Any]:
     """The JSON ``meta`` stored field: what has no field of its own (localities, terms, author...)."""
-    return json.loads(stored.get("meta") or "{}")
+    meta: dict[str, Any] = json.loads(stored.get("meta") or "{}")
+    return meta
 
 
-def _common(stored: dict, meta: dict) -> dict:
+def _common(stored: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
     """The fields a hit and a shown article share, from a document's stored fields and meta."""
     # An index made before about and mentions kept one list of every place named (it is rebuilt by the next build).
     about = meta.get("about", meta.get("localities", []))
@@ -150,7 +153,7 @@ def _common(stored: dict, meta: dict) -> dict:
             "terms": meta.get("terms", []), "url": stored.get("url")}
 
 
-def _texts(stored: dict) -> tuple[str, str]:
+def _texts(stored: dict[str, Any]) -> tuple[str, str]:
     """A stored article's (title, body): the texts its words are looked for in."""
     return stored.get("title", ""), stored.get("body", "")
 
@@ -177,8 +180,8 @@ class _Page:
     offset: int
     limit: int
     snippet_count: int
-    marks: re.Pattern | None  # the query's words and phrases, whole (``highlight.matcher``)
-    stored: Callable[[int], dict]  # an article's stored fields by number (read once per search)
+    marks: re.Pattern[str] | None  # the query's words and phrases, whole (``highlight.matcher``)
+    stored: Callable[[int], dict[str, Any]]  # an article's stored fields by number (read once per search)
     partial: bool = True  # whether partial matches follow a short answer set
 
     @property
@@ -203,44 +206,45 @@ class _Page:
 class _Frequency:
     """How many articles hold a term, for the query builder (``query.Frequency``)."""
 
-    def __init__(self, reader, common_above: float):
+    def __init__(self, reader: IndexReader, common_above: float) -> None:
         self._reader, self._common_above = reader, common_above
 
     def documents(self, fieldname: str, text: str) -> int:
-        return self._reader.doc_frequency(fieldname, text)
+        held: int = self._reader.doc_frequency(fieldname, text)
+        return held
 
     def common(self, fieldname: str, text: str) -> bool:
         return self.documents(fieldname, text) > self._common_above
 
 
-_Method = TypeVar("_Method", bound=Callable)
+_Method = TypeVar("_Method", bound=Callable[..., Any])
 
 
 def _reads_index(method: _Method) -> _Method:
     """A public method whose lazy reads (stored fields, postings) that find damage or foreign
     content end in the one line ``open_index`` gives, not a traceback from inside whoosh."""
     @functools.wraps(method)
-    def reading(self, *args, **kwargs):
+    def reading(self: Searcher, *args: Any, **kwargs: Any) -> Any:
         with read_errors(self.index_dir):
             return method(self, *args, **kwargs)
     return reading  # type: ignore[return-value]
 
 
 class Searcher:
-    def __init__(self, index_dir: str | os.PathLike | None = None):
+    def __init__(self, index_dir: str | os.PathLike[str] | None = None) -> None:
         self.index_dir = index_dir or default_index_dir()
         self._ix = open_index(self.index_dir)
         self._weighting = OneRarityBM25F(B=ranking.BM25_B, K1=ranking.BM25_K1)
         self._local = threading.local()
-        self._opened: list = []
+        self._opened: list[WhooshSearcher] = []
         self._lock = threading.Lock()
         self._closed = False
-        self._common: tuple | None = None  # (index generation, CommonTerms)
+        self._common: tuple[Any, CommonTerms] | None = None  # (index version, CommonTerms)
 
-    def __enter__(self) -> "Searcher":
+    def __enter__(self) -> Searcher:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -256,7 +260,7 @@ class Searcher:
         if self._closed:
             raise check.SearcherClosed("this Searcher is closed; open a new one")
 
-    def _searcher(self):
+    def _searcher(self) -> WhooshSearcher:
         """This thread's whoosh searcher, reopened if a build has committed since.
 
         A build commits a new generation; a folder swapped in whole (by a deployment) may
@@ -266,6 +270,7 @@ class Searcher:
         them under it (every later call raised ReaderClosed).
         """
         current = getattr(self._local, "searcher", None)
+        version: tuple[int, int] | None
         try:
             version = (os.stat(self.index_dir).st_ino, self._ix.latest_generation())
         except FileNotFoundError:  # someone is swapping whole index folders: the old index still serves
@@ -351,7 +356,8 @@ class Searcher:
                                       depth, counted and some is None)
         # Answers the union missed hold every word only through the terms it left out (the commonest).
         answers = collector.ranked() + [(0.0, n) for n in sorted(found - collector.seen)]
-        hits = [page.hit(n, score) for score, n in self._ranked(page.stored, answers, reranker, depth)[page.offset:page.end]]
+        ranked = self._ranked(page.stored, answers, reranker, depth)
+        hits = [page.hit(n, score) for score, n in ranked[page.offset:page.end]]
         if not counted:
             return hits, 0
         if some is not None:
@@ -397,7 +403,7 @@ class Searcher:
         return hits[max(0, page.offset - len(found)):]
 
     @staticmethod
-    def _union(s, scoring: W.Query, filtered: bool, allowed: set[int] | None, excluded: set[int],
+    def _union(s: WhooshSearcher, scoring: W.Query, filtered: bool, allowed: set[int] | None, excluded: set[int],
                within: set[int] | None, count: bool) -> tuple[dict[int, float], AbstractSet[int] | None]:
         """The first phase's scores of the articles the filters let through, none excluded (of those
         ``within`` only, when given), and every article it matched there (None: not counted, ``union.scores``)."""
@@ -428,7 +434,8 @@ class Searcher:
         head = reranker.rerank([(score / top, stored(n), n) for score, n in scored[:depth]])
         return [(score, n) for score, _, n in head] + [(score / top, n) for score, n in scored[depth:]]
 
-    def _allowed(self, s, keys, window) -> set[int] | None:
+    def _allowed(self, s: WhooshSearcher, keys: W.Query | None,
+                 window: tuple[datetime | None, datetime | None] | None) -> set[int] | None:
         """The articles the filters and the date window let through, or None when there are none."""
         allowed = None if keys is None else set(s.docs_for_query(keys))
         if window is not None:
@@ -446,20 +453,23 @@ class Searcher:
         with self._lock:
             if self._common is None or self._common[0] != version:
                 self._common = (version, CommonTerms())
-            return self._common[1]
+            common: CommonTerms = self._common[1]
+            return common
 
-    def _published(self, s) -> list[int]:
+    def _published(self, s: WhooshSearcher) -> list[int]:
         """Raw publication times by document number, cached with this thread's searcher."""
         cached = getattr(self._local, "published", None)
         if cached is None or cached[0] is not s:
             cached = (s, column_values(s.reader(), "published"))
             self._local.published = cached
-        return cached[1]
+        published: list[int] = cached[1]
+        return published
 
-    def _facet_counts(self, s, docs: set[int]) -> dict[str, dict[str, int]]:
+    def _facet_counts(self, s: WhooshSearcher, docs: set[int]) -> dict[str, dict[str, int]]:
         """The answer set counted by the provinces it is about (pre-2025, 2025), the provinces it names,
         year, term, and month (a timeline)."""
-        counts = {name: key_counts(s.reader(), fieldname, docs, prefix) for name, (fieldname, prefix) in FACET_FIELDS.items()}
+        counts = {name: key_counts(s.reader(), fieldname, docs, prefix)
+                  for name, (fieldname, prefix) in FACET_FIELDS.items()}
         published = self._published(s)
         months = Counter(month_of(published[n]) for n in docs if published[n] < UNDATED)
         counts["month"] = dict(sorted(months.items()))
