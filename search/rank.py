@@ -4,7 +4,7 @@ BM25 over syllables and position-free pairs cannot tell a phrase from the same
 pairs scattered over a long article: among 20,000 articles the article a passage
 or a headline was copied from lost to longer ones that merely share its words.
 Word order is too dear to check for every match, so the first phase (whoosh's
-BM25F over the query's rarest syllables and pairs, see ``query.MAX_UNITS``)
+BM25F over the query's rarest syllables and pairs, see ``ranking.MAX_UNITS``)
 picks ``ranking.CANDIDATES`` articles and this one reads their stored headline and body
 as folded word lines (``folded_line``) and counts how much of
 the query they hold in runs, in order, with C-speed ``bytes`` search; a query
