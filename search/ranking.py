@@ -24,10 +24,10 @@ from __future__ import annotations
 
 # --- the first phase: BM25F over the query's rarest terms ------------------------------
 #: Headline fields weigh a term this much more than the body does in BM25F. An index-time
-#: weight: each index keeps the schema it was built with, so a new value takes effect at the
-#: next full build, and it is part of what ``PIPELINE_VERSION`` guards (tests/test_schema.py).
-#: Set with the first schema (ec9b174, 2026-11-24); no measurement of it is recorded. Defined
-#: in the indexer, which never imports search.
+#: weight, defined in the indexer (which never imports search): whoosh multiplies each posting's
+#: weight by it as the posting is written, so a new value reaches only the articles indexed
+#: after it, and it is part of what ``PIPELINE_VERSION`` guards (tests/test_schema.py). Set with
+#: the first schema (ec9b174, 2026-11-24); no measurement of it is recorded.
 from indexer.engine.schema import TITLE_BOOST as TITLE_BOOST
 
 #: BM25's length normalisation (0: none, 1: full) and term-frequency saturation: whoosh's

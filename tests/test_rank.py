@@ -12,8 +12,8 @@ from indexer import build_index
 from indexer.analysis import pairs, syllables
 from indexer.text import fold
 from search import Searcher, rank, ranking
-from search.rank import folded_line, folded_verbatim
 from search import query as Q
+from search.rank import folded_line, folded_verbatim
 
 LEAD = ("Sáng 12/3, đảng viên TP.Thủ Dầu Một dự hội nghị quán triệt nghị quyết của Tỉnh ủy Bình Dương; "
         "sau hội nghị, các đại biểu chụp ảnh cùng với lãnh đạo tỉnh.")
@@ -41,7 +41,8 @@ def test_verbatim_is_told_apart_from_the_same_words_across_a_sentence_break():
     query = rank.Ranked("hội nghị, các đại biểu")
     across = "Bế mạc hội nghị. Các đại biểu về địa phương."
     # Both hold every word in runs and in their opening; only the verbatim one gets more.
-    assert query.evidence("", LEAD) - query.evidence("", across) == pytest.approx(ranking.VERBATIM_WEIGHT / ranking.RUN_WEIGHT)
+    verbatim = ranking.VERBATIM_WEIGHT / ranking.RUN_WEIGHT
+    assert query.evidence("", LEAD) - query.evidence("", across) == pytest.approx(verbatim)
     assert folded_verbatim("Hội  nghị,\nCÁC") == b"hoi nghi, cac"
 
 
