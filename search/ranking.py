@@ -5,8 +5,8 @@ BM25F (``search.scoring``) over a union of the query's rarest syllables and
 adjacent pairs that ``search.query`` builds and ``search.union`` scores; the
 second (``search.rank``) reorders the first phase's best few by word order. The
 partial matches that follow a short answer set are ranked the same way
-(``search.searcher``). Everything here that changes a value changes rankings:
-measure it on bench/curve.py's queries and write the figures next to it.
+(``search.searcher``). A new value here changes rankings: measure it on
+bench/curve.py's queries and write the figures next to it.
 
 "MRR" below is MRR@10 of bench/curve.py's known-item queries, by kind (passage,
 slug: a headline typed without diacritics, slug5: its first five words), on the
@@ -112,8 +112,8 @@ PARTIAL_CANDIDATES = 20
 #: CANDIDATES, if more): those holding none of the query's words as typed are passed over
 #: (61eb4e9, not measured).
 PARTIAL_SPARE = 2
-#: A query of at most this many words shows and counts as partial matches the articles holding
-#: one of its words by its terms (each word's articles read whole, unless one is in most
-#: articles); a longer one (a pasted headline) those of the first phase's union (61eb4e9, not
-#: measured).
+#: A query of at most this many words takes as its partial matches (shown and counted) the
+#: articles holding one of its words by its terms, each word's articles read whole; a longer one
+#: (a pasted headline), or one with a word in more than ``answer.COMMON_SHARE`` of the articles,
+#: those of the first phase's union (61eb4e9, not measured).
 COUNTED_GROUPS = 3
