@@ -23,27 +23,16 @@ from typing import Protocol
 from whoosh import query as Q
 
 from indexer.analysis import Token, pairs, syllables
+from indexer.engine.schema import BODY, BODY_FOLD, BODY_PAIR, TITLE, TITLE_FOLD, TITLE_PAIR
 from indexer.text import has_diacritics, visible
 
 from . import filters as F
+from . import ranking
 
+#: The longest query taken, in characters (the API refuses a longer one); how many of its syllables
+#: are searched is ranking policy (``ranking.MAX_SYLLABLES``).
 MAX_QUERY_CHARS = 1000
-#: At most this many syllables are searched; a pasted page becomes its opening words.
-MAX_SYLLABLES = 64
-#: A syllable matched through folding counts a little less than one matched as typed,
-#: so in a query mixing both, the words typed with diacritics lead.
-FOLDED_WEIGHT = 0.8
-BODY_FIELDS = ("body", "body_fold")
-#: Adjacent query syllables found adjacent in the text: the lever that ranks the
-#: article a headline or passage came from above articles that merely share words.
-PAIR_WEIGHT = 5.0
-#: A query that runs along a headline word for word: the strongest sign of the article.
-HEADLINE_WEIGHT = 5.0
-
-#: At most this many syllables and pairs of free words drive the first phase of a search (the rarest).
-MAX_UNITS = 10
-#: Boost of the clause an article matches only by holding every pair of the free words that drives the search.
-ALL_PAIRS_WEIGHT = 10.0
+BODY_FIELDS = (BODY, BODY_FOLD)
 
 class Frequency(Protocol):
     """What the query builder asks of an index about a term (the searcher's reader answers)."""
@@ -93,7 +82,7 @@ def parse(text: str, filters: dict[str, str | None] | None = None) -> ParsedQuer
     scan = _BRACKETS.sub(" ", text)
     parsed = ParsedQuery(text, filters={k: v for k, v in (filters or {}).items() if v not in (None, "")})
     pending_or = False
-    budget = MAX_SYLLABLES
+    budget = ranking.MAX_SYLLABLES
     for m in _PIECE.finditer(scan):
         content = "quoted" if m.group("quoted") is not None else "bare"
         name = (m.group("field") or "").lower()
@@ -147,8 +136,8 @@ def typed_exact(token: Token) -> bool:
 
 def _syllable_terms(token: Token) -> list[Q.Query]:
     if typed_exact(token):
-        return _either(("body", "title"), token.token)
-    return _either(("body_fold", "title_fold"), token.folded, FOLDED_WEIGHT)
+        return _either((BODY, TITLE), token.token)
+    return _either((BODY_FOLD, TITLE_FOLD), token.folded, ranking.FOLDED_WEIGHT)
 
 
 def _free_text(tokens: list[Token], frequency: Frequency | None) -> list[Q.Query]:
@@ -157,7 +146,7 @@ def _free_text(tokens: list[Token], frequency: Frequency | None) -> list[Q.Query
     With several words, a syllable in most of the articles ("của", folded "tang")
     is left to the pairs it is part of: alone it would make the engine score nearly
     every article for a term whose weight (idf) is close to nothing. And at most
-    ``MAX_UNITS`` syllables and pairs, the rarest, drive the search: a headline gives sixty, and
+    ``ranking.MAX_UNITS`` syllables and pairs, the rarest, drive the search: a headline gives sixty, and
     whoosh's union matchers cost grows with each term and its postings, while the
     rare ones already find the articles the second phase (``search.rank``) reorders.
     """
@@ -167,10 +156,10 @@ def _free_text(tokens: list[Token], frequency: Frequency | None) -> list[Q.Query
     # from: among 100,000 articles BM25 alone left it below longer articles repeating a
     # few of them. whoosh's intersection skips along its rarest pair (with it, bench/curve.py
     # at 19,100 articles gives p95 82 ms; its own share of that is not measured).
-    pair_units = [Q.Or(unit) for unit in units if unit[0].fieldname == "body_pair"]
+    pair_units = [Q.Or(unit) for unit in units if unit[0].fieldname == BODY_PAIR]
     if len(pair_units) >= 2:
-        subs.append(Q.And(pair_units, boost=ALL_PAIRS_WEIGHT))
-    if len(tokens) >= 3:
+        subs.append(Q.And(pair_units, boost=ranking.ALL_PAIRS_WEIGHT))
+    if len(tokens) >= ranking.HEADLINE_PHRASE_SYLLABLES:
         subs.append(_headline_phrase(tokens))
     return subs
 
@@ -180,29 +169,32 @@ def _units(tokens: list[Token], frequency: Frequency | None) -> list[list[Q.Quer
     together. Pairs first: at equal rarity, the sort in ``_rarest`` keeps the one that knows
     adjacency. A syllable common in the body is left out when there are pairs to stand for it."""
     def common(q: Q.Query) -> bool:
-        return bool(frequency) and len(tokens) > 1 and q.fieldname in BODY_FIELDS and frequency.common(q.fieldname, q.text)
+        return (frequency is not None and len(tokens) > 1 and q.fieldname in BODY_FIELDS
+                and frequency.common(q.fieldname, q.text))
 
-    units = [_either(("body_pair", "title_pair"), pair, PAIR_WEIGHT) for pair in pairs(tokens)]
+    units = [_either((BODY_PAIR, TITLE_PAIR), pair, ranking.PAIR_WEIGHT) for pair in pairs(tokens)]
     units += [[q for q in _syllable_terms(t) if not common(q)] for t in tokens]
     return [unit for unit in units if unit]
 
 
 def _rarest(units: list[list[Q.Query]], frequency: Frequency | None) -> list[list[Q.Query]]:
-    """At most MAX_UNITS units, the rarest by both their terms' counts, which the body's
+    """At most ``ranking.MAX_UNITS`` units, the rarest by both their terms' counts, which the body's
     dominate (choosing headline terms alone left out every article without a headline); a
     unit no article holds would take a place and find nothing."""
-    if not frequency or len(units) <= MAX_UNITS:
+    if not frequency or len(units) <= ranking.MAX_UNITS:
         return units
     held = [(sum(frequency.documents(q.fieldname, q.text) for q in unit), unit) for unit in units]
     found = sorted((pair for pair in held if pair[0]), key=lambda pair: pair[0])
-    return [unit for _, unit in found[:MAX_UNITS]] or units
+    return [unit for _, unit in found[:ranking.MAX_UNITS]] or units
 
 
 def _headline_phrase(tokens: list[Token]) -> Q.Query:
     """The query's words as a headline, in order (one word may come between)."""
     if all(typed_exact(t) for t in tokens):
-        return Q.Phrase("title", [t.token for t in tokens], slop=1, boost=HEADLINE_WEIGHT)
-    return Q.Phrase("title_fold", [t.folded for t in tokens], slop=1, boost=HEADLINE_WEIGHT)
+        return Q.Phrase(TITLE, [t.token for t in tokens], slop=ranking.HEADLINE_PHRASE_SLOP,
+                        boost=ranking.HEADLINE_PHRASE_WEIGHT)
+    return Q.Phrase(TITLE_FOLD, [t.folded for t in tokens], slop=ranking.HEADLINE_PHRASE_SLOP,
+                    boost=ranking.HEADLINE_PHRASE_WEIGHT)
 
 
 def scoring(parsed: ParsedQuery, frequency: Frequency | None = None) -> Q.Query | None:

@@ -4,13 +4,13 @@ BM25 over syllables and position-free pairs cannot tell a phrase from the same
 pairs scattered over a long article: among 20,000 articles the article a passage
 or a headline was copied from lost to longer ones that merely share its words.
 Word order is too dear to check for every match, so the first phase (whoosh's
-BM25F over the query's rarest syllables and pairs, see ``query.MAX_UNITS``)
-picks ``CANDIDATES`` articles and this one reads their stored headline and body
+BM25F over the query's rarest syllables and pairs, see ``ranking.MAX_UNITS``)
+picks ``ranking.CANDIDATES`` articles and this one reads their stored headline and body
 as folded word lines (``folded_line``) and counts how much of
 the query they hold in runs, in order, with C-speed ``bytes`` search; a query
 found verbatim, punctuation included, counts more again. A headline typed from
 memory is seldom in its article word for word, so the share of the query's words
-in the headline or the opening lines (``LEAD_CHARS``) counts too, a little, and so
+in the headline or the body's opening (``ranking.OPENING_CHARS``) counts too, a little, and so
 does the share of the query's rarity the article holds anywhere: a candidate
 missing the one rare word of a headline ("Habeco") is seldom the article meant,
 however many of its common words it holds in order.
@@ -20,23 +20,12 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-#: How many first-phase candidates are reordered; deeper pages keep the first-phase order.
-CANDIDATES = 50
-#: Weight of the share of the query found in runs, against the first-phase score scaled to 0..1.
-RUN_WEIGHT = 2.0
-#: Added when the whole query, punctuation included, is in the headline or the body as typed.
-VERBATIM_WEIGHT = 1.0
-#: Weight of the share of the query's words found in the headline or the lead, against RUN_WEIGHT.
-LEAD_WEIGHT = 0.5
-#: How much of the body's opening counts as its lead.
-LEAD_CHARS = 400
-#: Weight of the query's rarity (each word weighed by its idf) held anywhere in the article, against RUN_WEIGHT.
-#: Among 19,100 articles, with ``search.scoring``: 0.5 lifted headlines typed without diacritics
-#: from MRR 0.814 to 0.820 and their first five words from 0.405 to 0.428, 1.0 and 2.0 about as much,
-#: passages unchanged (scratch runs of bench/curve.py's queries).
-PRESENCE_WEIGHT = 1.0
+from indexer.engine.schema import BODY, TITLE
+
+from . import ranking
 
 #: Non-ASCII characters that separate words; folding drops every other non-ASCII one.
 _SEPARATORS = ("\xa0", "\u200b", "–", "—", "“", "”", "‘", "’", "…", "•", "·")
@@ -126,32 +115,34 @@ class Ranked:
     def evidence(self, title: str, body: str) -> float:
         """0..1 for the share of the query an article holds in order, plus
         VERBATIM_WEIGHT / RUN_WEIGHT if it holds the query verbatim, plus up to
-        LEAD_WEIGHT / RUN_WEIGHT for the share of its words in the headline or lead,
-        plus up to PRESENCE_WEIGHT / RUN_WEIGHT for the share of its rarity anywhere."""
+        HEADLINE_OR_OPENING_WEIGHT / RUN_WEIGHT for the share of its words in the headline
+        or the body's opening, plus up to PRESENCE_WEIGHT / RUN_WEIGHT for the share of its
+        rarity anywhere (the weights: ``search.ranking``)."""
         if len(self.words) < 2:
             return 0.0
-        # Each text folded once: the word lines, the verbatim form and the lead all come from it.
+        # Each text folded once: the word lines, the verbatim form and the opening all come from it.
         folded_title, folded_body = _ascii(title), _ascii(body)
         texts = [text for text in (folded_title, folded_body) if text]
         lines = [_line(text) for text in texts]
         share = max((covered(self.words, line) for line in lines), default=0) / len(self.words)
         if share == 1 and any(self.verbatim in _verbatim(text) for text in texts):
-            share += VERBATIM_WEIGHT / RUN_WEIGHT
-        lead = _line(folded_title + b" " + folded_body[:LEAD_CHARS])
-        share += LEAD_WEIGHT / RUN_WEIGHT * sum(b" " + w + b" " in lead for w in self.words) / len(self.words)
-        held = sum(rarity for word, rarity in zip(self.words, self.rarity)
+            share += ranking.VERBATIM_WEIGHT / ranking.RUN_WEIGHT
+        opening = _line(folded_title + b" " + folded_body[:ranking.OPENING_CHARS])
+        share += (ranking.HEADLINE_OR_OPENING_WEIGHT / ranking.RUN_WEIGHT
+                  * sum(b" " + w + b" " in opening for w in self.words) / len(self.words))
+        held = sum(rarity for word, rarity in zip(self.words, self.rarity, strict=True)
                    if any(b" " + word + b" " in line for line in lines))
-        share += PRESENCE_WEIGHT / RUN_WEIGHT * held / sum(self.rarity)
+        share += ranking.PRESENCE_WEIGHT / ranking.RUN_WEIGHT * held / sum(self.rarity)
         return share
 
-    def rerank(self, candidates: list[tuple]) -> list[tuple]:
+    def rerank(self, candidates: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """The candidates, (score, stored fields, anything else) each, best first, the rest of each
-        tuple kept: the first-phase score, which the caller scales to 0..1, plus ``RUN_WEIGHT``
+        tuple kept: the first-phase score, which the caller scales to 0..1, plus ``ranking.RUN_WEIGHT``
         times the order evidence."""
         if len(self.words) < 2:
             return candidates
-        rescored = [(score + RUN_WEIGHT * self.evidence(stored.get("title", ""), stored.get("body", "")), stored, *rest)
-                    for score, stored, *rest in candidates]
+        rescored = [(score + ranking.RUN_WEIGHT * self.evidence(stored.get(TITLE, ""), stored.get(BODY, "")),
+                     stored, *rest) for score, stored, *rest in candidates]
         rescored.sort(key=lambda candidate: -candidate[0])
         return rescored
 

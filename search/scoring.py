@@ -15,16 +15,22 @@ queries, before the rarity share of ``search.rank``).
 from __future__ import annotations
 
 from whoosh.scoring import BM25F
+from whoosh.searching import Searcher as WhooshSearcher
+
+from indexer.engine.schema import HEADLINE_TWIN
 
 #: Each headline field and the body field that holds the same kind of term.
-BODY_TWIN = {"title": "body", "title_fold": "body_fold", "title_pair": "body_pair"}
+BODY_TWIN = {title: body for body, title in HEADLINE_TWIN.items()}
 
 
 class OneRarityBM25F(BM25F):
     """BM25F whose headline fields weigh a term by the articles holding it in either field."""
 
-    def idf(self, searcher, fieldname: str, text: str) -> float:
-        own = super().idf(searcher, fieldname, text)
+    def idf(self, searcher: WhooshSearcher, fieldname: str, text: str) -> float:
+        own: float = super().idf(searcher, fieldname, text)
         twin = BODY_TWIN.get(fieldname)
+        if twin is None:
+            return own
         # More articles, lower idf: the smaller of the two counts the larger set of articles.
-        return own if twin is None else min(own, super().idf(searcher, twin, text))
+        theirs: float = super().idf(searcher, twin, text)
+        return min(own, theirs)

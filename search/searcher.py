@@ -13,42 +13,34 @@ import json
 import os
 import re
 import threading
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
-from functools import partial
-from typing import TYPE_CHECKING, AbstractSet, Callable, TypeVar
-
 from collections import Counter
-from datetime import date
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from whoosh import query as W
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.util.times import datetime_to_long
 
-from indexer.engine.columns import column_values
 from indexer.articles.dates import VIETNAM
-from indexer.engine.schema import BODY, DOC_ID, META, PUBLISHED, TITLE, UNDATED, URL
+from indexer.engine.columns import column_values
+from indexer.engine.schema import BODY, BODY_FOLD, DOC_ID, META, PUBLISHED, TITLE, UNDATED, URL
 from indexer.engine.store import default_index_dir, open_index, read_errors
 
 from . import arguments as check
 from . import filters as F
 from . import query as Q
-from . import rank, union
-from .facets import key_counts
+from . import rank, ranking, union
 from .answer import CommonTerms, Postings, Vocabulary, Words, answer, holding_some, lacking, read_words
 from .collect import SplitCollector
-from .highlight import Snippet, matcher, spans, snippets
+from .facets import key_counts
+from .highlight import Snippet, matcher, snippets, spans
 from .scoring import OneRarityBM25F
 from .suggest import suggest
-
-#: A body syllable in more than this share of the articles is scored through its pairs only.
-COMMON_SHARE = 0.25
-#: How many partial matches the second phase reorders after a (short) answer set; with no answer
-#: set, as many as it reorders of that (``rank.CANDIDATES``).
-PARTIAL_CANDIDATES = 20
-#: A query of at most this many words counts its partial matches by its words (each word's articles
-#: read whole, unless one is in most articles); a longer one (a pasted headline) by the terms the
-#: ranking searched.
-COUNTED_GROUPS = 3
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -60,10 +52,10 @@ class Hit:
     title: str
     score: float | None  # None when sorted by date: the order is not a relevance
     published: str | None
-    about: list[dict] = field(metadata={
+    about: list[dict[str, Any]] = field(metadata={
         "description": "Where the story happened: units (province, province_2025, district, commune), primary "
                        "first, usually one, at most three."})
-    mentions: list[dict] = field(metadata={"description": "Every other unit the article names."})
+    mentions: list[dict[str, Any]] = field(metadata={"description": "Every other unit the article names."})
     places: list[str] = field(metadata={
         "description": "`about` as people write places, one chain each: \"xã Tứ Cường, huyện Thanh Miện, Hải Dương\"."})
     terms: list[str]
@@ -74,9 +66,10 @@ class Hit:
     title_highlights: list[tuple[int, int]] = field(default_factory=list, metadata={
         "description": "(start, end) spans of `title` holding the query's words."})
     missing: list[str] = field(default_factory=list, metadata={
-        "description": "The words a partial match lacks, as typed; empty for an answer (an article holding every word)."})
+        "description": "The words a partial match lacks, as typed; empty for an answer (an article holding every "
+                       "word)."})
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (``asdict`` turns the snippets into dicts too)."""
         return asdict(self)
 
@@ -87,7 +80,7 @@ class SearchResult:
     every word of the query, exactly, and so does every facet; ``partial_total`` counts the articles
     that hold only some of its words, which follow the answer set in ``hits`` when it is shorter than
     the page (each marked with what it ``missing``); that count covers the terms the ranking searched
-    (the rarest ten of a long query, see ``query.MAX_UNITS``), so it is not exact."""
+    (the rarest ten of a long query, see ``ranking.MAX_UNITS``), so it is not exact."""
 
     query: str
     total: int = field(metadata={
@@ -105,8 +98,8 @@ class SearchResult:
         "description": "Whether `partial_total` is exact: false, it counts a word of several syllables by its "
                        "syllables and pairs (and a query of more than four words by the terms the ranking read)."})
 
-    def to_dict(self) -> dict:
-        data = {"query": self.query, "total": self.total, "total_exact": self.total_exact,
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"query": self.query, "total": self.total, "total_exact": self.total_exact,
                 "partial_total": self.partial_total, "partial_exact": self.partial_exact,
                 "suggestion": self.suggestion, "hits": [h.to_dict() for h in self.hits]}
         if self.facets is not None:
@@ -122,8 +115,8 @@ class ArticleView:
     title: str
     body: str
     published: str | None
-    about: list[dict]
-    mentions: list[dict]
+    about: list[dict[str, Any]]
+    mentions: list[dict[str, Any]]
     places: list[str]
     terms: list[str]
     author: str | None
@@ -131,7 +124,7 @@ class ArticleView:
     url: str | None
     years_mentioned: list[int]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -139,12 +132,13 @@ def _iso(value: datetime | None) -> str | None:
     return value.replace(tzinfo=VIETNAM).isoformat() if value else None
 
 
-def _meta(stored: dict) -> dict:
+def _meta(stored: dict[str, Any]) -> dict[str, Any]:
     """The JSON ``meta`` stored field: what has no field of its own (localities, terms, author...)."""
-    return json.loads(stored.get(META) or "{}")
+    meta: dict[str, Any] = json.loads(stored.get(META) or "{}")
+    return meta
 
 
-def _common(stored: dict, meta: dict) -> dict:
+def _common(stored: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
     """The fields a hit and a shown article share, from a document's stored fields and meta."""
     # An index made before about and mentions kept one list of every place named (it is rebuilt by the next build).
     about = meta.get("about", meta.get("localities", []))
@@ -158,7 +152,7 @@ def _common(stored: dict, meta: dict) -> dict:
             "terms": meta.get("terms", []), "url": stored.get(URL)}
 
 
-def _texts(stored: dict) -> tuple[str, str]:
+def _texts(stored: dict[str, Any]) -> tuple[str, str]:
     """A stored article's (title, body): the texts its words are looked for in."""
     return stored.get(TITLE, ""), stored.get(BODY, "")
 
@@ -185,9 +179,18 @@ class _Page:
     offset: int
     limit: int
     snippet_count: int
-    marks: re.Pattern | None  # the query's words and phrases, whole (``highlight.matcher``)
-    stored: Callable[[int], dict]  # an article's stored fields by number (read once per search)
+    marks: re.Pattern[str] | None  # the query's words and phrases, whole (``highlight.matcher``)
+    stored: Callable[[int], dict[str, Any]]  # an article's stored fields by number (read once per search)
     partial: bool = True  # whether partial matches follow a short answer set
+
+    @property
+    def end(self) -> int:
+        """Where the page ends in the ranking: the position after its last hit."""
+        return self.offset + self.limit
+
+    def room(self, answers: int) -> int:
+        """How many partial matches the page shows after an answer set of ``answers`` articles."""
+        return max(0, self.end - answers) if self.partial else 0
 
     def hit(self, n: int, score: float | None, missing: list[str] | None = None) -> Hit:
         stored = self.stored(n)
@@ -202,44 +205,45 @@ class _Page:
 class _Frequency:
     """How many articles hold a term, for the query builder (``query.Frequency``)."""
 
-    def __init__(self, reader, common_above: float):
+    def __init__(self, reader: IndexReader, common_above: float) -> None:
         self._reader, self._common_above = reader, common_above
 
     def documents(self, fieldname: str, text: str) -> int:
-        return self._reader.doc_frequency(fieldname, text)
+        held: int = self._reader.doc_frequency(fieldname, text)
+        return held
 
     def common(self, fieldname: str, text: str) -> bool:
         return self.documents(fieldname, text) > self._common_above
 
 
-_Method = TypeVar("_Method", bound=Callable)
+_Method = TypeVar("_Method", bound=Callable[..., Any])
 
 
 def _reads_index(method: _Method) -> _Method:
     """A public method whose lazy reads (stored fields, postings) that find damage or foreign
     content end in the one line ``open_index`` gives, not a traceback from inside whoosh."""
     @functools.wraps(method)
-    def reading(self, *args, **kwargs):
+    def reading(self: Searcher, *args: Any, **kwargs: Any) -> Any:
         with read_errors(self.index_dir):
             return method(self, *args, **kwargs)
     return reading  # type: ignore[return-value]
 
 
 class Searcher:
-    def __init__(self, index_dir: str | os.PathLike | None = None):
+    def __init__(self, index_dir: str | os.PathLike[str] | None = None) -> None:
         self.index_dir = index_dir or default_index_dir()
         self._ix = open_index(self.index_dir)
-        self._weighting = OneRarityBM25F()
+        self._weighting = OneRarityBM25F(B=ranking.BM25_B, K1=ranking.BM25_K1)
         self._local = threading.local()
-        self._opened: list = []
+        self._opened: list[WhooshSearcher] = []
         self._lock = threading.Lock()
         self._closed = False
-        self._common: tuple | None = None  # (index generation, CommonTerms)
+        self._common: tuple[Any, CommonTerms] | None = None  # (index version, CommonTerms)
 
-    def __enter__(self) -> "Searcher":
+    def __enter__(self) -> Searcher:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -255,7 +259,7 @@ class Searcher:
         if self._closed:
             raise check.SearcherClosed("this Searcher is closed; open a new one")
 
-    def _searcher(self):
+    def _searcher(self) -> WhooshSearcher:
         """This thread's whoosh searcher, reopened if a build has committed since.
 
         A build commits a new generation; a folder swapped in whole (by a deployment) may
@@ -265,6 +269,7 @@ class Searcher:
         them under it (every later call raised ReaderClosed).
         """
         current = getattr(self._local, "searcher", None)
+        version: tuple[int, int] | None
         try:
             version = (os.stat(self.index_dir).st_ino, self._ix.latest_generation())
         except FileNotFoundError:  # someone is swapping whole index folders: the old index still serves
@@ -314,63 +319,89 @@ class Searcher:
         found = answer(words, postings, allowed, lambda n: _texts(stored(n))).docs
         page = _Page(offset, limit, snippet_count, matcher(w.source for w in words.sequences()), stored, partial)
         if sort == "date" or not words.groups:  # filters alone: what they select, newest first
-            hits = [page.hit(n, None) for n in self._newest_first(s, found)[offset:offset + limit]]
-            partial_total = 0
+            hits, partial_total = self._by_date(s, found, page), 0
         else:
-            hits, partial_total = self._relevance(s, parsed, words, found, keys, allowed, postings, page)
+            hits, partial_total = self._by_relevance(s, parsed, words, found, keys is not None, allowed, postings,
+                                                     page)
         counts = self._facet_counts(s, found) if facets else None
         return SearchResult(query, len(found), suggest(s, parsed.text, parsed.syllables()), hits, counts,
                             partial_total=partial_total)
 
-    def _relevance(self, s, parsed: Q.ParsedQuery, words: Words, found: set[int], keys, allowed: set[int] | None,
-                   postings: Postings, page: "_Page") -> tuple[list[Hit], int]:
+    def _by_date(self, s: WhooshSearcher, found: set[int], page: _Page) -> list[Hit]:
+        """The page by date: the dated articles newest first, then the undated ones (whose raw value is
+        past any date); no score, and no partial matches (a date says nothing of how near one comes)."""
+        published = self._published(s)
+        newest_first = sorted(found, key=lambda n: (published[n] >= UNDATED, -published[n], n))
+        return [page.hit(n, None) for n in newest_first[page.offset:page.end]]
+
+    def _by_relevance(self, s: WhooshSearcher, parsed: Q.ParsedQuery, words: Words, found: set[int], filtered: bool,
+                      allowed: set[int] | None, postings: Postings, page: _Page) -> tuple[list[Hit], int]:
         """The page by relevance: the answer set ranked in two phases, then, when it is shorter than
         the page, the partial matches ranked the same way; and how many partial matches there are."""
-        frequency = _Frequency(s.reader(), COMMON_SHARE * max(1, s.doc_count()))
-        order = rank.Ranked(parsed.positive_text(), partial(frequency.documents, "body_fold"), s.doc_count_all())
-        reordered = rank.CANDIDATES if len(order.words) > 1 else 0
-        wanted = page.offset + page.limit
-        short = page.partial and wanted > len(found)
-        # Spare partial candidates: those holding none of the words as typed are passed over.
-        collector = SplitCollector(found, max(wanted, reordered), 2 * max(wanted - len(found), reordered) if short else 0)
+        frequency = _Frequency(s.reader(), ranking.COMMON_SYLLABLE_SHARE * max(1, s.doc_count()))
+        reranker = rank.Ranked(parsed.positive_text(), partial(frequency.documents, BODY_FOLD), s.doc_count_all())
+        depth = ranking.CANDIDATES if len(reranker.words) > 1 else 0  # how many the second phase reorders
         # An article holding an excluded word is no partial match either (by its terms: the list after the
         # answer set may leave out one too many, never show one it should not).
         excluded = set().union(*(postings.holders(e, None) for e in words.excluded))
-        scoring = Q.scoring(parsed, frequency)
         counted = page.partial and len(words.groups) >= 2  # with one word, an article holding it is an answer
         # The union the ranking reads also matches articles holding none of the words as typed ("trận đấu"
         # for "tràn dầu", through its folded pair): a short query's partial matches are the articles
         # holding one of its words by its terms; a longer one's (a pasted headline), the union's.
-        some = holding_some(words, postings, allowed) if counted and len(words.groups) <= COUNTED_GROUPS else None
+        few_words = counted and len(words.groups) <= ranking.COUNTED_GROUPS
+        some = holding_some(words, postings, allowed) if few_words else None
+        collector = self._first_phase(s, Q.scoring(parsed, frequency), filtered, allowed, excluded, found, page,
+                                      depth, counted and some is None)
+        # Answers the union missed hold every word only through the terms it left out (the commonest).
+        answers = collector.ranked() + [(0.0, n) for n in sorted(found - collector.seen)]
+        ranked = self._ranked(page.stored, answers, reranker, depth)
+        hits = [page.hit(n, score) for score, n in ranked[page.offset:page.end]]
+        if not counted:
+            return hits, 0
+        if some is not None:
+            partial_total = len(some - found - excluded)
+        else:
+            assert collector.partial_total is not None  # the union was asked to count its matches
+            partial_total = collector.partial_total
+        if page.room(len(found)):
+            hits += self._partial_hits(page, words, found, collector.ranked_partial(), reranker, depth, some)
+        return hits, partial_total
+
+    def _first_phase(self, s: WhooshSearcher, scoring: W.Query | None, filtered: bool, allowed: set[int] | None,
+                     excluded: set[int], found: set[int], page: _Page, depth: int, count: bool) -> SplitCollector:
+        """The first phase: the union of the query's terms scored (``union.scores``) and collected, the
+        answer set's best as many as the page or the second phase wants and, when the page has room for
+        partial matches, the best of the others; every article the union matched counted when ``count``."""
+        room = page.room(len(found))
+        # Spare partial candidates: those holding none of the words as typed are passed over.
+        collector = SplitCollector(found, max(page.end, depth), ranking.PARTIAL_SPARE * max(room, depth) if room else 0)
         if scoring is not None and allowed != set():
             # Without partial matches to rank, only the answer set's scores are wanted (and the union's
             # size, when that counts the partial matches); with them, the filtered articles' only.
-            collector.collect(*self._union(s, scoring, keys is not None, allowed, excluded,
-                                           allowed if short else found, counted and some is None))
-        # Answers the union missed hold every word only through the terms it left out (the commonest).
-        answers = collector.ranked() + [(0.0, n) for n in sorted(found - collector.seen)]
-        hits = [page.hit(n, score) for score, n in self._ranked(page.stored, answers, order, reordered)[page.offset:wanted]]
-        if not counted:
-            return hits, 0
-        partial_total = collector.partial_total if some is None else len(some - found - excluded)
-        if not short:
-            return hits, partial_total
-        # Ranked as deep as the answer set when that is empty (a headline whose article lacks a word
-        # is found among them), shallower after answers.
-        depth = reordered if not found else min(reordered, PARTIAL_CANDIDATES)
-        partial_hits: list[Hit] = []
-        for score, n in self._ranked(page.stored, collector.ranked_partial(), order, depth):
+            collector.collect(*self._union(s, scoring, filtered, allowed, excluded, allowed if room else found, count))
+        return collector
+
+    def _partial_hits(self, page: _Page, words: Words, found: set[int], candidates: list[tuple[float, int]],
+                      reranker: rank.Ranked, depth: int, some: set[int] | None) -> list[Hit]:
+        """The partial matches the page shows after the answer set: the first phase's best ``candidates``
+        reordered by the second (as deep as the answers when there are none: a headline whose article
+        lacks a word is found among them; shallower after answers), those not among ``some`` (when the
+        query's words pick them) passed over, each marked with the words it lacks."""
+        room = page.room(len(found))
+        partial_depth = depth if not found else min(depth, ranking.PARTIAL_CANDIDATES)
+        hits: list[Hit] = []
+        for score, n in self._ranked(page.stored, candidates, reranker, partial_depth):
             if some is not None and n not in some:
                 continue
             missing = lacking(words, _texts(page.stored(n)))
             if missing:  # its text holds every word where its terms do not (a number inside another): neither
-                partial_hits.append(page.hit(n, score, missing))
-                if len(partial_hits) == wanted - len(found):
+                hits.append(page.hit(n, score, missing))
+                if len(hits) == room:
                     break
-        return hits + partial_hits[max(0, page.offset - len(found)):], partial_total
+        return hits[max(0, page.offset - len(found)):]
 
     @staticmethod
-    def _union(s, scoring: W.Query, filtered: bool, allowed: set[int] | None, excluded: set[int],
+    def _union(s: WhooshSearcher, scoring: W.Query, filtered: bool, allowed: set[int] | None, excluded: set[int],
                within: set[int] | None, count: bool) -> tuple[dict[int, float], AbstractSet[int] | None]:
         """The first phase's scores of the articles the filters let through, none excluded (of those
         ``within`` only, when given), and every article it matched there (None: not counted, ``union.scores``)."""
@@ -385,23 +416,24 @@ class Searcher:
         if filtered:
             # Filters were a clause of the scored query, ``ConstantScoreQuery(keys, 0.0)``; whoosh scores
             # its matches 1.0 (a ``ListMatcher`` takes an all-weights 0.0 for none, then 1.0), which every
-            # allowed article's score carries, and the second phase's scale with it.
-            scores = {n: score + 1.0 for n, score in scores.items()}
+            # allowed article's score carries, and the second phase's scale with it (``ranking.FILTERED_SCORE``).
+            scores = {n: score + ranking.FILTERED_SCORE for n, score in scores.items()}
         return scores, matched
 
     @staticmethod
-    def _ranked(stored: Callable[[int], dict], scored: list[tuple[float, int]], order: rank.Ranked,
-                reordered: int) -> list[tuple[float, int]]:
+    def _ranked(stored: Callable[[int], dict[str, Any]], scored: list[tuple[float, int]], reranker: rank.Ranked,
+                depth: int) -> list[tuple[float, int]]:
         """(score, document number) of ``scored`` (first-phase score, document number, best first): the first
-        ``reordered`` reranked by word order (``search.rank``, which reads them), the rest after them in
+        ``depth`` reranked by word order (``search.rank``, which reads them), the rest after them in
         first-phase order, every score on the reranked scale."""
-        if not reordered:
+        if not depth:
             return scored
         top = (scored[0][0] if scored else 0) or 1.0
-        head = order.rerank([(score / top, stored(n), n) for score, n in scored[:reordered]])
-        return [(score, n) for score, _, n in head] + [(score / top, n) for score, n in scored[reordered:]]
+        head = reranker.rerank([(score / top, stored(n), n) for score, n in scored[:depth]])
+        return [(score, n) for score, _, n in head] + [(score / top, n) for score, n in scored[depth:]]
 
-    def _allowed(self, s, keys, window) -> set[int] | None:
+    def _allowed(self, s: WhooshSearcher, keys: W.Query | None,
+                 window: tuple[datetime | None, datetime | None] | None) -> set[int] | None:
         """The articles the filters and the date window let through, or None when there are none."""
         allowed = None if keys is None else set(s.docs_for_query(keys))
         if window is not None:
@@ -419,22 +451,19 @@ class Searcher:
         with self._lock:
             if self._common is None or self._common[0] != version:
                 self._common = (version, CommonTerms())
-            return self._common[1]
+            common: CommonTerms = self._common[1]
+            return common
 
-    def _published(self, s) -> list[int]:
+    def _published(self, s: WhooshSearcher) -> list[int]:
         """Raw publication times by document number, cached with this thread's searcher."""
         cached = getattr(self._local, "published", None)
         if cached is None or cached[0] is not s:
             cached = (s, column_values(s.reader(), PUBLISHED))
             self._local.published = cached
-        return cached[1]
+        published: list[int] = cached[1]
+        return published
 
-    def _newest_first(self, s, docs: set[int]) -> list[int]:
-        """Dated articles newest first, then the undated ones (whose raw value is past any date)."""
-        published = self._published(s)
-        return sorted(docs, key=lambda n: (published[n] >= UNDATED, -published[n], n))
-
-    def _facet_counts(self, s, docs: set[int]) -> dict[str, dict[str, int]]:
+    def _facet_counts(self, s: WhooshSearcher, docs: set[int]) -> dict[str, dict[str, int]]:
         """The answer set counted by each of ``filters.FACETS``, and by month (a timeline)."""
         counts = {facet.name: key_counts(s.reader(), facet.field, docs, facet.prefix) for facet in F.FACETS}
         published = self._published(s)

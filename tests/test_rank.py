@@ -11,9 +11,9 @@ import pytest
 from indexer import build_index
 from indexer.analysis import pairs, syllables
 from indexer.text import fold
-from search import Searcher, rank
-from search.rank import folded_line, folded_verbatim
+from search import Searcher, rank, ranking
 from search import query as Q
+from search.rank import folded_line, folded_verbatim
 
 LEAD = ("Sáng 12/3, đảng viên TP.Thủ Dầu Một dự hội nghị quán triệt nghị quyết của Tỉnh ủy Bình Dương; "
         "sau hội nghị, các đại biểu chụp ảnh cùng với lãnh đạo tỉnh.")
@@ -41,7 +41,8 @@ def test_verbatim_is_told_apart_from_the_same_words_across_a_sentence_break():
     query = rank.Ranked("hội nghị, các đại biểu")
     across = "Bế mạc hội nghị. Các đại biểu về địa phương."
     # Both hold every word in runs and in their opening; only the verbatim one gets more.
-    assert query.evidence("", LEAD) - query.evidence("", across) == pytest.approx(rank.VERBATIM_WEIGHT / rank.RUN_WEIGHT)
+    verbatim = ranking.VERBATIM_WEIGHT / ranking.RUN_WEIGHT
+    assert query.evidence("", LEAD) - query.evidence("", across) == pytest.approx(verbatim)
     assert folded_verbatim("Hội  nghị,\nCÁC") == b"hoi nghi, cac"
 
 
@@ -88,12 +89,12 @@ def test_of_two_articles_holding_as_much_of_the_query_the_one_with_its_rarer_wor
 def test_every_driven_pair_of_the_words_gets_a_boosted_clause_of_its_own():
     passage = "quán triệt nghị quyết của Tỉnh ủy"
     query = Q.scoring(Q.parse(passage), TextFrequency([LEAD]))
-    every = [sub for sub in query.subqueries if isinstance(sub, Q.Q.And) and sub.boost == Q.ALL_PAIRS_WEIGHT]
+    every = [sub for sub in query.subqueries if isinstance(sub, Q.Q.And) and sub.boost == ranking.ALL_PAIRS_WEIGHT]
     assert len(every) == 1
     driven = {t.text for t in every[0].leaves() if t.fieldname.endswith("_pair")}
     assert driven == set(pairs(syllables(passage)))  # five pairs: under the cap
     # Two words have one pair and no such clause: it would only repeat that pair's term.
-    assert not any(sub.boost == Q.ALL_PAIRS_WEIGHT for sub in Q.scoring(Q.parse("Tỉnh ủy"), None).subqueries)
+    assert not any(sub.boost == ranking.ALL_PAIRS_WEIGHT for sub in Q.scoring(Q.parse("Tỉnh ủy"), None).subqueries)
 
 
 class TextFrequency:
@@ -124,7 +125,7 @@ def test_a_long_query_drives_only_its_rarest_syllables_and_pairs():
     frequency = TextFrequency(texts)
     headline = "Đảng viên TP.Thủ Dầu Một dự hội nghị quán triệt nghị quyết của Tỉnh ủy"  # 15 syllables, 14 pairs
     driven = _driven(Q.scoring(Q.parse(headline), frequency))
-    assert len(driven) <= 2 * Q.MAX_UNITS
+    assert len(driven) <= 2 * ranking.MAX_UNITS
     # "của" is in every text: with the cap it gives way to rarer units; "quan_triet" is in one only.
     assert ("body", "của") not in driven and ("body_pair", "quan_triet") in driven
     assert ("title_pair", "quan_triet") in driven  # a unit keeps its headline term with its body term

@@ -15,7 +15,8 @@ from indexer import build_index
 from search import Searcher
 from search import query as Q
 from search.collect import SplitCollector
-from search.searcher import COMMON_SHARE, _Frequency
+from search.ranking import COMMON_SYLLABLE_SHARE
+from search.searcher import _Frequency
 from search.union import scores
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +63,7 @@ def test_every_score_is_whooshs_own(searcher) -> None:
     s, _ = searcher
     assert any(r.has_deletions() for r, _ in s.reader().leaf_readers())
     assert len(list(s.leaf_searchers())) >= 2
-    frequency = _Frequency(s.reader(), COMMON_SHARE * s.doc_count())
+    frequency = _Frequency(s.reader(), COMMON_SYLLABLE_SHARE * s.doc_count())
     kinds = {W.And: 0, W.Phrase: 0}
     for text in _queries(s):
         query = Q.scoring(Q.parse(text), frequency)
@@ -83,7 +84,8 @@ def test_every_score_is_whooshs_own(searcher) -> None:
 
 def test_a_clause_of_another_shape_is_scored_by_whoosh(searcher) -> None:
     s, _ = searcher
-    query = W.PreloadedOr([W.Term("body_fold", "ke", boost=0.8), W.Or([W.Term("body", "hoạch"), W.Term("title", "tỉnh")]),
+    query = W.PreloadedOr([W.Term("body_fold", "ke", boost=0.8),
+                           W.Or([W.Term("body", "hoạch"), W.Term("title", "tỉnh")]),
                            W.And([W.Term("body_fold", "ke"), W.Term("body_fold", "hoach")])])
     found = scores(s, query).scores
     assert found and found == _whoosh(s, query)
