@@ -26,7 +26,16 @@ if __package__ in (None, ""):
 
 from bench.common import MARKER, built_marker, clear_bench_dir, latency_ms, markdown_table, one_core, ours, read_jsonl
 from bench.kept import SMALL, curve_paths, default_root, kept_index, records
-from bench.quality import KIND_LABELS, KINDS, Query, evaluate, folding_whoosh, known_item_queries, normalised_texts, stock_whoosh
+from bench.quality import (
+    KIND_LABELS,
+    KINDS,
+    Query,
+    evaluate,
+    folding_whoosh,
+    known_item_queries,
+    normalised_texts,
+    stock_whoosh,
+)
 from bench.query import make_queries
 
 SIZES = (2_000, 20_000, 100_000)

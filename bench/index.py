@@ -26,7 +26,19 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import clear_bench_dir, MARKER, PeakMemory, built_marker, Stopwatch, collection, cores, devset_paths, ours, read_jsonl, write_jsonl
+from bench.common import (
+    MARKER,
+    PeakMemory,
+    Stopwatch,
+    built_marker,
+    clear_bench_dir,
+    collection,
+    cores,
+    devset_paths,
+    ours,
+    read_jsonl,
+    write_jsonl,
+)
 
 
 def _tokenize(text: str) -> list[str]:

@@ -24,13 +24,26 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import DEVSET, FIELDS, MARKER, PeakMemory, Stopwatch, built_marker, clear_bench_dir, cores, devset_paths, ours, read_jsonl, write_jsonl
+from bench.common import (
+    DEVSET,
+    FIELDS,
+    MARKER,
+    PeakMemory,
+    Stopwatch,
+    built_marker,
+    clear_bench_dir,
+    cores,
+    devset_paths,
+    ours,
+    read_jsonl,
+    write_jsonl,
+)
 
 #: The scale collection in order. Up to 20,000 the sizes come from the first two
 #: files only (the issue's "20,000" is all of them, 19,071 usable records); above

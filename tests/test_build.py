@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from helpers import CLI, unprivileged_commands, windows_1258
+
 from indexer import NothingToIndex, build_index
-from search.stats import index_stats
 from search import Searcher
 from search.cli import main
+from search.stats import index_stats
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

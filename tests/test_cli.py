@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-
 from helpers import windows_1258
+
 from indexer import build_index
 from search.cli import main
 

@@ -18,6 +18,7 @@ from unidecode import unidecode
 distributed = pytest.importorskip("distributed")
 
 from helpers import CLI, unprivileged_cli  # noqa: E402
+
 from indexer import build_index  # noqa: E402
 from indexer import cluster as cluster_module  # noqa: E402
 from indexer.cluster import ClusterError  # noqa: E402

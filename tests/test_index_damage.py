@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import build_index
-from search.stats import index_stats
 from indexer.engine.store import IndexDamaged
 from search import Searcher
 from search.cli import main
+from search.stats import index_stats
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

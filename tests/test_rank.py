@@ -12,8 +12,8 @@ from indexer import build_index
 from indexer.analysis import pairs, syllables
 from indexer.text import fold
 from search import Searcher, rank
-from search.rank import folded_line, folded_verbatim
 from search import query as Q
+from search.rank import folded_line, folded_verbatim
 
 LEAD = ("Sáng 12/3, đảng viên TP.Thủ Dầu Một dự hội nghị quán triệt nghị quyết của Tỉnh ủy Bình Dương; "
         "sau hội nghị, các đại biểu chụp ảnh cùng với lãnh đạo tỉnh.")

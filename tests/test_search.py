@@ -166,7 +166,8 @@ def test_stored_bodies_are_normalised_so_the_highlighter_can_match_them_as_they_
 
 def test_snippets_of_a_long_text_mark_every_match_inside_them() -> None:
     from search.answer import Sequence
-    from search.highlight import matched_spans, matcher as marks, snippets
+    from search.highlight import matched_spans, snippets
+    from search.highlight import matcher as marks
 
     text = " ".join(["Đảng viên ở xã Đồng Văn tham gia sinh hoạt chi bộ.", "Các hộ dân đăng ký làm nhà."] * 400)
     words = [Sequence(tuple(syllables(w)), w) for w in ("đảng", "vien", "xa")]

@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from helpers import unprivileged_commands
+
 from indexer import build_index
 from indexer.articles.sources import Problem, RepeatCap
 from search import Searcher

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import settings, strategies as st
+from hypothesis import settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-
 from whoosh.index import EmptyIndexError
 
 from indexer import BuildError, NothingToIndex, build_index

@@ -11,7 +11,6 @@ import shutil
 from urllib.parse import quote
 
 import pytest
-
 from conftest import HOSTILE_ID
 from helpers import serving
 
