@@ -68,7 +68,7 @@ def run(devset_articles: int = 100, rounds: int = 5, verbose: bool = True) -> di
             print(f"  round {r + 1}: " + ", ".join(f"{n} {chars / spent[n]:,.0f} chars/s" for n in sides), flush=True)
     best = {k: chars / min(v) for k, v in times.items()}
     median = {k: chars / statistics.median(v) for k, v in times.items()}
-    round_ratios = [b / c for c, b in zip(times["chain"], times["bare"])]
+    round_ratios = [b / c for c, b in zip(times["chain"], times["bare"], strict=True)]
     return {
         "texts": len(items),
         "chars": chars,

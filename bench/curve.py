@@ -77,7 +77,7 @@ def _split(rr: list[float], known: list[Query], held: list[bool | None]) -> dict
     out: dict = {}
     for kind in UNSEEN_HEADLINE_KINDS:
         for holds in (True, False):
-            picked = [r for r, q, h in zip(rr, known, held) if q.kind == kind and h is holds]
+            picked = [r for r, q, h in zip(rr, known, held, strict=True) if q.kind == kind and h is holds]
             if picked:
                 out[f"{kind}/{'every word' if holds else 'a word missing'}"] = {
                     "mrr": sum(picked) / len(picked), "n": len(picked)}
@@ -199,7 +199,7 @@ def table(f: dict) -> str:
     if held[0]:
         splits = list(held[0])
         rows = [[f"{f['sizes'][size]['articles']:,}"] + [f"{h[k]['mrr']:.3f}" for k in splits]
-                for size, h in zip(sizes, held)]
+                for size, h in zip(sizes, held, strict=True)]
         out += "\n\n" + markdown_table(["articles"] + [f"{k} (n={held[0][k]['n']})" for k in splits], rows)
         out += ("\n\nOurs on the slug kinds, split by whether the query's article holds every word of it: "
                 "their records carry no headline, so a slug is a headline the index never saw.")

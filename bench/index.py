@@ -172,7 +172,7 @@ def steps(articles: int = 300, data: list[Path] | None = None) -> dict[str, floa
     timed("bare word_tokenize", lambda: [word_tokenize(f"{r['title']}\n{r['body']}") for r in records])
     read = timed("reading", lambda: [read_record(r) for r in records])
     timed("segmentation in the chain (words)", lambda: [analysis.words(f"{a.title}\n\n{a.body}") for a in read])
-    docs = timed("document", lambda: [document(a, content_hash(a.body.encode()), r["id"]) for a, r in zip(read, records)])
+    docs = timed("document", lambda: [document(a, content_hash(a.body.encode()), r["id"]) for a, r in zip(read, records, strict=True)])
     out["document"] -= out["segmentation in the chain (words)"]
     workdir = Path(tempfile.mkdtemp(prefix="vnsearch-steps-"))
     try:

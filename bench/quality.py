@@ -462,7 +462,7 @@ class TantivyBaseline:
                 .build(),
             )
             writer = self.index.writer(heap_size=200_000_000)
-            for r, (title, body) in zip(records, segmented):
+            for r, (title, body) in zip(records, segmented, strict=True):
                 writer.add_document(tantivy.Document(id=r["id"], title=title, body=body))
             writer.commit()
             writer.wait_merging_threads()

@@ -50,7 +50,7 @@ def _holds(text: tuple[Token, ...], sequence: list[Token]) -> bool:
     k = len(sequence)
     for i in range(len(text) - k + 1):
         if all((t.token == q.token) if typed_exact(q) else (t.folded == q.folded)
-               for t, q in zip(text[i:i + k], sequence)):
+               for t, q in zip(text[i:i + k], sequence, strict=True)):
             return True
     return False
 
