@@ -110,7 +110,7 @@ def import_profile(module: str = "search.cli", top: int = 8) -> dict:
         rows.append((name.strip(), len(name) - len(name.lstrip()), cumulative))
     total = next((us for name, _depth, us in rows if name == module), None)
     packages: dict[str, int] = {}
-    for name, depth, us in rows:  # the outermost import of each top-level package
+    for name, _depth, us in rows:  # the outermost import of each top-level package
         root = name.split(".")[0]
         packages[root] = max(packages.get(root, 0), us)
     heavy = sorted(((us, name) for name, us in packages.items() if name != module.split(".")[0]), reverse=True)

@@ -606,7 +606,7 @@ def table(f: dict) -> str:
     rows = []
     facet_rows = []
     notes: list[str] = []
-    for size, s in f["sizes"].items():
+    for s in f["sizes"].values():
         for kind, r in s["kinds"].items():
             n = r["queries"]
             precision = "—" if r["precision"] is None else f"{r['precision']:.2f}"
@@ -635,7 +635,7 @@ def table(f: dict) -> str:
             if facet_rows else "")
     m = f["machine"]
     lines = []
-    for size, s in f["sizes"].items():
+    for s in f["sizes"].values():
         load = s.get("load_before"), s.get("load_after")
         loads = " / ".join(f"{x[0]:.1f}" for x in load if x) or "—"
         size_mb = f", index {s['index_bytes'] / 2**20:,.0f} MB" if s.get("index_bytes") else ""

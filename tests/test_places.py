@@ -26,7 +26,7 @@ def _seed(prefix: str) -> tuple[str, str]:
 
 
 def _chains(locs: list[Locality]) -> list[tuple]:
-    return [(l.province, l.district, l.commune) for l in locs]
+    return [(loc.province, loc.district, loc.commune) for loc in locs]
 
 
 def find_localities(title: str, body: str, source: str | None = None) -> list[Locality]:
@@ -54,7 +54,7 @@ def test_seed_000_thu_dau_mot():
 def test_seed_001_phu_thuan_thoai_son():
     locs = find_localities(*_seed("001"))
     assert locs[0] == Locality("An Giang", "An Giang", "Thoại Sơn", "Phú Thuận")
-    assert {l.province for l in locs} == {"An Giang"}
+    assert {loc.province for loc in locs} == {"An Giang"}
 
 
 def test_seed_002_viet_tri_with_its_communes():
@@ -78,7 +78,7 @@ def test_seed_004_binh_lieu():
 def test_seeds_never_tag_ho_chi_minh_from_the_party_formula():
     # "tư tưởng, đạo đức, phong cách Hồ Chí Minh" is in four of the five seeds.
     for prefix in ("000", "001", "003", "004"):
-        assert "Hồ Chí Minh" not in {l.province for l in find_localities(*_seed(prefix))}
+        assert "Hồ Chí Minh" not in {loc.province for loc in find_localities(*_seed(prefix))}
 
 
 def test_as_dict():
@@ -157,7 +157,7 @@ def _places(record: dict) -> Places:
 
 
 def _provinces(locs: list[Locality]) -> set[str]:
-    return {l.province for l in locs}
+    return {loc.province for loc in locs}
 
 
 def test_the_outlets_description_of_itself_is_not_the_story():
@@ -181,7 +181,7 @@ def test_a_contact_block_is_not_the_story():
     # Triều, huyện Thanh Trì, thành Phố Hà Nội".
     hutech = _places(_sample("dantri-news_education_163"))
     assert "Điện Biên" not in _provinces(hutech.about + hutech.mentions)
-    assert all(l.district != "Bình Thạnh" for l in hutech.about + hutech.mentions)
+    assert all(loc.district != "Bình Thạnh" for loc in hutech.about + hutech.mentions)
     assert _places(_sample("dantri-news_health_156")) == Places([], [])
 
 

@@ -35,7 +35,7 @@ def test_a_file_inside_a_folder_that_may_not_be_entered_is_a_bad_input(tmp_path)
             ["index", str(hidden), str(CORPUS / OTHER), "--index", str(tmp_path / "ix"), "-q", "-j", "1"]])
     finally:
         locked.chmod(0o755)
-    for code, out, err in (parsed, indexed):
+    for code, _out, err in (parsed, indexed):
         assert code == 1
         assert err.splitlines() == [f"vnsearch: {hidden}: cannot read: Permission denied"]
     # the other file still goes through: read, and indexed under its own name
