@@ -412,7 +412,9 @@ def machine() -> dict:
         "python": platform.python_version(),
         "packages": {
             name: _version(name)
-            for name in ("vnsearch", "whoosh-reloaded", "underthesea", "underthesea_core", "unidecode", "tantivy", "psutil")
+            for name in (
+                "vnsearch", "whoosh-reloaded", "underthesea", "underthesea_core", "unidecode", "tantivy", "psutil"
+            )
         },
     }
 

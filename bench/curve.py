@@ -42,7 +42,9 @@ SIZES = (2_000, 20_000, 100_000)
 QUERY_SIZE = 2_000  # queries come from the articles every size holds
 
 
-def curve_queries(queries: int = 300, seed: int = 0) -> tuple[list[Query], list[tuple[str, str, dict]], list[bool | None]]:
+def curve_queries(
+    queries: int = 300, seed: int = 0
+) -> tuple[list[Query], list[tuple[str, str, dict]], list[bool | None]]:
     """(known-item queries, latency-only queries of the query.py mix, ``holds_every_word``
     of the known-item ones), the same at every size."""
     small = records(curve_paths(QUERY_SIZE), QUERY_SIZE)
@@ -186,7 +188,8 @@ def table(f: dict) -> str:
             f"({', '.join(f'{k} {n}' for k, n in f['queries'].items())}; seed {f['seed']}), sampled from the "
             f"first {QUERY_SIZE:,} articles; urls withheld. Latency: those queries one at a time, one core, "
             "one searcher reused after 20 warm-up queries.")
-    lines = ["", "", "| articles | ours: phrase + filtered p50 / p95 / worst ms | build s | peak build MB | index KB/article |",
+    lines = ["", "",
+             "| articles | ours: phrase + filtered p50 / p95 / worst ms | build s | peak build MB | index KB/article |",
              "|---|---|---|---|---|"]
     for size in sizes:
         row = f["sizes"][size]
@@ -196,7 +199,8 @@ def table(f: dict) -> str:
         lines.append(f"| {row['articles']:,} | {mix['p50_ms']:.1f} / {mix['p95_ms']:.1f} / {mix['max_ms']:.0f} | "
                      f"{b['build_s']}{grown} | {b['peak_mb']} | {b['bytes_per_article'] / 1024:.1f} |")
     out += "\n".join(lines)
-    out += f"\n\nPhrase + filtered: {f['mix']} quoted-phrase and filtered queries of bench/query.py (ours only: the baselines have no filters)."
+    out += (f"\n\nPhrase + filtered: {f['mix']} quoted-phrase and filtered queries of bench/query.py "
+            "(ours only: the baselines have no filters).")
     held = [next(iter(f["sizes"][size]["systems"].values())).get("held") for size in sizes]
     if held[0]:
         splits = list(held[0])

@@ -175,7 +175,8 @@ def command_build(source: Path, index_dir: Path, *options: str) -> dict:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, required=True)
-    ap.add_argument("--root", type=Path, default=None, help="folder of kept indexes (default $VNSEARCH_BENCH_ROOT or the temp dir)")
+    ap.add_argument("--root", type=Path, default=None,
+                    help="folder of kept indexes (default $VNSEARCH_BENCH_ROOT or the temp dir)")
     ap.add_argument("--jobs", type=int, help="worker processes (default: every core)")
     ap.add_argument("--grow-from", type=int, metavar="N", help="start from a copy of the kept index of N articles")
     args = ap.parse_args(argv)
