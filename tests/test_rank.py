@@ -41,7 +41,8 @@ def test_verbatim_is_told_apart_from_the_same_words_across_a_sentence_break():
     query = rank.Ranked("hội nghị, các đại biểu")
     across = "Bế mạc hội nghị. Các đại biểu về địa phương."
     # Both hold every word in runs and in their opening; only the verbatim one gets more.
-    assert query.evidence("", LEAD) - query.evidence("", across) == pytest.approx(rank.VERBATIM_WEIGHT / rank.RUN_WEIGHT)
+    assert (query.evidence("", LEAD) - query.evidence("", across)
+            == pytest.approx(rank.VERBATIM_WEIGHT / rank.RUN_WEIGHT))
     assert folded_verbatim("Hội  nghị,\nCÁC") == b"hoi nghi, cac"
 
 

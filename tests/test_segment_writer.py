@@ -1,4 +1,5 @@
-"""The build's segment writer: our codec (rare terms inlined) and chunked sort runs, read back exactly as stock whoosh writes."""
+"""The build's segment writer: our codec (rare terms inlined) and chunked sort runs, read back exactly
+as stock whoosh writes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Reading a build's inputs (indexer.articles.sources): a source that cannot be read is one line naming it; the rest goes in."""
+"""Reading a build's inputs (indexer.articles.sources): a source that cannot be read is one line naming it;
+the rest goes in."""
 
 from __future__ import annotations
 
@@ -83,7 +84,8 @@ def test_good_lines_among_bad_ones_still_parse(tmp_path) -> None:
     feed.write_text("\n".join(rows) + "\n", encoding="utf-8")
     code, articles, err = _parse(feed)
     assert code == 1
-    assert len(articles) == 3 and all(r["body"].splitlines()[2] in a["body"] for r, a in zip(good, articles, strict=True))
+    assert len(articles) == 3
+    assert all(r["body"].splitlines()[2] in a["body"] for r, a in zip(good, articles, strict=True))
     assert err == [f"vnsearch: {feed}:2: malformed JSON (Invalid control character at)",
                    f"vnsearch: {feed}:3: malformed JSON (Invalid control character at)",
                    f"vnsearch: {feed}:4: malformed JSON (Invalid control character at)",

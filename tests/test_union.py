@@ -83,7 +83,8 @@ def test_every_score_is_whooshs_own(searcher) -> None:
 
 def test_a_clause_of_another_shape_is_scored_by_whoosh(searcher) -> None:
     s, _ = searcher
-    query = W.PreloadedOr([W.Term("body_fold", "ke", boost=0.8), W.Or([W.Term("body", "hoạch"), W.Term("title", "tỉnh")]),
+    query = W.PreloadedOr([W.Term("body_fold", "ke", boost=0.8),
+                           W.Or([W.Term("body", "hoạch"), W.Term("title", "tỉnh")]),
                            W.And([W.Term("body_fold", "ke"), W.Term("body_fold", "hoach")])])
     found = scores(s, query).scores
     assert found and found == _whoosh(s, query)
