@@ -147,7 +147,7 @@ def run(sizes=SIZES[:2], root: Path | None = None, queries: int = 300, seed: int
         kept = kept_index(size, root, verbose=verbose)
         row: dict = {"articles": kept["indexed"], "ours_build": {k: kept.get(k) for k in (
             "build_s", "peak_mb", "bytes_per_article", "index_bytes", "grown_from", "jobs")}, "systems": {}}
-        # Each opener runs in this size's turn of the loop; binding size and kept says so.
+        # Each opener is called in this turn of the loop: its defaults bind this size and its kept index.
         systems = [("vnsearch", lambda kept=kept: (_Ours(kept["index"]), kept.get("build_s")))]
         systems += [(name, lambda key=name, size=size, source=kept["source"]: baseline_index(key, size, source, root))
                     for name in baselines]
