@@ -68,7 +68,7 @@ def run(devset_articles: int = 100, rounds: int = 5, verbose: bool = True) -> di
             print(f"  round {r + 1}: " + ", ".join(f"{n} {chars / spent[n]:,.0f} chars/s" for n in sides), flush=True)
     best = {k: chars / min(v) for k, v in times.items()}
     median = {k: chars / statistics.median(v) for k, v in times.items()}
-    round_ratios = [b / c for c, b in zip(times["chain"], times["bare"])]
+    round_ratios = [b / c for c, b in zip(times["chain"], times["bare"], strict=True)]
     return {
         "texts": len(items),
         "chars": chars,
@@ -92,7 +92,8 @@ def table(f: dict) -> str:
         "| | chars/s (best of {r}) | chars/s (median) |".format(r=f["rounds"]),
         "|---|---|---|",
         f"| chain: `indexer.analysis.words` | {f['chain_chars_per_s']:,.0f} | {f['chain_chars_per_s_median']:,.0f} |",
-        f"| bare `underthesea.word_tokenize(text)` | {f['bare_chars_per_s']:,.0f} | {f['bare_chars_per_s_median']:,.0f} |",
+        f"| bare `underthesea.word_tokenize(text)` | {f['bare_chars_per_s']:,.0f} | "
+        f"{f['bare_chars_per_s_median']:,.0f} |",
         f"| bare, as the chain calls it (`use_token_normalize=False`) | {f['bare_as_chain_chars_per_s']:,.0f} | "
         f"{f['bare_as_chain_chars_per_s_median']:,.0f} |",
         f"| **ratio chain / bare** (target ≥ 0.90) | **{f['ratio']:.3f}** | {f['ratio_median']:.3f} |",
@@ -106,7 +107,8 @@ def table(f: dict) -> str:
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--devset-articles", type=int, default=100, help="devset articles added to the seeds (0: seeds only)")
+    ap.add_argument("--devset-articles", type=int, default=100,
+                    help="devset articles added to the seeds (0: seeds only)")
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args(argv)
     figures = run(args.devset_articles, args.rounds)

@@ -71,7 +71,7 @@ def run(articles: int, root: Path, queries: int = 300) -> dict:
     for row in out["runs"]:
         same = local[row["processes"]]
         if row is not same:
-            row["identical"] = sum(a == b for a, b in zip(row["answers"], same["answers"]))
+            row["identical"] = sum(a == b for a, b in zip(row["answers"], same["answers"], strict=True))
         row["vs_local"] = row["articles_per_s"] / same["articles_per_s"]
         row["overhead_ms"] = (row["seconds"] - same["seconds"]) * 1000 / n
     for label in ("local pool", "Dask cluster"):

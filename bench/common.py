@@ -10,16 +10,16 @@ import json
 import os
 import platform
 import random
-import statistics
 import shutil
+import statistics
 import sys
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable, Iterator
 
 REPO = Path(__file__).resolve().parents[1]
 DEVSET = REPO.parent / "shared" / "devset"
@@ -412,7 +412,9 @@ def machine() -> dict:
         "python": platform.python_version(),
         "packages": {
             name: _version(name)
-            for name in ("vnsearch", "whoosh-reloaded", "underthesea", "underthesea_core", "unidecode", "tantivy", "psutil")
+            for name in (
+                "vnsearch", "whoosh-reloaded", "underthesea", "underthesea_core", "unidecode", "tantivy", "psutil"
+            )
         },
     }
 

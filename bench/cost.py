@@ -51,7 +51,7 @@ def fit(points: list[tuple[float, float]]) -> tuple[float, float]:
     xs = [math.log(x) for x, _ in points]
     ys = [math.log(y) for _, y in points]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
     return math.exp(my - b * mx), b
 
 
@@ -104,12 +104,19 @@ def extrapolate(rows: list[dict], key: str, n: int) -> float:
 def table(rows: list[dict]) -> str:
     body = [[f"{r['articles']:,}", "measured"] + [fmt.format(r[k]) for k, (_, fmt) in COLUMNS.items()] for r in rows]
     for n in TARGETS:
-        body.append([f"{n:,}", "extrapolated"] + [fmt.format(extrapolate(rows, k, n)) for k, (_, fmt) in COLUMNS.items()])
+        body.append([f"{n:,}", "extrapolated"]
+                    + [fmt.format(extrapolate(rows, k, n)) for k, (_, fmt) in COLUMNS.items()])
     out = markdown_table(["articles", ""] + [label for label, _ in COLUMNS.values()], body)
     two = sorted((r["articles"], r) for r in rows)[-2:]
+
+    def growth(k: str) -> str:
+        points = [(n, r[k]) for n, r in two]
+        if k in LINEAR:
+            return f"+{marginal(points)[1] * 1000:.3g} per 1,000 articles"
+        return f"~ articles ** {fit(points)[1]:.2f}"
+
     out += "\n\nFrom the two largest indexes: " + ", ".join(
-        f"{label} {'+' + format(marginal([(n, r[k]) for n, r in two])[1] * 1000, '.3g') + ' per 1,000 articles' if k in LINEAR else '~ articles ** ' + format(fit([(n, r[k]) for n, r in two])[1], '.2f')}"
-        for k, (label, _) in COLUMNS.items()) + "."
+        f"{label} {growth(k)}" for k, (label, _) in COLUMNS.items()) + "."
     return out
 
 

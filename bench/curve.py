@@ -26,14 +26,25 @@ if __package__ in (None, ""):
 
 from bench.common import MARKER, built_marker, clear_bench_dir, latency_ms, markdown_table, one_core, ours, read_jsonl
 from bench.kept import SMALL, curve_paths, default_root, kept_index, records
-from bench.quality import KIND_LABELS, KINDS, Query, evaluate, folding_whoosh, known_item_queries, normalised_texts, stock_whoosh
+from bench.quality import (
+    KIND_LABELS,
+    KINDS,
+    Query,
+    evaluate,
+    folding_whoosh,
+    known_item_queries,
+    normalised_texts,
+    stock_whoosh,
+)
 from bench.query import make_queries
 
 SIZES = (2_000, 20_000, 100_000)
 QUERY_SIZE = 2_000  # queries come from the articles every size holds
 
 
-def curve_queries(queries: int = 300, seed: int = 0) -> tuple[list[Query], list[tuple[str, str, dict]], list[bool | None]]:
+def curve_queries(
+    queries: int = 300, seed: int = 0
+) -> tuple[list[Query], list[tuple[str, str, dict]], list[bool | None]]:
     """(known-item queries, latency-only queries of the query.py mix, ``holds_every_word``
     of the known-item ones), the same at every size."""
     small = records(curve_paths(QUERY_SIZE), QUERY_SIZE)
@@ -68,7 +79,7 @@ def _split(rr: list[float], known: list[Query], held: list[bool | None]) -> dict
     out: dict = {}
     for kind in UNSEEN_HEADLINE_KINDS:
         for holds in (True, False):
-            picked = [r for r, q, h in zip(rr, known, held) if q.kind == kind and h is holds]
+            picked = [r for r, q, h in zip(rr, known, held, strict=True) if q.kind == kind and h is holds]
             if picked:
                 out[f"{kind}/{'every word' if holds else 'a word missing'}"] = {
                     "mrr": sum(picked) / len(picked), "n": len(picked)}
@@ -136,8 +147,10 @@ def run(sizes=SIZES[:2], root: Path | None = None, queries: int = 300, seed: int
         kept = kept_index(size, root, verbose=verbose)
         row: dict = {"articles": kept["indexed"], "ours_build": {k: kept.get(k) for k in (
             "build_s", "peak_mb", "bytes_per_article", "index_bytes", "grown_from", "jobs")}, "systems": {}}
-        systems = [("vnsearch", lambda: (_Ours(kept["index"]), kept.get("build_s")))]
-        systems += [(name, lambda key=name: baseline_index(key, size, kept["source"], root)) for name in baselines]
+        # Each opener is called in this turn of the loop: its defaults bind this size and its kept index.
+        systems = [("vnsearch", lambda kept=kept: (_Ours(kept["index"]), kept.get("build_s")))]
+        systems += [(name, lambda key=name, size=size, source=kept["source"]: baseline_index(key, size, source, root))
+                    for name in baselines]
         for name, opener in systems:
             say(f"curve: {size:,} {name} ...", end="", flush=True)
             system, build_s = opener()
@@ -175,7 +188,8 @@ def table(f: dict) -> str:
             f"({', '.join(f'{k} {n}' for k, n in f['queries'].items())}; seed {f['seed']}), sampled from the "
             f"first {QUERY_SIZE:,} articles; urls withheld. Latency: those queries one at a time, one core, "
             "one searcher reused after 20 warm-up queries.")
-    lines = ["", "", "| articles | ours: phrase + filtered p50 / p95 / worst ms | build s | peak build MB | index KB/article |",
+    lines = ["", "",
+             "| articles | ours: phrase + filtered p50 / p95 / worst ms | build s | peak build MB | index KB/article |",
              "|---|---|---|---|---|"]
     for size in sizes:
         row = f["sizes"][size]
@@ -185,12 +199,13 @@ def table(f: dict) -> str:
         lines.append(f"| {row['articles']:,} | {mix['p50_ms']:.1f} / {mix['p95_ms']:.1f} / {mix['max_ms']:.0f} | "
                      f"{b['build_s']}{grown} | {b['peak_mb']} | {b['bytes_per_article'] / 1024:.1f} |")
     out += "\n".join(lines)
-    out += f"\n\nPhrase + filtered: {f['mix']} quoted-phrase and filtered queries of bench/query.py (ours only: the baselines have no filters)."
+    out += (f"\n\nPhrase + filtered: {f['mix']} quoted-phrase and filtered queries of bench/query.py "
+            "(ours only: the baselines have no filters).")
     held = [next(iter(f["sizes"][size]["systems"].values())).get("held") for size in sizes]
     if held[0]:
         splits = list(held[0])
         rows = [[f"{f['sizes'][size]['articles']:,}"] + [f"{h[k]['mrr']:.3f}" for k in splits]
-                for size, h in zip(sizes, held)]
+                for size, h in zip(sizes, held, strict=True)]
         out += "\n\n" + markdown_table(["articles"] + [f"{k} (n={held[0][k]['n']})" for k in splits], rows)
         out += ("\n\nOurs on the slug kinds, split by whether the query's article holds every word of it: "
                 "their records carry no headline, so a slug is a headline the index never saw.")

@@ -26,7 +26,19 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import clear_bench_dir, MARKER, PeakMemory, built_marker, Stopwatch, collection, cores, devset_paths, ours, read_jsonl, write_jsonl
+from bench.common import (
+    MARKER,
+    PeakMemory,
+    Stopwatch,
+    built_marker,
+    clear_bench_dir,
+    collection,
+    cores,
+    devset_paths,
+    ours,
+    read_jsonl,
+    write_jsonl,
+)
 
 
 def _tokenize(text: str) -> list[str]:
@@ -91,8 +103,8 @@ def run(articles: int = 2000, jobs: int | None = None, data: list[Path] | None =
                 yield r
 
         n = write_jsonl(counted(collection(paths, articles)), source)
-        say(f"index: {n} articles ({chars / n:,.0f} characters each on average) from {', '.join(p.name for p in paths)}; "
-            f"{jobs} cores")
+        say(f"index: {n} articles ({chars / n:,.0f} characters each on average) "
+            f"from {', '.join(p.name for p in paths)}; {jobs} cores")
         out: dict = {"articles": n, "chars_per_article": chars / n, "cores": jobs}
         seg_limit = min(n, seg_articles) if seg_articles else None
         levels = [1] if jobs == 1 else [1, jobs]
@@ -160,7 +172,8 @@ def steps(articles: int = 300, data: list[Path] | None = None) -> dict[str, floa
     timed("bare word_tokenize", lambda: [word_tokenize(f"{r['title']}\n{r['body']}") for r in records])
     read = timed("reading", lambda: [read_record(r) for r in records])
     timed("segmentation in the chain (words)", lambda: [analysis.words(f"{a.title}\n\n{a.body}") for a in read])
-    docs = timed("document", lambda: [document(a, content_hash(a.body.encode()), r["id"]) for a, r in zip(read, records)])
+    docs = timed("document", lambda: [document(a, content_hash(a.body.encode()), r["id"])
+                                      for a, r in zip(read, records, strict=True)])
     out["document"] -= out["segmentation in the chain (words)"]
     workdir = Path(tempfile.mkdtemp(prefix="vnsearch-steps-"))
     try:
@@ -176,33 +189,36 @@ def steps_table(seconds: dict[str, float], articles: int) -> str:
     bare = seconds["bare word_tokenize"]
     rows = [f"| {name} | {s:.1f} | {s / bare:.2f} |" for name, s in seconds.items()]
     indexing = sum(s for name, s in seconds.items() if name != "bare word_tokenize")
-    rows.append(f"| **indexing, all steps** | {indexing:.1f} | {indexing / bare:.2f} (throughput ratio {bare / indexing:.2f}) |")
+    rows.append(f"| **indexing, all steps** | {indexing:.1f} | {indexing / bare:.2f} "
+                f"(throughput ratio {bare / indexing:.2f}) |")
     return "\n".join([f"{articles:,} articles, one process.", "", "| step | seconds | share of bare segmentation |",
                       "|---|---|---|", *rows])
 
 
 def table(f: dict) -> str:
-    lines = [f"{f['articles']:,} articles, {f['chars_per_article']:,.0f} characters each on average; {f['cores']} cores.", ""]
+    lines = [f"{f['articles']:,} articles, {f['chars_per_article']:,.0f} characters each on average; "
+             f"{f['cores']} cores.", ""]
     header = "| | articles/s | seconds | peak memory MB | ratio to bare segmentation |"
     lines += [header, "|---|---|---|---|---|"]
     for p in sorted({1, f["cores"]}):
         seg = f.get(f"segmentation_{p}")
         b = f.get(f"build_{p}")
         if b:
-            lines.append(f"| build_index jobs={p} | {b['articles_per_s']:.1f} | {b['seconds']:.1f} | {b['peak_mb']:.0f} | "
-                         f"**{b['ratio_to_segmentation']:.2f}** (target ≥ 0.8) |")
+            lines.append(f"| build_index jobs={p} | {b['articles_per_s']:.1f} | {b['seconds']:.1f} | "
+                         f"{b['peak_mb']:.0f} | **{b['ratio_to_segmentation']:.2f}** (target ≥ 0.8) |")
         if seg:
             lines.append(f"| bare word_tokenize, pool of {p} | {seg['articles_per_s']:.1f} | {seg['seconds']:.1f} | "
                          f"{seg['peak_mb']:.0f} | — |")
     if "incremental" in f:
         inc = f["incremental"]
-        lines.append(f"| second run, unchanged (jobs={inc['jobs']}) | — | {inc['seconds']:.1f} | {inc['peak_mb']:.0f} | "
-                     f"{inc['fraction_of_first']:.1%} of the first run |")
+        lines.append(f"| second run, unchanged (jobs={inc['jobs']}) | — | {inc['seconds']:.1f} | "
+                     f"{inc['peak_mb']:.0f} | {inc['fraction_of_first']:.1%} of the first run |")
     lines.append("")
     if "speedup" in f:
         lines.append(f"Speed-up jobs={f['cores']} over jobs=1: **{f['speedup']:.2f}×** (target ≥ 1.7× on 2 cores).")
     if "index_bytes" in f:
-        lines.append(f"Index size: {f['index_bytes'] / 2**20:.1f} MB, **{f['index_bytes_per_article'] / 1024:.1f} KB per article**.")
+        lines.append(f"Index size: {f['index_bytes'] / 2**20:.1f} MB, "
+                     f"**{f['index_bytes_per_article'] / 1024:.1f} KB per article**.")
         method = f[f"build_{f['cores']}"]["memory_method"]
         lines.append(f"Peak memory: whole process tree ({method}); target < 1 GB.")
     if "skipped" in f:
@@ -215,7 +231,8 @@ def main(argv=None):
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--jobs", type=int, help="processes for the parallel build (default: all cores)")
     ap.add_argument("--data", type=Path, nargs="+", help="JSONL files (default: the devset)")
-    ap.add_argument("--seg-articles", type=int, help="time bare segmentation on the first N articles only (it is a rate)")
+    ap.add_argument("--seg-articles", type=int,
+                    help="time bare segmentation on the first N articles only (it is a rate)")
     ap.add_argument("--keep", type=Path, help="leave the all-cores index here (bench/query.py --index reuses it)")
     ap.add_argument("--steps", type=int, metavar="N", help="instead: where one worker's time goes on N articles")
     args = ap.parse_args(argv)

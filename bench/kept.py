@@ -24,13 +24,26 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import DEVSET, FIELDS, MARKER, PeakMemory, Stopwatch, built_marker, clear_bench_dir, cores, devset_paths, ours, read_jsonl, write_jsonl
+from bench.common import (
+    DEVSET,
+    FIELDS,
+    MARKER,
+    PeakMemory,
+    Stopwatch,
+    built_marker,
+    clear_bench_dir,
+    cores,
+    devset_paths,
+    ours,
+    read_jsonl,
+    write_jsonl,
+)
 
 #: The scale collection in order. Up to 20,000 the sizes come from the first two
 #: files only (the issue's "20,000" is all of them, 19,071 usable records); above
@@ -162,7 +175,8 @@ def command_build(source: Path, index_dir: Path, *options: str) -> dict:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, required=True)
-    ap.add_argument("--root", type=Path, default=None, help="folder of kept indexes (default $VNSEARCH_BENCH_ROOT or the temp dir)")
+    ap.add_argument("--root", type=Path, default=None,
+                    help="folder of kept indexes (default $VNSEARCH_BENCH_ROOT or the temp dir)")
     ap.add_argument("--jobs", type=int, help="worker processes (default: every core)")
     ap.add_argument("--grow-from", type=int, metavar="N", help="start from a copy of the kept index of N articles")
     args = ap.parse_args(argv)

@@ -110,7 +110,7 @@ def import_profile(module: str = "search.cli", top: int = 8) -> dict:
         rows.append((name.strip(), len(name) - len(name.lstrip()), cumulative))
     total = next((us for name, _depth, us in rows if name == module), None)
     packages: dict[str, int] = {}
-    for name, depth, us in rows:  # the outermost import of each top-level package
+    for name, _depth, us in rows:  # the outermost import of each top-level package
         root = name.split(".")[0]
         packages[root] = max(packages.get(root, 0), us)
     heavy = sorted(((us, name) for name, us in packages.items() if name != module.split(".")[0]), reverse=True)
@@ -135,7 +135,8 @@ def table(f: dict) -> str:
     for label, m in f["memory"].items():
         rows.append([label, mb(m["VmRSS"]), mb(m["RssAnon"]), mb(m["RssFile"]), mb(m["VmHWM"]),
                      f"{m['import_s']:.2f} / {m['open_s'] - m['import_s']:.2f} / {m['search_s'] - m['open_s']:.2f}"])
-    out = markdown_table(["after", "RSS MB", "anonymous MB", "file-backed MB", "peak RSS MB", "import / open / search s"], rows)
+    out = markdown_table(
+        ["after", "RSS MB", "anonymous MB", "file-backed MB", "peak RSS MB", "import / open / search s"], rows)
     o = f["one_shot"]
     out += (f"\n\n{f['articles']:,} articles ({f['index_mb']:.0f} MB on disk). One-shot `vnsearch search`: "
             f"median {o['median_s']:.2f} s wall (min {o['min_s']:.2f}, max {o['max_s']:.2f}, {o['runs']} runs, "

@@ -28,8 +28,8 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -105,7 +105,7 @@ def filtered(index_dir: Path, provinces: int = 20, first: int = 50, sample: int 
     drawn = []
     totals = {"province": [0, 0, 0], "mentions": [0, 0, 0]}  # hits, labelled hits, labelled P
     with Searcher(index_dir) as searcher:
-        print(f"| province | about P: hits | labelled | labelled P | mentions P: hits | labelled | labelled P |")
+        print("| province | about P: hits | labelled | labelled P | mentions P: hits | labelled | labelled P |")
         print("|---|---|---|---|---|---|---|")
         for province in chosen:
             row = [province]

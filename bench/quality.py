@@ -63,17 +63,29 @@ import sys
 import tempfile
 import time
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 from urllib.parse import urlparse
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import (
+    DEVSET,
+    FIELDS,
+    Stopwatch,
+    analysis,
+    cores,
+    devset_paths,
+    latency_ms,
+    markdown_table,
+    ours,
+    sample,
+    take,
+    write_jsonl,
+)
 from indexer.text import fold, normalize
-
-from bench.common import DEVSET, FIELDS, analysis, Stopwatch, cores, devset_paths, latency_ms, markdown_table, ours, sample, take, write_jsonl
 
 KINDS = ("title", "title_plain", "title5", "slug", "slug5", "passage", "unaccented", "nfd", "other_tone", "locality")
 KIND_LABELS = {
@@ -450,7 +462,7 @@ class TantivyBaseline:
                 .build(),
             )
             writer = self.index.writer(heap_size=200_000_000)
-            for r, (title, body) in zip(records, segmented):
+            for r, (title, body) in zip(records, segmented, strict=True):
                 writer.add_document(tantivy.Document(id=r["id"], title=title, body=body))
             writer.commit()
             writer.wait_merging_threads()

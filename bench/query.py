@@ -24,7 +24,20 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import clear_bench_dir, MARKER, Stopwatch, built_marker, collection, devset_paths, latency_ms, one_core, ours, read_jsonl, sample, write_jsonl
+from bench.common import (
+    MARKER,
+    Stopwatch,
+    built_marker,
+    clear_bench_dir,
+    collection,
+    devset_paths,
+    latency_ms,
+    one_core,
+    ours,
+    read_jsonl,
+    sample,
+    write_jsonl,
+)
 from bench.quality import _LETTERS, unaccented
 
 FAMILIES = ("accented", "unaccented", "phrase", "filtered")

@@ -97,7 +97,8 @@ def main(argv=None):
     ap.add_argument("--queries", type=int, default=300, help="sampled articles per query kind")
     ap.add_argument("--data", type=Path, nargs="+", help="JSONL files (default: the devset)")
     ap.add_argument("--only", nargs="+", choices=SECTIONS)
-    ap.add_argument("--kept", type=Path, help="folder of kept indexes for the curve (default $VNSEARCH_BENCH_ROOT or the temp dir)")
+    ap.add_argument("--kept", type=Path,
+                    help="folder of kept indexes for the curve (default $VNSEARCH_BENCH_ROOT or the temp dir)")
     ap.add_argument("--output", type=Path, default=REPO / "bench" / "RESULTS.md")
     args = ap.parse_args(argv)
     figures = run(args.articles, args.quality_articles, args.queries, args.data, args.only, args.kept)

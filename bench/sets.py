@@ -231,7 +231,7 @@ class Collection:
         if whole_query and any(accented):
             accented = [True] * len(runs)
         out = []
-        for run, exact in zip(runs, accented):
+        for run, exact in zip(runs, accented, strict=True):
             keys = syllable_forms(run)
             e, f = self._exact_ids.get(keys[0]), self._folded_ids.get(keys[1])
             if f is None or (exact and e is None):
@@ -606,7 +606,7 @@ def table(f: dict) -> str:
     rows = []
     facet_rows = []
     notes: list[str] = []
-    for size, s in f["sizes"].items():
+    for s in f["sizes"].values():
         for kind, r in s["kinds"].items():
             n = r["queries"]
             precision = "—" if r["precision"] is None else f"{r['precision']:.2f}"
@@ -635,7 +635,7 @@ def table(f: dict) -> str:
             if facet_rows else "")
     m = f["machine"]
     lines = []
-    for size, s in f["sizes"].items():
+    for s in f["sizes"].values():
         load = s.get("load_before"), s.get("load_after")
         loads = " / ".join(f"{x[0]:.1f}" for x in load if x) or "—"
         size_mb = f", index {s['index_bytes'] / 2**20:,.0f} MB" if s.get("index_bytes") else ""
@@ -674,10 +674,10 @@ def check(collection: Collection, searcher, text: str, whole_query: bool = False
     print(f"{text!r}: the matcher counts {len(truth)}, the engine reports {result.total}")
     runs = syllables(phrase)
     exact = [has_diacritics(r) or (whole_query and has_diacritics(phrase)) for r in runs]
-    want = [syllable_forms(r)[0 if e else 1] for r, e in zip(runs, exact)]
+    want = [syllable_forms(r)[0 if e else 1] for r, e in zip(runs, exact, strict=True)]
 
     def keys(found: list[str], at: int) -> list[str]:
-        return [syllable_forms(r)[0 if e else 1] for r, e in zip(found[at:at + len(want)], exact)]
+        return [syllable_forms(r)[0 if e else 1] for r, e in zip(found[at:at + len(want)], exact, strict=True)]
 
     def context(n: int) -> str:
         title, body = collection.text(n)
@@ -691,7 +691,7 @@ def check(collection: Collection, searcher, text: str, whole_query: bool = False
                     return f"…{nfc[max(0, a - 50):a]}[{nfc[a:b]}]{nfc[b:b + 50]}…".replace("\n", " / ")
         words = syllables(f"{title} {body}")
         near = []
-        for r, e, k in zip(runs, exact, want):
+        for r, e, k in zip(runs, exact, want, strict=True):
             at = next((i for i, w in enumerate(words) if syllable_forms(w)[0 if e else 1] == k), None)
             near.append(f"{r} {'absent' if at is None else f'at {at}'}")
         return f"not in order: {', '.join(near)}; title {title[:70]!r}"

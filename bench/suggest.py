@@ -47,7 +47,8 @@ def timed(searcher: Searcher, query: str, repeat: int = 3) -> tuple[float, str |
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--index", required=True, help="an index to search (the 20,000-article kept one of bench/kept.py, say)")
+    parser.add_argument("--index", required=True,
+                        help="an index to search (the 20,000-article kept one of bench/kept.py, say)")
     args = parser.parse_args()
     words = misspelt_words(64)
     with Searcher(args.index) as searcher:

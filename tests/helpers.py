@@ -14,10 +14,10 @@ import tempfile
 import time
 import unicodedata
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

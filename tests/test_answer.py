@@ -16,7 +16,8 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer import build_index
 from indexer.analysis import Token, syllables
@@ -49,7 +50,7 @@ def _holds(text: tuple[Token, ...], sequence: list[Token]) -> bool:
     k = len(sequence)
     for i in range(len(text) - k + 1):
         if all((t.token == q.token) if typed_exact(q) else (t.folded == q.folded)
-               for t, q in zip(text[i:i + k], sequence)):
+               for t, q in zip(text[i:i + k], sequence, strict=True)):
             return True
     return False
 

@@ -80,7 +80,8 @@ def test_a_closed_searcher_says_so_in_one_line(tmp_path) -> None:
             call()
         # another thread, which never had a whoosh searcher of its own, is refused too (it would open one)
         caught: list[Exception] = []
-        thread = threading.Thread(target=lambda: caught.append(pytest.raises(BadArgument, call).value))
+        thread = threading.Thread(target=lambda refused, out: out.append(pytest.raises(BadArgument, refused).value),
+                                  args=(call, caught))
         thread.start()
         thread.join()
         assert [str(e) for e in caught] == ["this Searcher is closed; open a new one"], name

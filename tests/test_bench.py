@@ -243,7 +243,8 @@ def test_known_item_queries_claim_what_they_build():
     # (a) only records with a title; (b), (c) only the one with a Dân trí url
     assert sorted(q.text for q in by_kind["title"]) == sorted(a["title"] for a in ARTICLES if a["title"])
     # (a2), (a3): the same headlines as typed without diacritics, whole and their first five words
-    assert sorted(q.text for q in by_kind["title_plain"]) == sorted(unaccented(a["title"]) for a in ARTICLES if a["title"])
+    assert (sorted(q.text for q in by_kind["title_plain"])
+            == sorted(unaccented(a["title"]) for a in ARTICLES if a["title"]))
     assert "khanh thanh cau moi o" in [q.text for q in by_kind["title5"]]
     assert [q.relevant for q in by_kind["title5"]] == [q.relevant for q in by_kind["title"]]
     assert [(q.text, set(q.relevant)) for q in by_kind["slug"]] == [(slug_words(DANTRI_URL), {"thue"})]
@@ -370,7 +371,8 @@ def test_ours_missing_is_reported_not_raised(monkeypatch):
     monkeypatch.setitem(sys.modules, "search", None)  # importing it now raises ImportError
     available, reason = common.ours()
     assert available is None
-    assert reason == "our engine is not available yet (ModuleNotFoundError: import of search halted; None in sys.modules)"
+    assert reason == ("our engine is not available yet "
+                      "(ModuleNotFoundError: import of search halted; None in sys.modules)")
 
 
 def test_passages_shared_with_another_article_are_not_used():

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -15,8 +14,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import common, kept  # noqa: E402
 from test_bench import ARTICLES  # noqa: E402
+
+from bench import common, kept  # noqa: E402
 
 
 def _write_gz(records, path: Path) -> None:

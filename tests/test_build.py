@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from helpers import CLI, unprivileged_commands, windows_1258
+
 from indexer import NothingToIndex, build_index
-from search.stats import index_stats
 from search import Searcher
 from search.cli import main
+from search.stats import index_stats
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -66,7 +66,8 @@ def test_incremental_rebuild_replace_and_prune(folder, tmp_path) -> None:
     assert (again.indexed, again.unchanged, again.replaced) == (0, 5, 0)
 
     changed = folder / "seeds" / "004_3071c7396e23f874.txt"
-    changed.write_text(changed.read_text(encoding="utf-8").replace("Trúc Linh", "Trúc Linh (bổ sung)"), encoding="utf-8")
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Trúc Linh", "Trúc Linh (bổ sung)"),
+                       encoding="utf-8")
     (folder / "seeds" / "000_13d84c9b41a19287.txt").unlink()
     third = build_index([folder], ix, jobs=1)
     assert (third.indexed, third.unchanged, third.replaced, third.removed) == (0, 3, 1, 0)
@@ -145,7 +146,8 @@ def _copies(folder: Path, n: int) -> Path:
     big = folder / "big.jsonl"
     with big.open("w", encoding="utf-8") as f:
         for i in range(n):
-            f.write(json.dumps({"id": f"copy-{i}", "text": texts[i % 5] + f"\n\nBản sao {i}"}, ensure_ascii=False) + "\n")
+            record = {"id": f"copy-{i}", "text": texts[i % 5] + f"\n\nBản sao {i}"}
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
     return big
 
 

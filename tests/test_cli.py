@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-
 from helpers import windows_1258
+
 from indexer import build_index
 from search.cli import main
 
@@ -115,7 +115,8 @@ def test_a_ctrl_c_while_the_command_loads_is_one_line(monkeypatch, capsys):
 def test_the_command_starts_before_the_search_machinery_loads():
     # What a Ctrl-C can interrupt before the command can answer it: the entry module alone.
     loaded = subprocess.run([sys.executable, "-c", "import sys, search.__main__; "
-                             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('whoosh', 'underthesea', 'click')))"],
+                             "print(sorted(m for m in sys.modules "
+                             "if m.split('.')[0] in ('whoosh', 'underthesea', 'click')))"],
                             capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
 

@@ -18,6 +18,7 @@ from unidecode import unidecode
 distributed = pytest.importorskip("distributed")
 
 from helpers import CLI, unprivileged_cli  # noqa: E402
+
 from indexer import build_index  # noqa: E402
 from indexer import cluster as cluster_module  # noqa: E402
 from indexer.cluster import ClusterError  # noqa: E402
@@ -91,7 +92,8 @@ def test_a_cluster_build_answers_as_the_local_build_and_a_rerun_changes_nothing(
     assert document_order(tmp_path / "remote") == document_order(tmp_path / "local")
     # Each article's opening line, typed as it is and without diacritics, and common words with many ties.
     leads = [r["body"].split("\n")[0] for r in records[::7]]
-    queries = leads + [unidecode(lead) for lead in leads] + ["doanh nghiệp", "thanh pho ho chi minh", "tai nan giao thong"]
+    queries = (leads + [unidecode(lead) for lead in leads]
+               + ["doanh nghiệp", "thanh pho ho chi minh", "tai nan giao thong"])
     found = answers(tmp_path / "remote", queries)
     assert found == answers(tmp_path / "local", queries)
     # Each opening line finds its own article first, and the common words a full page.

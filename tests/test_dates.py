@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 import pytest
-
 from helpers import vn
+
 from indexer.articles.dates import VIETNAM, find_dates, parse_date, parse_date_line, years_mentioned
 
 

@@ -73,8 +73,18 @@ def test_the_article_page_links_only_the_http_article(linked_index) -> None:
 
 # -- counts, partial matches and marks, as a researcher reads them (format.how_many, render_text, render_html) --------
 
-from search.format import (BAR_CELLS, Bar, how_many, paragraphs_html, render_html, render_text, split,  # noqa: E402
-                           text_bar, text_timeline, timeline)
+from search.format import (  # noqa: E402
+    BAR_CELLS,
+    Bar,
+    how_many,
+    paragraphs_html,
+    render_html,
+    render_text,
+    split,
+    text_bar,
+    text_timeline,
+    timeline,
+)
 from search.searcher import SearchResult  # noqa: E402
 
 TDM = "000_13d84c9b41a19287.txt"

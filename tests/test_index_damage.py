@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import build_index
-from search.stats import index_stats
 from indexer.engine.store import IndexDamaged
 from search import Searcher
 from search.cli import main
+from search.stats import index_stats
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -94,7 +94,8 @@ def test_real_process_reports_damage_and_rebuild_restores(damaged) -> None:
     assert search.returncode == 1 and search.stdout == ""
     _one_damage_line(search.stderr, damaged)
     # The rebuild runs in-process (the same command, one interpreter start less per kind of damage).
-    rebuild = CliRunner().invoke(main, ["index", str(CORPUS), "--index", str(damaged), "--rebuild", "-j", "1", "--json"])
+    rebuild = CliRunner().invoke(main, ["index", str(CORPUS), "--index", str(damaged), "--rebuild", "-j", "1",
+                                        "--json"])
     assert rebuild.exit_code == 0, rebuild.output
     with Searcher(damaged) as s:
         assert s.search("thu dau mot").hits[0].id == "000_13d84c9b41a19287.txt"

@@ -5,8 +5,9 @@ every index's table of contents by module path (``indexer.analysis``,
 ``indexer.schema``, ``indexer.codec``). ``data/index-v1`` is a one-article index
 built by the code of December 2026 and kept as it was written, before those two
 moved to ``indexer.engine``: moving or renaming a class without reading its old
-name as the new one (``whoosh_internals.MOVED_GLOBALS``) breaks the first test, and the second shows what a user then gets. Its fields are those
-of before ``province_2025``: it is grown by a rebuild (``indexer.build._migrate``).
+name as the new one (``whoosh_internals.MOVED_GLOBALS``) breaks the first test,
+and the second shows what a user then gets. Its fields are those of before
+``province_2025``: it is grown by a rebuild (``indexer.build._migrate``).
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers import unprivileged_commands
+
 from indexer import build_index
 from search import Searcher
 

@@ -17,8 +17,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 import whoosh.index
+from click.testing import CliRunner
 
 import indexer.engine.whoosh_internals as wi
 from indexer import build_index

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from indexer import build_index
-from search.stats import index_stats
 from search import Searcher
+from search.stats import index_stats
 
 SAMPLE = Path(__file__).parent / "fixtures" / "devset-sample.jsonl"
 

@@ -23,7 +23,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from hypothesis import settings, strategies as st
+from hypothesis import settings
+from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule
 
 from indexer import build_index
@@ -179,7 +180,7 @@ class IndexLife(RuleBasedStateMachine):
         taken = self._articles()
         name = f"run{self.runs}.jsonl"
         entries = {}
-        for n, (pick, date) in enumerate(zip(picks, dates)):
+        for n, (pick, date) in enumerate(zip(picks, dates, strict=False)):
             doc_id = f"placed-{pick}-{self.runs}-{n}"
             assert doc_id not in taken
             entries[doc_id] = Entry(pick, date)

@@ -41,7 +41,7 @@ def test_parts_are_views_of_the_file_not_copies(tmp_path):
     assert part.get(0, len("Đảng".encode())) == "Đảng".encode()
     with open(path, "r+b") as w:  # changed on disk after the part was opened
         w.seek(4)
-        w.write("Dang".encode().ljust(len("Đảng".encode()), b" "))
+        w.write(b"Dang".ljust(len("Đảng".encode()), b" "))
     # A copy would still hold the old bytes; a view of the map sees the file.
     assert part.get(0, 4) == b"Dang"
     inner = part.subset(len(TEXT) - len("Bình Dương".encode()), len("Bình Dương".encode()))

@@ -26,7 +26,7 @@ def _seed(prefix: str) -> tuple[str, str]:
 
 
 def _chains(locs: list[Locality]) -> list[tuple]:
-    return [(l.province, l.district, l.commune) for l in locs]
+    return [(loc.province, loc.district, loc.commune) for loc in locs]
 
 
 def find_localities(title: str, body: str, source: str | None = None) -> list[Locality]:
@@ -54,7 +54,7 @@ def test_seed_000_thu_dau_mot():
 def test_seed_001_phu_thuan_thoai_son():
     locs = find_localities(*_seed("001"))
     assert locs[0] == Locality("An Giang", "An Giang", "Thoại Sơn", "Phú Thuận")
-    assert {l.province for l in locs} == {"An Giang"}
+    assert {loc.province for loc in locs} == {"An Giang"}
 
 
 def test_seed_002_viet_tri_with_its_communes():
@@ -78,7 +78,7 @@ def test_seed_004_binh_lieu():
 def test_seeds_never_tag_ho_chi_minh_from_the_party_formula():
     # "tư tưởng, đạo đức, phong cách Hồ Chí Minh" is in four of the five seeds.
     for prefix in ("000", "001", "003", "004"):
-        assert "Hồ Chí Minh" not in {l.province for l in find_localities(*_seed(prefix))}
+        assert "Hồ Chí Minh" not in {loc.province for loc in find_localities(*_seed(prefix))}
 
 
 def test_as_dict():
@@ -157,7 +157,7 @@ def _places(record: dict) -> Places:
 
 
 def _provinces(locs: list[Locality]) -> set[str]:
-    return {l.province for l in locs}
+    return {loc.province for loc in locs}
 
 
 def test_the_outlets_description_of_itself_is_not_the_story():
@@ -181,7 +181,7 @@ def test_a_contact_block_is_not_the_story():
     # Triều, huyện Thanh Trì, thành Phố Hà Nội".
     hutech = _places(_sample("dantri-news_education_163"))
     assert "Điện Biên" not in _provinces(hutech.about + hutech.mentions)
-    assert all(l.district != "Bình Thạnh" for l in hutech.about + hutech.mentions)
+    assert all(loc.district != "Bình Thạnh" for loc in hutech.about + hutech.mentions)
     assert _places(_sample("dantri-news_health_156")) == Places([], [])
 
 
@@ -369,7 +369,8 @@ def test_a_rarer_surname_makes_a_person_not_a_province() -> None:
     deputy = find_places("Phó Thủ tướng chỉ đạo giải quyết kiến nghị của doanh nghiệp",
                          "Phó Thủ tướng Thường trực Trương Hòa Bình vừa có ý kiến chỉ đạo các bộ, ngành.")
     assert deputy.about == deputy.mentions == []
-    accused = find_places("Khởi tố nguyên Phó chủ tịch UBND TP Hà Nội", "Ông Phí Thái Bình cùng 6 bị can được tại ngoại.")
+    accused = find_places("Khởi tố nguyên Phó chủ tịch UBND TP Hà Nội",
+                          "Ông Phí Thái Bình cùng 6 bị can được tại ngoại.")
     assert _provinces(accused.about + accused.mentions) == {"Hà Nội"}
     assert _about("", "Phó bí thư Tỉnh ủy Hòa Bình trả lời báo chí.") == [("Hòa Bình", None, None)]
 
@@ -380,7 +381,8 @@ def test_a_venue_or_club_named_after_a_place_is_not_where_the_story_happened() -
     CLB Hải Phòng, was about Đà Nẵng and Hải Phòng."""
     # baomoi, July 2017 (paraphrased): a children's gala in a theatre of TP.HCM.
     gala = find_places("Thần đồng nhí hát múa trong đêm gala thiếu nhi",
-                       "Ngày 1/7, đêm nhạc thiếu nhi được tổ chức tại nhà hát Hòa Bình (TP.HCM), thu hút hàng nghìn em nhỏ.")
+                       "Ngày 1/7, đêm nhạc thiếu nhi được tổ chức tại nhà hát Hòa Bình (TP.HCM), "
+                       "thu hút hàng nghìn em nhỏ.")
     assert _chains(gala.about) == [("Hồ Chí Minh", None, None)]
     hotel = find_places("", "Đoàn vận động viên nghỉ tại khách sạn Hà Nội ở trung tâm TP Đà Nẵng.")
     assert _chains(hotel.about) == [("Đà Nẵng", None, None)]
@@ -456,7 +458,8 @@ def test_a_sentence_of_many_provinces_or_a_body_that_names_many_and_no_lead_plac
     # (under the national lead above, twice is in passing: see
     # test_a_national_bodys_story_names_a_province_twice_in_passing).
     local = ("Đối tượng đã nhiều lần đột nhập nhà dân vào ban đêm, lấy trộm tài sản rồi mang đi tiêu thụ. Cơ quan "
-             "công an đã thu giữ nhiều tang vật, đang mở rộng điều tra. Người dân được khuyến cáo khóa cửa cẩn thận. ") * 2
+             "công an đã thu giữ nhiều tang vật, đang mở rộng điều tra. Người dân được khuyến cáo "
+             "khóa cửa cẩn thận. ") * 2
     two = find_places("Bắt đối tượng trộm cắp", local + "Đối tượng bị bắt tại TP Việt Trì, tỉnh Phú Thọ. Trước đó "
                       "hắn gây án ở Phú Thọ và Vĩnh Phúc.")
     assert len(local) > 400 and _provinces(two.about) == {"Phú Thọ"}
@@ -572,8 +575,8 @@ def test_a_company_named_after_its_place_or_a_person_from_a_province_places_no_s
     assert ceo.about == [] and {"Hưng Yên", "Hải Dương"} <= _provinces(ceo.mentions)
     coach = find_places("Bầu Đức đặt cược tương lai vào lứa Công Phượng tại SEA Games 29",
                         "Lá thăm may rủi đã đưa U22 Việt Nam vào bảng B tại SEA Games 29. Trong khi vị thuyền trưởng "
-                        "người Hà Tĩnh cùng các cộng sự của mình chia sẻ muốn có được thành công thì phải vượt qua được "
-                        "mọi đối thủ.")
+                        "người Hà Tĩnh cùng các cộng sự của mình chia sẻ muốn có được thành công thì phải vượt qua "
+                        "được mọi đối thủ.")
     assert coach.about == [] and _provinces(coach.mentions) == {"Hà Tĩnh"}
     doctor = find_places("", "Cùng TS - BS Phạm Lê Duy (Bệnh Viện Đại học Y Dược TP. Hồ Chí Minh) tìm hiểu lý do vì "
                          "sao mồ hôi trộm lại gây nên tình trạng viêm da ở trẻ sơ sinh.")
@@ -589,12 +592,12 @@ def test_a_national_bodys_story_names_a_province_twice_in_passing() -> None:
     and a station in Đồng Nai, in the body alone; the story is the country's."""
     title = "Đường sắt 'đổ lỗi' thụt lùi vì hàng không giá rẻ"
     lead = ("Tổng công ty Đường sắt cho rằng doanh thu và sản lượng vận chuyển giảm mạnh do sự cạnh tranh của hàng "
-            "không giá rẻ, ôtô chất lượng cao… Theo báo cáo tài chính hợp nhất năm 2016 vừa được Tổng công ty Đường sắt "
-            "Việt Nam công bố, doanh thu thuần bán hàng và cung cấp dịch vụ đạt 6.523 tỷ đồng, giảm hơn 11% so với năm "
-            "trước. Trong đó, doanh thu của công ty mẹ đóng góp 34% nhưng vẫn không hoàn thành chỉ tiêu của Bộ Giao thông "
-            "vận tải giao. ")
-    body = lead + ("Ngoài ra, kết quả này cũng có sự tác động bởi sự cố sập cầu Ghềnh (Đồng Nai) vào cuối tháng 3. Tổng "
-                   "công ty đề nghị thanh toán kinh phí mua đất mở đường tại ga Trảng Bom (Đồng Nai).")
+            "không giá rẻ, ôtô chất lượng cao… Theo báo cáo tài chính hợp nhất năm 2016 vừa được "
+            "Tổng công ty Đường sắt Việt Nam công bố, doanh thu thuần bán hàng và cung cấp dịch vụ đạt 6.523 tỷ đồng, "
+            "giảm hơn 11% so với năm trước. Trong đó, doanh thu của công ty mẹ đóng góp 34% nhưng vẫn không "
+            "hoàn thành chỉ tiêu của Bộ Giao thông vận tải giao. ")
+    body = lead + ("Ngoài ra, kết quả này cũng có sự tác động bởi sự cố sập cầu Ghềnh (Đồng Nai) vào cuối tháng 3. "
+                   "Tổng công ty đề nghị thanh toán kinh phí mua đất mở đường tại ga Trảng Bom (Đồng Nai).")
     assert len(lead) > 400
     railway = find_places(title, body)
     assert railway.about == [] and _provinces(railway.mentions) == {"Đồng Nai"}
@@ -631,8 +634,8 @@ def test_a_deputys_delegation_is_not_where_the_debate_happened() -> None:
     """baomoi-22546166 (June 2017): in the National Assembly's debate, "đại biểu Nguyễn Thanh
     Hồng (Bình Dương)" and "ĐB Trần Văn Mão (Nghệ An)" name the deputies' provinces."""
     debate = find_places("Người tố cáo rất lo bị trả thù",
-                         "Thảo luận về dự án Luật Tố cáo, đại biểu Nguyễn Thanh Hồng (Bình Dương) nói người dân khó bảo "
-                         "vệ được mình. ĐB Trần Văn Mão (Nghệ An) cho rằng cần quy định rõ hơn.")
+                         "Thảo luận về dự án Luật Tố cáo, đại biểu Nguyễn Thanh Hồng (Bình Dương) nói người dân khó "
+                         "bảo vệ được mình. ĐB Trần Văn Mão (Nghệ An) cho rằng cần quy định rõ hơn.")
     assert debate.about == [] and {"Bình Dương", "Nghệ An"} <= _provinces(debate.mentions)
     # A place in brackets after a place is still that place's qualifier.
     school = find_places("", "Sáng 5/7, Trường THPT Nguyễn Huệ (Bình Dương) tổ chức lễ tổng kết năm học.")
@@ -644,7 +647,8 @@ def test_vinh_heading_honour_or_glory_is_no_city() -> None:
     city of Vinh; "Vinh quang" (glory) heads 29 sentences of the 20,000 articles."""
     honour = find_places("Vinh danh doanh nghiệp du lịch hàng đầu Việt Nam",
                          "Ngày 8-7, tại Hà Nội, Tổng cục Du lịch và Hiệp hội Du lịch Việt Nam tổ chức lễ vinh danh "
-                         "và trao tặng giải thưởng thường niên cho các doanh nghiệp du lịch hàng đầu Việt Nam năm 2017.")
+                         "và trao tặng giải thưởng thường niên cho các doanh nghiệp du lịch "
+                         "hàng đầu Việt Nam năm 2017.")
     assert "Nghệ An" not in _provinces(honour.about + honour.mentions)
     glory = find_places("", "Vinh quang thuộc về những người lính đã ngã xuống.")
     assert glory.about == [] and glory.mentions == []
@@ -720,8 +724,8 @@ def test_a_round_up_of_several_places_is_the_story_of_none() -> None:
     tỉnh thành đạt trên 99%" gather news from several provinces; a meeting of Laos's
     provinces is still held in Sơn La (baomoi-22684594)."""
     staff = find_places("Nhân sự mới 5 địa phương",
-                        "Lãnh đạo Bộ Quốc phòng, UBND tỉnh Quảng Trị, Khánh Hòa, Tỉnh ủy Kon Tum vừa điều động, bổ nhiệm "
-                        "một số cán bộ. Tuyên Quang: Hôm nay, Phó viện trưởng VKSNDTC trao quyết định.")
+                        "Lãnh đạo Bộ Quốc phòng, UBND tỉnh Quảng Trị, Khánh Hòa, Tỉnh ủy Kon Tum vừa điều động, "
+                        "bổ nhiệm một số cán bộ. Tuyên Quang: Hôm nay, Phó viện trưởng VKSNDTC trao quyết định.")
     assert staff.about == [] and {"Kon Tum", "Tuyên Quang"} <= _provinces(staff.mentions)
     exams = find_places("Tỷ lệ đỗ tốt nghiệp THPT cao, nhiều tỉnh thành đạt trên 99%",
                         "Nhiều tỉnh thành có tỷ lệ đỗ cao như Bình Dương, Nam Định. Theo Sở GD-ĐT Bình Dương, "
@@ -736,9 +740,9 @@ def test_a_sentence_describing_a_picture_is_a_caption() -> None:
     """baomoi-22678661 (July 2017): under a national meeting in Hà Nội, "Hình ảnh vụ tai nạn giao
     thông vừa xảy ra tại Kon Tum." captions a photo; the story is the meeting's."""
     meeting = find_places("Đảm bảo trật tự an toàn giao thông: Cán bộ thực thi nhiệm vụ còn tiêu cực",
-                          "Phó Thủ tướng Trương Hòa Bình nhận định như vậy tại Hội nghị trực tuyến diễn ra hôm qua (4/7) "
-                          "tại Hà Nội.\nHình ảnh vụ tai nạn giao thông vừa xảy ra tại Kon Tum. Hơn 20 người thiệt mạng "
-                          "mỗi ngày do tai nạn giao thông.")
+                          "Phó Thủ tướng Trương Hòa Bình nhận định như vậy tại Hội nghị trực tuyến diễn ra "
+                          "hôm qua (4/7) tại Hà Nội.\nHình ảnh vụ tai nạn giao thông vừa xảy ra tại Kon Tum. "
+                          "Hơn 20 người thiệt mạng mỗi ngày do tai nạn giao thông.")
     assert "Kon Tum" not in _provinces(meeting.about) and "Kon Tum" in _provinces(meeting.mentions)
     told = find_places("", "Hình ảnh này do người dân ghi lại. Sáng 5/7, xe khách lật tại huyện Đăk Hà, tỉnh Kon Tum.")
     assert _provinces(told.about) == {"Kon Tum"}

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from helpers import vn, windows_1258
+
 from indexer.articles.reader import Article, ReadError, decode, read_record, read_text
 
 ROOT = Path(__file__).resolve().parents[1]

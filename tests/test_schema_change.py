@@ -17,12 +17,12 @@ from whoosh.index import LockError
 import indexer.build
 import indexer.engine.store
 from indexer import BuildError, build_index
-from indexer.keys import field_value
 from indexer.engine.schema import document, make_schema
-from search.stats import index_stats
 from indexer.engine.store import open_index
+from indexer.keys import field_value
 from search import Searcher
 from search.cli import main
+from search.stats import index_stats
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 #: TP.Thủ Dầu Một's article: in Bình Dương, which the 2025 reform made part of Hồ Chí Minh.

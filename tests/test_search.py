@@ -166,7 +166,8 @@ def test_stored_bodies_are_normalised_so_the_highlighter_can_match_them_as_they_
 
 def test_snippets_of_a_long_text_mark_every_match_inside_them() -> None:
     from search.answer import Sequence
-    from search.highlight import matched_spans, matcher as marks, snippets
+    from search.highlight import matched_spans, snippets
+    from search.highlight import matcher as marks
 
     text = " ".join(["Đảng viên ở xã Đồng Văn tham gia sinh hoạt chi bộ.", "Các hộ dân đăng ký làm nhà."] * 400)
     words = [Sequence(tuple(syllables(w)), w) for w in ("đảng", "vien", "xa")]
@@ -216,7 +217,8 @@ def test_suggestion_rewrites_only_the_searched_words(searcher) -> None:
 
 
 @pytest.mark.parametrize("query", ['"unbalanced', "(brackets]", "-", "AND AND", "OR", "x" * 5000,
-                                   "đảng\x00viên\x1b[31m", '""', "-\"\"", "province:", "::::", "a" * 100 + " " + "b " * 3000])
+                                   "đảng\x00viên\x1b[31m", '""', "-\"\"", "province:", "::::",
+                                   "a" * 100 + " " + "b " * 3000])
 def test_odd_queries_never_raise(searcher, query) -> None:
     result = searcher.search(query)
     assert result.total >= 0
@@ -286,7 +288,8 @@ def test_cli_html_and_text(index_dir) -> None:
     # Both state the count the same way: singular, and "about" only for an estimate.
     assert ('<p class="count">1 article holds every word of <q>Bình Liêu</q></p>' in html.output
             and "1 article holds every word of 'Bình Liêu'" in text.output)
-    counted = CliRunner().invoke(main, ["search", "đảng viên", "-n", "1", "--index", str(index_dir), "--format", "html"])
+    counted = CliRunner().invoke(main, ["search", "đảng viên", "-n", "1", "--index", str(index_dir),
+                                        "--format", "html"])
     assert '<p class="count">5 articles hold every word of' in counted.output
 
 

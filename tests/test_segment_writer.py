@@ -1,4 +1,5 @@
-"""The build's segment writer: our codec (rare terms inlined) and chunked sort runs, read back exactly as stock whoosh writes."""
+"""The build's segment writer: our codec (rare terms inlined) and chunked sort runs, read back exactly
+as stock whoosh writes."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from indexer import build_index
-from indexer.engine.codec import NewsCodec
-from indexer.engine.segment import segment_writer
 from indexer.articles.reader import read_record
+from indexer.engine.codec import NewsCodec
 from indexer.engine.schema import document
+from indexer.engine.segment import segment_writer
 from indexer.engine.store import new_index, open_index
 from search import Searcher
 

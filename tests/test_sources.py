@@ -1,4 +1,5 @@
-"""Reading a build's inputs (indexer.articles.sources): a source that cannot be read is one line naming it; the rest goes in."""
+"""Reading a build's inputs (indexer.articles.sources): a source that cannot be read is one line naming it;
+the rest goes in."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from helpers import unprivileged_commands
+
 from indexer import build_index
 from indexer.articles.sources import Problem, RepeatCap
 from search import Searcher
@@ -35,7 +36,7 @@ def test_a_file_inside_a_folder_that_may_not_be_entered_is_a_bad_input(tmp_path)
             ["index", str(hidden), str(CORPUS / OTHER), "--index", str(tmp_path / "ix"), "-q", "-j", "1"]])
     finally:
         locked.chmod(0o755)
-    for code, out, err in (parsed, indexed):
+    for code, _out, err in (parsed, indexed):
         assert code == 1
         assert err.splitlines() == [f"vnsearch: {hidden}: cannot read: Permission denied"]
     # the other file still goes through: read, and indexed under its own name
@@ -83,7 +84,8 @@ def test_good_lines_among_bad_ones_still_parse(tmp_path) -> None:
     feed.write_text("\n".join(rows) + "\n", encoding="utf-8")
     code, articles, err = _parse(feed)
     assert code == 1
-    assert len(articles) == 3 and all(r["body"].splitlines()[2] in a["body"] for r, a in zip(good, articles))
+    assert len(articles) == 3
+    assert all(r["body"].splitlines()[2] in a["body"] for r, a in zip(good, articles, strict=True))
     assert err == [f"vnsearch: {feed}:2: malformed JSON (Invalid control character at)",
                    f"vnsearch: {feed}:3: malformed JSON (Invalid control character at)",
                    f"vnsearch: {feed}:4: malformed JSON (Invalid control character at)",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from search.stats import index_stats
 from search.cli import main
+from search.stats import index_stats
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import settings, strategies as st
+from hypothesis import settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-
 from whoosh.index import EmptyIndexError
 
 from indexer import BuildError, NothingToIndex, build_index
@@ -89,7 +89,8 @@ def test_a_folder_of_the_users_is_not_made_an_index(tmp_path) -> None:
     source = three / "articles.jsonl"
     source.write_text(_records(2) + "{not json\n", encoding="utf-8")
     before = _snapshot(three)
-    for args in (["index", str(source), "--index", str(three)], ["index", str(source), "--index", str(three), "--rebuild"]):
+    for args in (["index", str(source), "--index", str(three)],
+                 ["index", str(source), "--index", str(three), "--rebuild"]):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 1
         lines = result.output.strip().splitlines()
@@ -141,7 +142,8 @@ def test_segments_without_a_table_of_contents_are_damaged_and_rebuilt(tmp_path) 
     assert (ix / "notes.txt").read_text(encoding="utf-8") == "ghi chú" and _leftovers(ix) == []
 
 
-@pytest.mark.parametrize("sig, word, status", [(signal.SIGTERM, "terminated", 143), (signal.SIGINT, "interrupted", 130)])
+@pytest.mark.parametrize("sig, word, status",
+                         [(signal.SIGTERM, "terminated", 143), (signal.SIGINT, "interrupted", 130)])
 def test_a_stopped_build_says_so_and_leaves_nothing_behind(tmp_path, sig, word, status) -> None:
     """SIGTERM (a service manager, ``timeout``, ``kill``) is answered as Ctrl-C: one line, the old index
     intact, the workers' partial segments and temporary folders removed before exit."""

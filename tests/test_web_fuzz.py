@@ -10,8 +10,8 @@ import os
 
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
 from search.web import create_app

@@ -19,8 +19,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-
 from helpers import serving
+
 from indexer import build_index
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the workers' /proc")

@@ -96,7 +96,7 @@ def test_an_inlined_entry_reads_back_as_whoosh_wrote_it_only_shorter() -> None:
     title = make_schema()["title"]
     postings = list(title.index("Đảng bộ xã Phú Thuận: đại hội Đảng bộ nhiệm kỳ 2020-2025"))
     assert any(freq > 1 for _, freq, _, _ in postings)
-    for n, (term, freq, weight, value) in enumerate(postings):
+    for n, (term, _freq, weight, value) in enumerate(postings):
         for docnum, values in ((n, (value,)), (70_000 + n, ())):
             info = wi.W3TermInfo(weight, 1, 12, 12, weight, docnum, docnum)
             info.set_inlined((docnum,), (float(weight),), values)
