@@ -441,6 +441,9 @@ class Searcher:
             low = datetime_to_long(start) if start else 0
             high = datetime_to_long(end) if end else UNDATED - 1
             dated = {n for n, v in enumerate(self._published(s)) if low <= v <= high}
+            reader = s.reader()
+            if reader.has_deletions():  # a replaced or pruned article keeps its date in the column until a merge
+                dated = {n for n in dated if not reader.is_deleted(n)}
             allowed = dated if allowed is None else allowed & dated
         return allowed
 

@@ -165,3 +165,22 @@ def test_sort_by_date_puts_undated_last_and_scores_nothing(built) -> None:
         assert dated_part == sorted(dated_part, reverse=True) and 0 < len(dated_part) < len(order)
         assert order[len(dated_part):] == [None] * (len(order) - len(dated_part))
         assert all(h.score is None for h in result.hits) and result.total == len(order)
+
+
+def test_an_article_whose_date_is_taken_off_leaves_the_date_window(mixed) -> None:
+    """A replaced article's old copy stays in its segment, deleted, with its date in the column until a
+    merge: a window read off the column must not count it (the model-based test found it)."""
+    src, index, _, dated = mixed
+    first = dated[0]
+    month = first["published"][:7]
+    with Searcher(index) as held:
+        assert first["id"] in {h.id for h in held.search("", since=month, until=month, limit=50).hits}
+        undated = {k: v for k, v in first.items() if k != "published"}
+        write(src / "dated.jsonl", [undated, *dated[1:]])
+        assert build_index([src / "dated.jsonl"], index, jobs=1).replaced == 1
+        for searcher in (held, Searcher(index)):
+            by_date = searcher.search("", since=month, until=month, limit=50)
+            words = " ".join(first["body"].split()[:4])
+            by_words = searcher.search(words, since=month, until=month, limit=50)
+            assert first["id"] not in {h.id for h in by_date.hits + by_words.hits}
+            assert by_date.total == len(by_date.hits) == sum(d["published"].startswith(month) for d in dated[1:])

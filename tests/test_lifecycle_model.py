@@ -124,15 +124,19 @@ class Entry:
 
     def facet_keys(self) -> dict[str, set[str]]:
         """The values each facet counts this article under, once each."""
-        return {"province": {old for old, _ in self.placed.provinces},
+        # The lead names exactly the provinces it is about (the fillers name none), so the provinces it
+        # mentions (the ``mentions`` facet: pre-2025 names) are those too.
+        named = {old for old, _ in self.placed.provinces}
+        return {"province": named,
                 "province_2025": {new for _, new in self.placed.provinces},
+                "mentions": named,
                 "year": {self.published[:4]} if self.published else set(),
                 "term": set(self.placed.terms)}
 
 
 def expected_facets(entries) -> dict[str, dict[str, int]]:
-    counts: dict[str, Counter] = {"province": Counter(), "province_2025": Counter(), "year": Counter(),
-                                  "term": Counter()}
+    counts: dict[str, Counter] = {"province": Counter(), "province_2025": Counter(), "mentions": Counter(),
+                                  "year": Counter(), "term": Counter()}
     months = Counter()
     for entry in entries:
         for name, values in entry.facet_keys().items():
