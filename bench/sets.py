@@ -285,19 +285,12 @@ class Collection:
         return self.texts[n]
 
 
-def _index_name(index_dir: Path) -> str:
-    """whoosh's index name in a folder (the ``X`` of ``_X_N.toc``)."""
-    tocs = sorted(index_dir.glob("_*_*.toc"))
-    if not tocs:
-        raise SystemExit(f"{index_dir}: no whoosh index there")
-    return tocs[-1].name[1:].rsplit("_", 1)[0]
-
-
 def _stored_fields(index_dir: Path):
-    """Every live article's stored fields, in document order, read with whoosh itself."""
-    from whoosh.index import open_dir
+    """Every live article's stored fields, in document order, read as vnsearch opens an index (so one
+    written before a class moved opens too: see ``whoosh_internals.MOVED_GLOBALS``)."""
+    from indexer.engine.store import open_index
 
-    ix = open_dir(str(index_dir), indexname=_index_name(index_dir))
+    ix = open_index(index_dir)
     with ix.reader() as reader:
         for _, stored in reader.iter_docs():
             yield stored
