@@ -455,6 +455,18 @@ def _name_at(gaz: _Gazetteer, text: str, start: int, word: str) -> tuple[tuple[s
 _SPACE_CHARS = " \t\u00a0"
 
 
+def _word_before(text: str, end: int, lo: int) -> tuple[int, int]:
+    """(start, end) of the word that only spaces separate from ``end``, not before ``lo``: an empty
+    span at ``end`` when a non-space other than a letter or digit comes first."""
+    j = end
+    while j > lo and text[j - 1] in _SPACE_CHARS:
+        j -= 1
+    i = j
+    while i > lo and text[i - 1].isalnum():
+        i -= 1
+    return i, j
+
+
 def _previous_words(text: str, start: int, reach: int = 40) -> tuple[str | None, str | None]:
     """The two words before ``start`` when only spaces follow each: ("tư", "tưởng") for
     "tư tưởng Hồ Chí Minh", (None, "ông") for "(ông Lê Hà"; (None, None) without.
@@ -462,20 +474,10 @@ def _previous_words(text: str, start: int, reach: int = 40) -> tuple[str | None,
     Walked back character by character: a regex anchored at ``start`` would be tried
     at every position of the reach, and this runs for most names the scan finds."""
     lo = max(0, start - reach)
-    j = start
-    while j > lo and text[j - 1] in _SPACE_CHARS:
-        j -= 1
-    i = j
-    while i > lo and text[i - 1].isalnum():
-        i -= 1
+    i, j = _word_before(text, start, lo)
     if j == start or i == j:
         return None, None
-    k = i
-    while k > lo and text[k - 1] in _SPACE_CHARS:
-        k -= 1
-    h = k
-    while h > lo and text[h - 1].isalnum():
-        h -= 1
+    h, k = _word_before(text, i, lo)
     return (text[h:k] if k < i and h < k else None), text[i:j]
 
 
