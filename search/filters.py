@@ -67,9 +67,13 @@ class Filter:
     label: str
     #: The help of its ``vnsearch search`` option.
     help: str
-    #: The description of its API parameter.
-    description: str
+    #: The description of its API parameter, where it says other than ``help`` (which it is by default).
+    description: str = ""
     kind: Kind = "text"
+
+    def __post_init__(self) -> None:
+        if not self.description:
+            object.__setattr__(self, "description", self.help)
 
 
 def _key(key: Callable[[str], str]) -> Callable[[str], list[str]]:
@@ -90,15 +94,12 @@ FILTERS = (
            description="Province the story happened in (the article is about it), pre-2025 or 2025 name, with or "
                        "without diacritics."),
     Filter("district", (DISTRICT,), _key(keys.district_key), "Quận, huyện",
-           help="District (huyện, quận, thị xã, city), with or without diacritics and prefix.",
-           description="District (huyện, quận, thị xã, city), with or without diacritics and prefix."),
+           help="District (huyện, quận, thị xã, city), with or without diacritics and prefix."),
     Filter("commune", (COMMUNE,), _key(keys.commune_key), "Xã, phường",
-           help="Commune or ward (xã, phường, thị trấn), with or without diacritics and prefix.",
-           description="Commune or ward (xã, phường, thị trấn), with or without diacritics and prefix."),
+           help="Commune or ward (xã, phường, thị trấn), with or without diacritics and prefix."),
     # A unit of any level the article names, about it or not: the value may be any level's name.
     Filter("mentions", (MENTIONS,), keys.mention_lookups, "Có nhắc đến",
-           help="A place of any level the article names, whether or not it is about it.",
-           description="A place of any level the article names, whether or not it is about it."),
+           help="A place of any level the article names, whether or not it is about it."),
     Filter("since", (PUBLISHED,), None, "Từ ngày", kind="since",
            help="Published on or after (2020-01-31, 31/01/2020, 2020-01, 2020).",
            description="Published on or after: 2020-01-31, 31/01/2020, 2020-01 or 2020."),
@@ -113,8 +114,7 @@ FILTERS = (
            help="Articles whose terms cover this year, or published in it.",
            description="Four digits: articles whose terms cover the year, or published in it."),
     Filter("author", (AUTHOR,), _key(keys.name_key), "Tác giả",
-           help="Author as the byline gives it, with or without diacritics.",
-           description="Author as the byline gives it, with or without diacritics."),
+           help="Author as the byline gives it, with or without diacritics."),
     Filter("source", (SOURCE,), _key(keys.source_key), "Nguồn",
            help="Source: a site ('baobinhduong.vn', 'www.' optional) or an outlet's name.",
            description="A site (baobinhduong.vn, www. optional) or an outlet's name."),
