@@ -30,6 +30,7 @@ from indexer.articles.dates import VIETNAM
 from indexer.engine.columns import column_values
 from indexer.engine.schema import BODY, BODY_FOLD, DOC_ID, META, PUBLISHED, TITLE, UNDATED, URL
 from indexer.engine.store import default_index_dir, open_index, read_errors
+from indexer.engine.whoosh_internals import deleted_ids
 
 from . import arguments as check
 from . import filters as F
@@ -441,9 +442,7 @@ class Searcher:
             low = datetime_to_long(start) if start else 0
             high = datetime_to_long(end) if end else UNDATED - 1
             dated = {n for n, v in enumerate(self._published(s)) if low <= v <= high}
-            reader = s.reader()
-            if reader.has_deletions():  # a replaced or pruned article keeps its date in the column until a merge
-                dated = {n for n in dated if not reader.is_deleted(n)}
+            dated -= deleted_ids(s.reader())  # they keep their dates in the column until a merge
             allowed = dated if allowed is None else allowed & dated
         return allowed
 

@@ -162,3 +162,19 @@ def test_the_fence_check_names_a_private_name_read_or_imported() -> None:
     sources = {"a.py": "from whoosh.index import _DEF_INDEX_NAME\n\nclass Part:\n    def __init__(self):\n"
                        "        self._own = 1\n\n    def name(self, f):\n        return f._name, self._own\n"}
     assert foreign_privates(sources) == ["a.py: whoosh.index._DEF_INDEX_NAME", "a.py:8: ._name"]
+
+
+def test_deleted_ids_number_a_later_segment_s_documents_after_the_earlier_ones() -> None:
+    """A replaced article's old copy, in the second of two segments, by its number in the whole index."""
+    from whoosh.fields import ID, TEXT, Schema
+
+    ix = RamStorage().create_index(Schema(id=ID(stored=True, unique=True), body=TEXT))
+    for batch in (("Bình Dương", "An Giang"), ("Kiên Giang", "Hải Dương")):
+        with ix.writer() as w:
+            for n, place in enumerate(batch):
+                w.add_document(id=f"{batch[0]}-{n}", body=f"Đảng bộ tỉnh {place}")
+    with ix.writer() as w:
+        w.update_document(id="Kiên Giang-1", body="Đảng bộ tỉnh Hải Dương họp")
+    with ix.reader() as reader:
+        assert wi.deleted_ids(reader) == {3}
+        assert reader.stored_fields(3)["id"] == "Kiên Giang-1" and reader.is_deleted(3)

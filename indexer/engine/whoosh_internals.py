@@ -367,6 +367,15 @@ def posting_ids(reader: IndexReader, fieldname: str, text: str | bytes) -> list[
     return found
 
 
+def deleted_ids(reader: IndexReader) -> set[int]:
+    """Every deleted document's number in ``reader`` (a multi-segment reader's too): a replaced or
+    pruned article stays in its segment, deleted, with its stored fields and column values, until a merge."""
+    found: set[int] = set()
+    for leaf, offset in reader.leaf_readers():
+        found.update(n + offset for n in leaf.deleted_docs_set)
+    return found
+
+
 def holding(reader: IndexReader, fieldname: str, text: str | bytes, docs: Iterable[int]) -> set[int]:
     """Those of ``docs`` (live documents, by number in ``reader``) that hold the term.
 
