@@ -19,16 +19,15 @@ however many of its common words it holds in order.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from indexer.analysis import syllables
 from indexer.engine.schema import BODY, TITLE
+from indexer.text import ascii_fold
 
 from . import ranking
 
-#: Non-ASCII characters that separate words; folding drops every other non-ASCII one.
-_SEPARATORS = ("\xa0", "\u200b", "–", "—", "“", "”", "‘", "’", "…", "•", "·")
 #: ASCII letters lower-cased, digits kept, everything else a space.
 _WORD_BYTES = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256)).lower()
 
@@ -38,8 +37,8 @@ def folded_line(text: str) -> bytes:
     b" dang vien thu dau mot ".
 
     The ranker looks for runs of query words in candidates' stored text with
-    ``b" dang vien " in line``. Built from C-speed steps (NFD, an ASCII encode
-    that drops the marks, a byte table), a 3,400-character body takes about a
+    ``b" dang vien " in line``. Built from C-speed steps (the index's own folding,
+    ``ascii_fold``, then a byte table), a 3,400-character body takes about a
     tenth of a millisecond; ``syllables()`` or ``str.translate`` take several
     times that, and the ranker folds a few dozen bodies per query. Punctuation
     inside numbers and codes separates too ("1.885" → "1 885"): fold the query
@@ -68,10 +67,8 @@ def _verbatim(ascii_text: bytes) -> bytes:
 
 
 def _ascii(text: str) -> bytes:
-    """The text in ASCII: diacritics dropped, separators spaced, other non-ASCII characters gone."""
-    for separator in _SEPARATORS:
-        text = text.replace(separator, " ")
-    return unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D")).encode("ascii", "ignore")
+    """The text folded to ASCII as the index folds it ("Łódź" is "Lodz" here as in ``body_fold``)."""
+    return ascii_fold(text).encode("ascii")
 
 
 def query_words(text: str) -> list[bytes]:
@@ -104,13 +101,26 @@ def covered(query: Sequence[bytes], line: bytes) -> int:
 
 class Ranked:
     """The query as the second phase compares it: its words, the whole of it folded, and
-    how rare each word is (``documents`` counts the articles holding a folded syllable;
-    without it every word weighs the same)."""
+    how rare each word is (``documents`` counts the articles holding a folded index term;
+    without it every word weighs the same).
+
+    Rarity is the index's, term by term: the query is split as the index splits it
+    (``syllables``) and each term's article count is asked for as the index holds
+    it. A term the word lines split ("1.885" → ``1 885``, "04-NQ/TW" → ``04 nq tw``)
+    shares its rarity among its words, so it weighs as one term, not as several
+    words no article holds (which made them the query's rarest).
+    """
 
     def __init__(self, text: str, documents: Callable[[str], int] | None = None, articles: int = 0):
-        self.words = query_words(text)
+        self.words: list[bytes] = []
+        self.rarity: list[float] = []
+        for term in syllables(text):
+            words = query_words(term.text)
+            if words:
+                rarity = _idf(documents(term.folded), articles) if documents else 1.0
+                self.words += words
+                self.rarity += [rarity / len(words)] * len(words)
         self.verbatim = folded_verbatim(text)
-        self.rarity = [_idf(documents(word.decode()), articles) if documents else 1.0 for word in self.words]
 
     def evidence(self, title: str, body: str) -> float:
         """0..1 for the share of the query an article holds in order, plus

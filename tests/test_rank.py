@@ -25,6 +25,9 @@ def test_a_folded_line_is_the_same_for_any_writing_of_the_text():
     assert folded_line(unicodedata.normalize("NFD", LEAD)) == line
     assert folded_line(LEAD.replace(" ", "\xa0")) == line
     assert folded_line("“Đồng Nai”…ĐỒNG THÁP") == b" dong nai dong thap "
+    # Folded as the index folds: a letter without a decomposition keeps its letter, as in body_fold.
+    assert folded_line("Đoàn thăm Łódź (Ba Lan)") == b" doan tham lodz ba lan "
+    assert fold(syllables("Łódź")[0].token) == "lodz"
 
 
 def test_covered_counts_the_query_words_in_runs_in_order():
@@ -84,6 +87,24 @@ def test_of_two_articles_holding_as_much_of_the_query_the_one_with_its_rarer_wor
     # "Habeco" is in one of these articles, "mới" in most of them.
     assert held.documents("body_fold", "habeco") == 1 < held.documents("body_fold", "moi")
     assert weighed.evidence("", rare) > weighed.evidence("", common)
+
+
+def test_a_term_the_word_lines_split_weighs_as_rare_as_the_index_holds_it():
+    """"04-NQ/TW" is one index term and three words of a word line. Looked up word by word, no
+    article held ``nq`` or ``tw`` and the code outweighed the query's truly rare word."""
+    fixtures = Path(__file__).parent / "fixtures" / "devset-sample.jsonl"
+    texts = [json.loads(line)["body"] for line in fixtures.read_text(encoding="utf-8").splitlines()]
+    texts += [f"Huyện Krông Búk quán triệt Nghị quyết 04-NQ/TW của Tỉnh ủy, đợt {n}." for n in range(6)]
+    texts += ["Habeco ra mắt sản phẩm bia chai mới."]
+    held = TextFrequency(texts)
+    assert held.documents("body_fold", "04-nq/tw") == held.documents("body_fold", "krong") == 6
+    assert held.documents("body_fold", "nq") == held.documents("body_fold", "tw") == 0
+    query = rank.Ranked("Habeco Krông quán triệt 04-NQ/TW", lambda term: held.documents("body_fold", term), len(texts))
+    assert query.words == [b"habeco", b"krong", b"quan", b"triet", b"04", b"nq", b"tw"]
+    rarity = dict(zip(query.words, query.rarity, strict=True))
+    code = rarity[b"04"] + rarity[b"nq"] + rarity[b"tw"]
+    assert code == pytest.approx(rarity[b"krong"])
+    assert code < rarity[b"habeco"]
 
 
 def test_every_driven_pair_of_the_words_gets_a_boosted_clause_of_its_own():
