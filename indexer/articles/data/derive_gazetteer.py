@@ -11,7 +11,7 @@ Usage (from the repository root, with the project's own venv)::
     /tmp/venv/bin/python indexer/data/derive_gazetteer.py --gaz-python /tmp/venv-gaz/bin/python
 
 The package's rows are fetched through ``vietnamadminunits.database.get_data`` in a
-subprocess, so this interpreter only needs the project (for ``normalize``).
+subprocess, so this interpreter only needs the project (for ``normalize`` and ``fold``).
 """
 
 from __future__ import annotations
@@ -21,14 +21,12 @@ import gzip
 import importlib.util
 import json
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
-from unidecode import unidecode
 
-
-def _load_normalize() -> Callable[[str], str]:
-    """``indexer.text.normalize``, loaded by path: the same normal form as the articles,
+def _load_text() -> ModuleType:
+    """``indexer.text``, loaded by path: the same normal form and folding as the articles,
     without importing the whole ``indexer`` package (and its build machinery)."""
     path = Path(__file__).resolve().parents[2] / "text.py"
     spec = importlib.util.spec_from_file_location("_vnsearch_analysis", path)
@@ -36,11 +34,11 @@ def _load_normalize() -> Callable[[str], str]:
         raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    found: Callable[[str], str] = module.normalize
-    return found
+    return module
 
 
-normalize = _load_normalize()
+_text = _load_text()
+normalize = _text.normalize
 
 OUT = Path(__file__).with_name("gazetteer.tsv.gz")
 
@@ -128,7 +126,7 @@ _ALIAS_TYPES = [("thanhpho", "thành phố"), ("thixa", "thị xã"), ("thitran"
 
 def _compact(name: str) -> str:
     """'Đất Đỏ' -> 'datdo', the form of the package's alias keys."""
-    return "".join(ch for ch in unidecode(name).lower() if ch.isalnum())
+    return "".join(ch for ch in _text.fold(name) if ch.isalnum())
 
 
 def _former_units(rows: dict[str, list[str]], aliases: dict[str, list[str]]) -> list[list[str]]:
