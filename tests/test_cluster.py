@@ -4,6 +4,7 @@ a scheduler and worker processes of this machine talking TCP."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import signal
 import socket
@@ -243,6 +244,22 @@ def test_cli_refuses_jobs_with_cluster_and_says_a_failure_in_one_line(tmp_path) 
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 1
     assert run.stderr == "Error: local:x: give local:N, N the number of worker processes (local:2)\n"
+
+
+@pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here")
+def test_a_local_cluster_forks_its_workers_from_a_server_that_imported_the_pipeline() -> None:
+    """Spawned, as Dask starts them by default, cluster workers spent more CPU per article than the
+    local pool's forked ones (bench/cluster.py); forked from a fork server that imported the segmenter
+    and the build, they start with both."""
+    with cluster_module.connect("local:2") as cluster:
+        parents = cluster.client.run(os.getppid)
+        segmenter = cluster.client.run(eval, "'underthesea' in __import__('sys').modules")
+        assert len(parents) == 2 and len(set(parents.values())) == 1  # one fork server for both
+        (server,) = set(parents.values())
+        command = Path(f"/proc/{server}/cmdline").read_bytes().decode()
+    assert server != os.getpid() and "multiprocessing.forkserver" in command
+    assert repr(list(cluster_module.FORKSERVER_PRELOAD)) in command
+    assert list(segmenter.values()) == [True, True]
 
 
 def test_ctrl_c_stops_a_local_cluster_build_and_its_workers_leaving_the_old_index(tmp_path) -> None:
