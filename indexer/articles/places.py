@@ -234,7 +234,19 @@ def province_name(key: str) -> str:
     return _gazetteer().province_names.get(key, key)
 
 
-_PREFIXES_ACCENTED = ("thành phố", "thị xã", "thị trấn", "tỉnh", "quận", "huyện", "xã", "phường")
+#: What may stand before a unit's name, lower case without its dot (its prefix, written out or
+#: abbreviated, or its Party committee: "huyện ủy"): the level and the unit it names.
+_PREFIX_LEVEL: dict[str, tuple[str, str]] = {
+    "tỉnh": (P, "tỉnh"), "tỉnh ủy": (P, "tỉnh"),
+    "thành phố": (D, "thành phố"), "tp": (D, "thành phố"), "thành ủy": (D, "thành phố"),
+    "huyện": (D, "huyện"), "huyện ủy": (D, "huyện"), "h": (D, "huyện"),
+    "quận": (D, "quận"), "quận ủy": (D, "quận"), "q": (D, "quận"),
+    "thị xã": (D, "thị xã"), "thị ủy": (D, "thị xã"), "tx": (D, "thị xã"),
+    "xã": (C, "xã"), "phường": (C, "phường"), "p": (C, "phường"),
+    "thị trấn": (C, "thị trấn"), "tt": (C, "thị trấn"),
+}
+#: The eight unit names, as a name may be typed with one ("thị xã Thuận An").
+_PREFIXES_ACCENTED = tuple(dict.fromkeys(unit for _, unit in _PREFIX_LEVEL.values()))
 _PREFIXES_PLAIN = tuple(fold(p) for p in _PREFIXES_ACCENTED)
 _ABBREVIATION = re.compile(r"^(?:tp|tx|tt)(?:\.\s*|\s+)|^[hqp]\.\s*", re.IGNORECASE)
 
@@ -332,15 +344,6 @@ _PREFIX_BEFORE = re.compile(
 # a name preceded by anything else has no prefix, and the regex is not run.
 _PREFIX_TAILS = ("phố", "uy", "uỷ", "ủy", "xã", "trấn", "tỉnh", "huyện", "quận", "phường",
                  "tp", "tx", "tt", "h", "q", "p")
-_PREFIX_LEVEL: dict[str, tuple[str, str]] = {
-    "tỉnh": (P, "tỉnh"), "tỉnh ủy": (P, "tỉnh"),
-    "thành phố": (D, "thành phố"), "tp": (D, "thành phố"), "thành ủy": (D, "thành phố"),
-    "huyện": (D, "huyện"), "huyện ủy": (D, "huyện"), "h": (D, "huyện"),
-    "quận": (D, "quận"), "quận ủy": (D, "quận"), "q": (D, "quận"),
-    "thị xã": (D, "thị xã"), "thị ủy": (D, "thị xã"), "tx": (D, "thị xã"),
-    "xã": (C, "xã"), "phường": (C, "phường"), "p": (C, "phường"),
-    "thị trấn": (C, "thị trấn"), "tt": (C, "thị trấn"),
-}
 _ROMAN = re.compile(r"[IVX]+")
 _LIST_SEP = re.compile(r"\s*(?:,|;|,?\s*và|,?\s*hoặc)\s*")
 
