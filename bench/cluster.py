@@ -34,7 +34,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import clear_bench_dir, machine, markdown_table, write_jsonl
+from bench.common import MARKER, clear_bench_dir, machine, markdown_table, write_jsonl
 from bench.curve import _Ours, curve_queries
 from bench.kept import command_build, curve_paths, records
 
@@ -59,17 +59,17 @@ def run(articles: int, root: Path, queries: int = 300, rounds: int = 1, processe
     n = write_jsonl((dict(r, url="") for r in records(curve_paths(articles), articles)), source)
     print(f"cluster: {n:,} articles in {source}; sampling the curve queries ...", flush=True)
     known, mix, _ = curve_queries(queries)
-    runs = [run for run in RUNS if run[2] in processes]
+    chosen = [build for build in RUNS if build[2] in processes]
     out: dict = {"articles": n, "queries": len(known) + len(mix), "rounds": rounds, "machine": machine(), "runs": []}
-    seconds: dict[int, list[float]] = {i: [] for i in range(len(runs))}
+    seconds: dict[int, list[float]] = {i: [] for i in range(len(chosen))}
     for turn in range(rounds):
-        for i, (label, options, procs) in enumerate(runs):
+        for i, (label, options, procs) in enumerate(chosen):
             index = root / f"index-{i}"
             clear_bench_dir(index)
             print(f"cluster: round {turn + 1}, {label}, {procs} process{'es' if procs > 1 else ''} ...",
                   end="", flush=True)
             built = command_build(source, index, *options)
-            (index / "bench-articles.json").write_text(json.dumps({"articles": n}))
+            (index / MARKER).write_text(json.dumps({"articles": n}))
             seconds[i].append(built["build_s"])
             print(f" {(built['indexed'] + built['replaced']) / built['build_s']:.1f} articles/s", flush=True)
             if turn == 0:
