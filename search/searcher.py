@@ -442,7 +442,6 @@ class Searcher:
             low = datetime_to_long(start) if start else 0
             high = datetime_to_long(end) if end else UNDATED - 1
             dated = {n for n, v in enumerate(self._published(s)) if low <= v <= high}
-            dated -= deleted_ids(s.reader())  # they keep their dates in the column until a merge
             allowed = dated if allowed is None else allowed & dated
         return allowed
 
@@ -457,10 +456,15 @@ class Searcher:
             return common
 
     def _published(self, s: WhooshSearcher) -> list[int]:
-        """Raw publication times by document number, cached with this thread's searcher."""
+        """Raw publication times by document number, cached with this thread's searcher; a deleted
+        (replaced or pruned) article is UNDATED, since its old copy keeps its date in the column until a
+        merge, and no date window may find it."""
         cached = getattr(self._local, "published", None)
         if cached is None or cached[0] is not s:
-            cached = (s, column_values(s.reader(), PUBLISHED))
+            values = column_values(s.reader(), PUBLISHED)
+            for n in deleted_ids(s.reader()):
+                values[n] = UNDATED
+            cached = (s, values)
             self._local.published = cached
         published: list[int] = cached[1]
         return published
