@@ -31,7 +31,14 @@ from whoosh.scoring import BM25FScorer
 from whoosh.searching import SearchContext, Searcher
 from whoosh.util import make_binary_tree, make_weighted_tree
 
-from indexer.engine.whoosh_internals import byte_to_length, holding, holds_phrase, per_document_reader, posting_blocks
+from indexer.engine.whoosh_internals import (
+    byte_to_length,
+    holding,
+    holds_phrase,
+    per_document_reader,
+    posting_blocks,
+    posting_ids,
+)
 
 
 @dataclass
@@ -284,7 +291,7 @@ class _Segment:
     def _holding_all(self, fieldname: str, words: list[bytes]) -> set[int]:
         """The articles holding every one of ``words``: the rarest's, checked against the others in turn."""
         rarest = sorted(set(words), key=lambda word: self.reader.doc_frequency(fieldname, word))
-        held = {n for ids, _ in posting_blocks(self.reader, fieldname, rarest[0]) for n in ids}
+        held = set(posting_ids(self.reader, fieldname, rarest[0]))
         for word in rarest[1:]:
             if not held:
                 break
