@@ -568,7 +568,7 @@ def _article(shared: _Shared, doc_id: str) -> ArticleView:
 def search_page(params: Annotated[SearchParams, Depends()], page: Annotated[int, Query(ge=1, le=PAGES)] = 1, *,
                 shared: Annotated[_Shared, Depends(_shared)]) -> HTMLResponse:
     result, problems = None, []
-    if params.q.strip() or params.filters():
+    if _searched(params):
         try:
             with shared.turn() as searcher:
                 result = params.search(searcher, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, facets=True)
