@@ -49,7 +49,7 @@ from whoosh.writing import SegmentWriter
 
 from .articles.reader import ReadError, read_item
 from .articles.sources import Item, Problem, RepeatCap, iter_entries
-from .engine.schema import Document, content_hash, document, make_schema, schema_changes
+from .engine.schema import DOC_ID, HASH, Document, content_hash, document, make_schema, schema_changes
 from .engine.segment import segment_writer
 from .engine.store import (
     build_folder,
@@ -274,8 +274,8 @@ def _existing(ix: Index) -> dict[str, str]:
     with ix.reader() as reader:
         if reader.doc_count_all() == 0:
             return {}
-        ids = reader.column_reader("id")
-        hashes = reader.column_reader("hash")
+        ids = reader.column_reader(DOC_ID)
+        hashes = reader.column_reader(HASH)
         return {ids[n]: hashes[n] for n in reader.all_doc_ids()}
 
 

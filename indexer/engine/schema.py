@@ -119,7 +119,7 @@ def make_schema() -> Schema:
         years_mentioned=KEYWORD(**keys),
         # Where the story happened (the reader's ``about``): pre-2025 and 2025 provinces apart,
         # so each facet counts an article once; a province filter asks both (see
-        # ``search.query.filter_query``).
+        # ``search.filters.filter_query``).
         province=KEYWORD(**keys),
         province_2025=KEYWORD(**keys),
         district=KEYWORD(**keys),
