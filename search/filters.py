@@ -150,21 +150,25 @@ class Facet:
     field: str
     #: The filter a value narrows by, when the page links it.
     filter: Filter
-    #: The page's heading for it.
-    label: str
+    #: The page's heading for it, where it says other than its filter's label (which it is by default).
+    label: str = ""
     #: Only keys starting with this are counted (and it is not shown).
     prefix: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", self.filter.label)
 
 
 #: In the order the facets are listed: where the articles are about, before the 2025 reform and after it,
 #: apart (so that each counts an article once); the (pre-2025) provinces they name; year; term. The
 #: timeline (``month``) is no facet to narrow by: its bars narrow by ``since`` and ``until``.
 FACETS = (
-    Facet("province", PROVINCE, BY_NAME["province"], "Tỉnh, thành"),
+    Facet("province", PROVINCE, BY_NAME["province"]),
     Facet("province_2025", PROVINCE_2025, BY_NAME["province"], "Tỉnh, thành (từ 2025)"),
-    Facet("mentions", MENTIONS, BY_NAME["mentions"], "Có nhắc đến", prefix=f"{keys.MENTION_LEVELS['province']}:"),
-    Facet("year", YEAR, BY_NAME["year"], "Năm"),
-    Facet("term", TERMS, BY_NAME["term"], "Nhiệm kỳ"),
+    Facet("mentions", MENTIONS, BY_NAME["mentions"], prefix=f"{keys.MENTION_LEVELS['province']}:"),
+    Facet("year", YEAR, BY_NAME["year"]),
+    Facet("term", TERMS, BY_NAME["term"]),
 )
 
 
